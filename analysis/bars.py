@@ -1,0 +1,115 @@
+"""The bar-frame convention every downstream function relies on, its validation, and resampling.
+
+A bar frame is a pandas DataFrame with a sorted, unique, tz-aware DatetimeIndex (America/New_York
+for US symbols, UTC for crypto) and float columns ``open high low close volume adj_close``.
+``adj_close`` equals ``close`` where the source has no adjusted series.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.symbols import is_crypto
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume", "adj_close")
+US_TZ = "America/New_York"
+CRYPTO_TZ = "UTC"
+
+_RENAMES = {
+    "Open": "open",
+    "High": "high",
+    "Low": "low",
+    "Close": "close",
+    "Adj Close": "adj_close",
+    "Adj_Close": "adj_close",
+    "AdjClose": "adj_close",
+    "adjclose": "adj_close",
+    "Volume": "volume",
+}
+
+
+class BarsError(ValueError):
+    """Bars that cannot be brought to the convention (missing columns, unparseable index)."""
+
+
+def tz_for(symbol: str) -> str:
+    """Time zone of a symbol's daily bars: UTC for crypto, exchange time for the rest."""
+    return CRYPTO_TZ if is_crypto(symbol) else US_TZ
+
+
+def empty_bars(tz: str = US_TZ) -> pd.DataFrame:
+    """A bar frame with no rows."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64") for c in COLUMNS},
+        index=pd.DatetimeIndex([], tz=tz, name="date"),
+    )
+
+
+def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
+    """Bring a frame from any source to the convention.
+
+    Renames Yahoo-style columns, localises (or converts) the index to ``tz``, sorts, drops duplicate
+    timestamps (last wins), drops rows without a close, fills a missing ``adj_close`` from ``close``
+    and missing ``volume`` with 0. Raises BarsError if open/high/low/close are absent.
+    """
+    import numpy as np
+    import pandas as pd
+
+    out = df.rename(columns=_RENAMES).copy()
+    out.columns = [str(c).lower() for c in out.columns]
+    missing = [c for c in ("open", "high", "low", "close") if c not in out.columns]
+    if missing:
+        raise BarsError(f"missing columns: {', '.join(missing)}")
+    if "volume" not in out.columns:
+        out["volume"] = 0.0
+    if "adj_close" not in out.columns:
+        out["adj_close"] = np.nan
+    out = out[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    try:
+        idx = pd.DatetimeIndex(out.index)
+    except (TypeError, ValueError) as exc:
+        raise BarsError(f"index is not dates: {exc}") from exc
+    idx = idx.tz_localize(tz) if idx.tz is None else idx.tz_convert(tz)
+    out.index = idx.rename("date")
+    out = out[~out.index.isna()]
+    out = out[~out.index.duplicated(keep="last")].sort_index()
+    out = out[out["close"].notna()]
+    out["adj_close"] = out["adj_close"].fillna(out["close"])
+    out["volume"] = out["volume"].fillna(0.0)
+    for col in ("open", "high", "low"):
+        out[col] = out[col].fillna(out["close"])
+    return out
+
+
+def upto(df: pd.DataFrame, asof) -> pd.DataFrame:
+    """Bars up to and including the session ``asof`` (a date, string or Timestamp)."""
+    import pandas as pd
+
+    if asof is None or df.empty:
+        return df
+    ts = pd.Timestamp(asof)
+    day = ts.date() if ts.tzinfo is None else ts.tz_convert(df.index.tz).date()
+    return df[df.index.date <= day]
+
+
+def to_weekly(df: pd.DataFrame) -> pd.DataFrame:
+    """Weekly bars (weeks ending Friday): first open, max high, min low, last close, summed volume.
+
+    The last week may be partial; it is labelled with the week's Friday.
+    """
+    if df.empty:
+        return df
+    agg = {
+        "open": "first",
+        "high": "max",
+        "low": "min",
+        "close": "last",
+        "volume": "sum",
+        "adj_close": "last",
+    }
+    return df.resample("W-FRI").agg(agg).dropna(subset=["close"])

@@ -1,0 +1,1 @@
+"""Bar sources (yahoo, csv folder, bundled sample, replay), the SQLite bar store, and `auto`."""

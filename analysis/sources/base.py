@@ -1,0 +1,49 @@
+"""The one small interface every bar source implements, and what a fetch returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class SourceError(RuntimeError):
+    """A whole source failed (unreachable, unreadable); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Daily bars per symbol, plus where they came from and as of when.
+
+    ``source`` names what actually served the bars ("yahoo", "store", "sample", "csv:/dir",
+    "replay"); ``fallback`` is True when that is not what the user asked for (e.g. auto fell back
+    to the store because Yahoo was unreachable); ``note`` says why, for the header.
+    ``fetched_at`` is the wall-clock time (UTC) of the fetch. Symbols that failed are in
+    ``errors`` with a message, and the others still have their bars.
+    """
+
+    bars: Mapping[str, pd.DataFrame]
+    source: str
+    fetched_at: datetime
+    errors: Mapping[str, str] = field(default_factory=dict)
+    fallback: bool = False
+    note: str = ""
+
+    def last_bar(self) -> datetime | None:
+        """Timestamp of the newest bar across all symbols (None when there are none)."""
+        stamps = [df.index[-1] for df in self.bars.values() if len(df)]
+        return max(stamps).to_pydatetime() if stamps else None
+
+
+class Source(Protocol):
+    """A source of daily bars. Implementations must not raise for one bad symbol."""
+
+    name: str
+
+    def fetch(self, symbols: Sequence[str]) -> FetchResult:
+        """Daily bars for ``symbols``; per-symbol failures go to ``FetchResult.errors``."""
+        ...

@@ -1,0 +1,21 @@
+"""Shared test setup: offline, deterministic, user dirs in a temp folder, plotext's dedupe fixed."""
+
+from __future__ import annotations
+
+import plotext._utility
+import pytest
+
+# plotext dedupes with set(), whose order varies between runs; keep first-seen order instead.
+plotext._utility.no_duplicates = lambda d: list(dict.fromkeys(d))
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path, monkeypatch):
+    """Every test gets its own config, cache and data dirs."""
+    dirs = {}
+    for kind in ("config", "cache", "data"):
+        d = tmp_path / f"user-{kind}"
+        d.mkdir()
+        monkeypatch.setenv(f"BASEWATCH_{kind.upper()}_DIR", str(d))
+        dirs[kind] = d
+    return dirs

@@ -1,0 +1,69 @@
+"""The `basewatch` command: parses arguments and dispatches to the dashboard or a subcommand.
+
+Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols, dates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from analysis import __version__
+
+COMMANDS: tuple[str, ...] = ("scan", "data")
+
+
+class UsageError(Exception):
+    """Bad input from the user; printed as one line and exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="basewatch",
+        description=(
+            "A terminal dashboard that tells a trader what is setting up: record highs, bases, "
+            "resistance zones, streaks, relative strength and breakouts. With no subcommand it "
+            "opens the dashboard."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"basewatch {__version__}")
+    add_common_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"tui.commands.{name}").add_parser(sub)
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every face understands: the config file and the data source."""
+    parser.add_argument("--config", metavar="FILE", help="config file (default: the user config dir)")
+    parser.add_argument(
+        "--source",
+        metavar="SOURCE",
+        help="where bars come from: auto (default), yahoo, store, sample, or csv:DIR",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from analysis.config import ConfigError
+    from analysis.symbols import SymbolError
+
+    try:
+        if args.command is None:
+            from tui.commands import dashboard
+
+            return dashboard.run(args)
+        return importlib.import_module(f"tui.commands.{args.command}").run(args)
+    except (UsageError, ConfigError, SymbolError) as exc:
+        print(f"basewatch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
