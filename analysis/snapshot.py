@@ -6,9 +6,11 @@ The scan (`basewatch scan --json`), the dashboard and replay all render this sam
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from analysis.facts.bases import Base
 from analysis.facts.breakout import Breakout
@@ -20,6 +22,15 @@ from analysis.facts.strength import RelativeStrength
 from analysis.facts.zones import Zone
 from analysis.market import FomcInfo, MarketClock, SectorWeights
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.config import Config
+    from analysis.sources.base import FetchResult
+
+log = logging.getLogger(__name__)
+SPARK_SESSIONS = 30
+
 
 @dataclass(frozen=True)
 class SymbolFacts:
@@ -27,7 +38,8 @@ class SymbolFacts:
 
     ``change_pct`` is the last close vs the previous close (for crypto: 24h); ``change_7d_pct`` vs
     the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
-    the session's volume / (50-day average x the fraction of the session elapsed; 1 after the close).
+    the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
+    close).
     """
 
     symbol: str
@@ -51,8 +63,8 @@ class SymbolFacts:
 @dataclass(frozen=True)
 class MarketFacts:
     """Facts about the market as a whole: the small-vs-large pair, leaders, the race, the clock,
-    FOMC, and the benchmark index's sector weights. ``ratio_trend`` is the ETH/BTC-style crypto ratio
-    (first two crypto symbols) with its trend."""
+    FOMC, and the benchmark index's sector weights. ``crypto_ratio`` is the second crypto symbol
+    against the first (ETH-USD / BTC-USD by default) with its trend."""
 
     pair: RelativeStrength | None
     leaders: Leaders | None
@@ -76,3 +88,197 @@ class Snapshot:
     errors: Mapping[str, str] = field(default_factory=dict)
     fallback: bool = False
     note: str = ""
+
+
+def _default_now(asof: date) -> datetime:
+    """For a historical as-of date: that session after the close (16:30 New York)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(asof, time(16, 30), tzinfo=ZoneInfo("America/New_York"))
+
+
+def _session_fraction(df: pd.DataFrame, clock: MarketClock, crypto: bool) -> float:
+    """Share of the last bar's session that has elapsed: 1 for a finished session."""
+    last_day = df.index[-1].date()
+    if crypto:
+        now_utc = clock.now.astimezone(UTC)
+        if last_day < now_utc.date():
+            return 1.0
+        midnight = datetime.combine(now_utc.date(), time(0), tzinfo=UTC)
+        return max(min((now_utc - midnight).total_seconds() / 86400.0, 1.0), 1e-3)
+    from zoneinfo import ZoneInfo
+
+    today_ny = clock.now.astimezone(ZoneInfo("America/New_York")).date()
+    if last_day < today_ny or clock.status != "open":
+        return 1.0
+    return max(clock.session_fraction, 1e-3)
+
+
+def _volume_pace(df: pd.DataFrame, fraction: float) -> float | None:
+    vol = df["volume"].to_numpy()
+    if len(vol) < 2:
+        return None
+    avg = vol[-51:-1].mean()
+    if not avg > 0:
+        return None
+    return float(vol[-1] / (avg * fraction))
+
+
+def _change_pct(a: float, b: float | None) -> float | None:
+    if b is None or not b:
+        return None
+    return (a / b - 1.0) * 100.0
+
+
+def _symbol_facts(
+    symbol: str,
+    df: pd.DataFrame,
+    bench: pd.DataFrame | None,
+    config: Config,
+    clock: MarketClock,
+) -> SymbolFacts:
+    from analysis.facts import bases, breakout, highs, streaks, strength, zones
+    from analysis.symbols import is_crypto
+
+    crypto = is_crypto(symbol)
+    th = config.thresholds
+    closes = df["close"].to_numpy()
+    last = float(closes[-1])
+    prev = float(closes[-2]) if len(closes) > 1 else None
+    week_ago = df.index[-1] - timedelta(days=7)
+    before = df["close"][df.index <= week_ago]
+    fraction = _session_fraction(df, clock, crypto)
+    rs = None
+    if bench is not None and symbol != config.benchmark.rs_against:
+        rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
+    found_zones = zones.find_zones(df)
+    found_bases = bases.find_bases(df)
+    active = found_bases[0] if found_bases and found_bases[0].status == "forming" else None
+    state = breakout.breakout_state(
+        df,
+        active,
+        found_zones,
+        near_pct=th.near_pct,
+        extended_pct=th.extended_pct,
+        confirm_volume_ratio=th.confirm_volume_ratio,
+        fail_sessions=th.fail_sessions,
+        session_fraction=fraction,
+    )
+    return SymbolFacts(
+        symbol=symbol,
+        asof=df.index[-1].date(),
+        bar_time=df.index[-1].to_pydatetime(),
+        last=last,
+        prev_close=prev,
+        change_pct=_change_pct(last, prev),
+        change_7d_pct=_change_pct(last, float(before.iloc[-1]) if len(before) else None),
+        spark=tuple(float(x) for x in closes[-SPARK_SESSIONS:]),
+        highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct),
+        streak=streaks.streak(df),
+        rs=rs,
+        volume_pace=_volume_pace(df, fraction),
+        bases=found_bases,
+        zones=found_zones,
+        breakout=state,
+        intraday=fraction < 1.0,
+    )
+
+
+def analyze(
+    fetched: FetchResult,
+    config: Config,
+    *,
+    asof: date | None = None,
+    now: datetime | None = None,
+    live_weights: Mapping[str, float] | None = None,
+) -> Snapshot:
+    """Every fact for every fetched symbol, as of ``asof`` (default: the newest bar).
+
+    Bars after ``asof`` are ignored. ``now`` drives the market clock (default: the wall clock, or
+    the as-of session after its close when ``asof`` is given). A symbol whose analysis fails gets
+    an error entry; the others are unaffected.
+    """
+    from analysis import market
+    from analysis.bars import upto
+    from analysis.facts import leaders, race, strength
+    from analysis.symbols import is_crypto
+
+    bars = {s: upto(df, asof) for s, df in fetched.bars.items()}
+    errors: dict[str, str] = dict(fetched.errors)
+    for sym, df in bars.items():
+        if df.empty and sym not in errors:
+            errors[sym] = f"no bars for {sym}" + (f" on or before {asof}" if asof else "")
+    bars = {s: df for s, df in bars.items() if not df.empty}
+    day = asof or max((df.index[-1].date() for df in bars.values()), default=date.today())
+    now = now or (_default_now(asof) if asof else datetime.now(UTC))
+    clock = market.market_clock(now)
+    bench = bars.get(config.benchmark.rs_against)
+    symbols: dict[str, SymbolFacts] = {}
+    for sym, df in bars.items():
+        try:
+            symbols[sym] = _symbol_facts(sym, df, bench, config, clock)
+        except Exception as exc:  # one bad symbol must not take the others down
+            log.exception("analysis of %s failed", sym)
+            errors[sym] = f"analysis failed: {exc}"
+
+    small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
+    pair = None
+    if small is not None and large is not None:
+        pair = strength.relative_strength(small, large, config.benchmark.small,
+                                          config.benchmark.large)
+    crypto = [s for s in config.crypto if s in bars]
+    crypto_ratio = None
+    if len(crypto) >= 2:
+        crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
+                                                  crypto[0])
+    equities = {s: df for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
+    race_cfg = config.race
+    race_result = None
+    if all(s in bars for s in race_cfg.symbols):
+        race_result = race.reference_race(
+            bars,
+            race_cfg.symbols,
+            date.fromisoformat(race_cfg.reference_date),
+            date.fromisoformat(race_cfg.start) if race_cfg.start else day,
+        )
+    from zoneinfo import ZoneInfo
+
+    market_facts = MarketFacts(
+        pair=pair,
+        leaders=leaders.leaders(equities) if equities else None,
+        race=race_result,
+        clock=clock,
+        fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),
+        sector_weights=market.sector_weights(live_weights),
+        crypto_ratio=crypto_ratio,
+    )
+    return Snapshot(
+        asof=day,
+        source=fetched.source,
+        fetched_at=fetched.fetched_at,
+        market=market_facts,
+        symbols=symbols,
+        errors=errors,
+        fallback=fetched.fallback,
+        note=fetched.note,
+    )
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, dates, tuples and mappings as plain JSON types; NaN becomes None."""
+    import dataclasses
+    import math
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return None if math.isnan(obj) or math.isinf(obj) else obj
+    if hasattr(obj, "item"):  # numpy scalar
+        return to_jsonable(obj.item())
+    return obj

@@ -1,1 +1,3 @@
-"""Basewatch's faces: the `basewatch` command line and the Textual dashboard. Never calls yfinance."""
+"""Basewatch's faces: the `basewatch` command line and the Textual dashboard.
+
+Never calls yfinance."""

@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Options every face understands: the config file and the data source."""
-    parser.add_argument("--config", metavar="FILE", help="config file (default: the user config dir)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="config file (default: the user config dir)"
+    )
     parser.add_argument(
         "--source",
         metavar="SOURCE",

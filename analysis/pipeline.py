@@ -1,0 +1,56 @@
+"""The one pipeline behind every face: source -> bars -> ``analyze`` -> Snapshot.
+
+``Pipeline.refresh()`` is what the dashboard's refresh worker, `basewatch scan` and replay call.
+It is synchronous and may block on the network: call it from a worker thread, never the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from analysis.config import Config
+from analysis.snapshot import Snapshot, analyze
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.sources.base import FetchResult, Source
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """One refresh: the snapshot, the bars it was computed from (read-only), and the fetch."""
+
+    snapshot: Snapshot
+    bars: Mapping[str, pd.DataFrame]
+    fetch: FetchResult
+
+
+class Pipeline:
+    """Fetches bars for a universe from one source and analyses them."""
+
+    def __init__(self, config: Config, source: Source) -> None:
+        self.config = config
+        self.source = source
+
+    def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
+        return self.source.fetch(list(symbols or self.config.universe()))
+
+    def refresh(
+        self,
+        symbols: Sequence[str] | None = None,
+        *,
+        asof: date | None = None,
+        now: datetime | None = None,
+    ) -> Refresh:
+        fetched = self.fetch(symbols)
+        return self.analyze(fetched, asof=asof, now=now)
+
+    def analyze(
+        self, fetched: FetchResult, *, asof: date | None = None, now: datetime | None = None
+    ) -> Refresh:
+        snap = analyze(fetched, self.config, asof=asof, now=now)
+        return Refresh(snapshot=snap, bars=fetched.bars, fetch=fetched)
