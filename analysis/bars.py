@@ -87,14 +87,16 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
 
 
 def upto(df: pd.DataFrame, asof) -> pd.DataFrame:
-    """Bars up to and including the session ``asof`` (a date, string or Timestamp)."""
+    """Bars up to and including the session ``asof`` (date, string or Timestamp); O(log n)."""
     import pandas as pd
 
     if asof is None or df.empty:
         return df
     ts = pd.Timestamp(asof)
-    day = ts.date() if ts.tzinfo is None else ts.tz_convert(df.index.tz).date()
-    return df[df.index.date <= day]
+    day = ts.tz_convert(df.index.tz).date() if ts.tzinfo is not None else ts.date()
+    end = pd.Timestamp(day) + pd.Timedelta(days=1)
+    end = end.tz_localize(df.index.tz) if df.index.tz is not None else end
+    return df.iloc[: df.index.searchsorted(end, side="left")]
 
 
 def to_weekly(df: pd.DataFrame) -> pd.DataFrame:

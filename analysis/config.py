@@ -44,7 +44,7 @@ class Sector:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """The small-vs-large pair and the benchmark each symbol's relative strength is measured against.
+    """The small-vs-large pair, and the benchmark every symbol's relative strength is against.
 
     ``weights_of`` is the ETF whose fund data gives the index sector weights (IWM: Russell 2000).
     """
@@ -166,9 +166,8 @@ def _line_of(text: str, key: str, section: str | None = None) -> int | None:
         m = header.match(line)
         if m:
             name = m.group(1)
-            if section is not None and name in (section, f"sectors.{key}", f"{section}.{key}"):
-                if name != section:
-                    return n
+            if section is not None and name in (f"sectors.{key}", f"{section}.{key}"):
+                return n
             in_section = section is None or name == section
             continue
         if in_section and pattern.match(line):
@@ -326,8 +325,10 @@ def load_config(path: Path | None = None) -> Config:
 
 
 EXAMPLE = '''\
-# Basewatch config. Every key is optional; these are the defaults.
-watchlist = ["IWM", "^RUT", "SPY", "^GSPC", "QQQ", "DIA", "IJR", "KRE", "XLF", "XLI", "XLV", "XLK", "SOXX", "SMH", "^VIX"]
+# Basewatch config. Every key is optional; these are the defaults (the default [sectors] table
+# has all eleven SPDR sector ETFs; four are shown).
+watchlist = ["IWM", "^RUT", "SPY", "^GSPC", "QQQ", "DIA", "IJR", "KRE", "XLF", "XLI", "XLV",
+             "XLK", "SOXX", "SMH", "^VIX"]
 crypto = ["BTC-USD", "ETH-USD", "SOL-USD"]
 theme = "basewatch-dark"
 source = "auto"            # auto | yahoo | store | sample | csv:/path/to/folder

@@ -52,5 +52,8 @@ class Pipeline:
     def analyze(
         self, fetched: FetchResult, *, asof: date | None = None, now: datetime | None = None
     ) -> Refresh:
+        from analysis.bars import upto
+
         snap = analyze(fetched, self.config, asof=asof, now=now)
-        return Refresh(snapshot=snap, bars=fetched.bars, fetch=fetched)
+        bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
+        return Refresh(snapshot=snap, bars=bars, fetch=fetched)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.config import Config
+    from analysis.events import Event
     from analysis.sources.base import FetchResult
 
 log = logging.getLogger(__name__)
@@ -264,21 +265,71 @@ def analyze(
     )
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses, dates, tuples and mappings as plain JSON types; NaN becomes None."""
-    import dataclasses
-    import math
+_STATE_WORDS = {
+    "near": "is near",
+    "breaking": "is breaking out above",
+    "confirmed": "confirmed a breakout above",
+    "extended": "is extended past the buy zone above",
+    "failed": "failed its breakout above",
+}
 
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, float):
-        return None if math.isnan(obj) or math.isinf(obj) else obj
-    if hasattr(obj, "item"):  # numpy scalar
-        return to_jsonable(obj.item())
-    return obj
+
+def diff(
+    previous: Snapshot | None,
+    current: Snapshot,
+    milestones: tuple[int, ...] = (5, 8, 10, 12),
+) -> tuple[Event, ...]:
+    """What changed from ``previous`` to ``current``, as events (none for the first snapshot).
+
+    Breakout transitions (into near, breaking, confirmed, extended, failed), a new closing or
+    intraday ATH, a streak reaching a milestone, the race being decided, and the FOMC banner.
+    """
+    from analysis.events import Event
+
+    if previous is None:
+        return ()
+    at = current.fetched_at
+    events: list[Event] = []
+
+    def add(kind: str, symbol: str | None, message: str, **data: Any) -> None:
+        events.append(Event(kind, symbol, current.asof, at, message, data))
+
+    milestones = tuple(sorted(set(milestones)))
+    for sym, cur in current.symbols.items():
+        old = previous.symbols.get(sym)
+        if old is None:
+            continue
+        b_new, b_old = cur.breakout, old.breakout
+        new_state = b_new.state if b_new else None
+        if b_new and new_state in _STATE_WORDS and new_state != (b_old.state if b_old else None):
+            add(new_state, sym,
+                f"{sym} {_STATE_WORDS[new_state]} {b_new.level:.2f} ({b_new.level_source})",
+                level=b_new.level, price=cur.last, pct_to_level=b_new.pct_to_level,
+                volume_ratio=b_new.volume_ratio, previous=b_old.state if b_old else None)
+        newer = cur.asof > old.asof
+        if cur.highs.new_closing_ath and (newer or not old.highs.new_closing_ath):
+            add("new_ath", sym, f"{sym} closed at a record high {cur.last:.2f}", price=cur.last)
+        elif cur.highs.new_intraday_ath and (newer or not old.highs.new_intraday_ath):
+            add("new_intraday_ath", sym,
+                f"{sym} traded at a record intraday high {cur.highs.ath_high:.2f}",
+                price=cur.highs.ath_high)
+        n_new, n_old = cur.streak.length, old.streak.length
+        if n_new != n_old:
+            for m in milestones:
+                if abs(n_new) >= m > (abs(n_old) if n_old * n_new > 0 else 0):
+                    word = "higher" if n_new > 0 else "lower"
+                    add("streak", sym, f"{sym} closed {word} {abs(n_new)} sessions in a row",
+                        streak=n_new, milestone=m)
+                    break
+    race_new, race_old = current.market.race, previous.market.race
+    if (race_new and race_new.status in ("won", "tie")
+            and (race_old is None or race_old.status not in ("won", "tie"))):
+        if race_new.winner:
+            msg = f"{race_new.winner} cleared its {race_new.reference_date} high first"
+        else:
+            msg = f"race tied: both cleared their {race_new.reference_date} highs the same session"
+        add("race", race_new.winner, msg, won_on=str(race_new.won_on))
+    banner = current.market.fomc.banner
+    if banner and banner != previous.market.fomc.banner:
+        add("fomc", None, banner, decision=str(current.market.fomc.next_decision))
+    return tuple(events)

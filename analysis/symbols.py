@@ -33,7 +33,7 @@ def validate_symbol(raw: str) -> str:
 
 
 def parse_symbols(text: str) -> list[str]:
-    """Split a comma/space separated list and validate each symbol (order kept, duplicates dropped)."""
+    """Split a comma/space separated list and validate each symbol (order kept, no duplicates)."""
     out: list[str] = []
     for part in re.split(r"[,\s]+", text.strip()):
         if part:

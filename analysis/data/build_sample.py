@@ -24,12 +24,16 @@ def build(shared_data: Path) -> None:
     out.mkdir(exist_ok=True)
     for csv in sorted((shared_data / "market").glob("*.csv")):
         target = out / (csv.name + ".gz")
-        with csv.open("rb") as src, target.open("wb") as raw:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-                shutil.copyfileobj(src, gz)
+        with (
+            csv.open("rb") as src,
+            target.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+        ):
+            shutil.copyfileobj(src, gz)
     shutil.copy(shared_data / "market" / "PROVENANCE.md", out / "PROVENANCE.md")
     shutil.copy(shared_data / "fomc.csv", HERE / "fomc.csv")
-    shutil.copy(shared_data / "russell2000_sector_weights.csv", HERE / "russell2000_sector_weights.csv")
+    weights = "russell2000_sector_weights.csv"
+    shutil.copy(shared_data / weights, HERE / weights)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The bundled snapshot: real daily bars 2018-2025 for the default universe, shipped in the package."""
+"""The bundled snapshot: real daily bars 2018-2025 for the default universe, shipped as package
+data."""
 
 from __future__ import annotations
 

@@ -1,0 +1,111 @@
+"""`basewatch scan`: the dashboard's facts, headless — a table for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from tui.cli import UsageError, add_common_options
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "scan",
+        help="print every symbol's facts (record highs, streak, RS, bases, zones, breakout state)",
+        description=(
+            "Analyse the universe (or --symbols) and print one row per symbol, or with --json one "
+            "JSON document. --asof evaluates on bars up to and including that date only. "
+            "--history lists every base and breakout transition over a period, evaluated day by "
+            "day without look-ahead, with the outcome of each confirmed breakout."
+        ),
+    )
+    add_common_options(p)
+    p.add_argument("--symbols", metavar="A,B", help="comma-separated symbols (default: config)")
+    p.add_argument("--asof", metavar="YYYY-MM-DD", type=_date, help="evaluate as of this session")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--history", action="store_true",
+                   help="list bases and breakout transitions over a period (see --from/--to)")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=_date,
+                   help="history start (default: the first bar with a year of warm-up)")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=_date,
+                   help="history end (default: the last bar)")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _fetch(args: argparse.Namespace):
+    from analysis.config import load_config
+    from analysis.sources.select import make_source
+    from analysis.symbols import parse_symbols
+
+    config = load_config(args.config)
+    symbols = parse_symbols(args.symbols) if args.symbols else list(config.universe())
+    if not symbols:
+        raise UsageError("no symbols given")
+    try:
+        source = make_source(args.source or config.source)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    fetched = source.fetch(symbols)
+    if args.symbols:
+        unknown = [s for s in symbols if s not in fetched.bars]
+        if unknown:
+            why = "; ".join(fetched.errors.get(s, f"no data for {s}") for s in unknown)
+            raise UsageError(why)
+    if not fetched.bars:
+        raise UsageError("no data: " + "; ".join(fetched.errors.values()))
+    return config, fetched
+
+
+def _check_asof(fetched, asof: date | None) -> None:
+    if asof is None:
+        return
+    first = min(df.index[0].date() for df in fetched.bars.values())
+    last = max(df.index[-1].date() for df in fetched.bars.values())
+    if not first <= asof <= last:
+        raise UsageError(f"--asof {asof} is outside the data ({first} .. {last})")
+
+
+def run(args: argparse.Namespace) -> int:
+    config, fetched = _fetch(args)
+    _check_asof(fetched, args.asof)
+    if args.history:
+        return _run_history(args, config, fetched)
+    from analysis.pipeline import Pipeline
+    from analysis.report import snapshot_to_json
+
+    snap = Pipeline(config, source=None).analyze(fetched, asof=args.asof).snapshot
+    if args.json:
+        import json
+
+        json.dump(snapshot_to_json(snap), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from tui.scan_table import print_scan
+
+        print_scan(snap)
+    return 0
+
+
+def _run_history(args: argparse.Namespace, config, fetched) -> int:
+    from analysis.history import format_history, history_to_json, scan_history
+
+    reports = [
+        scan_history(df, sym, args.start, args.end, config)
+        for sym, df in fetched.bars.items()
+    ]
+    if args.json:
+        import json
+
+        json.dump([history_to_json(r) for r in reports], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for report in reports:
+            print(format_history(report))
+    return 0

@@ -1,0 +1,93 @@
+"""The `basewatch scan` table: one Rich row per symbol, and the market facts above it."""
+
+from __future__ import annotations
+
+from analysis.snapshot import Snapshot, SymbolFacts
+
+
+def _pct(v: float | None, digits: int = 1) -> str:
+    return "—" if v is None else f"{v:+.{digits}f}%"
+
+
+def _price(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v:,.2f}" if abs(v) >= 1 else f"{v:.4f}"
+
+
+def _ath(f: SymbolFacts) -> str:
+    mark = " ▲ATH" if f.highs.new_closing_ath else (" △iATH" if f.highs.new_intraday_ath else "")
+    return _pct(f.highs.pct_from_ath) + mark
+
+
+def _base(f: SymbolFacts) -> str:
+    if not f.bases:
+        return "—"
+    b = f.bases[0]
+    kind = b.kind.replace('_', ' ')
+    return f"{kind} {b.depth_pct:.0f}% {b.length_weeks:.0f}w piv {_price(b.pivot)}"
+
+
+def _zone(f: SymbolFacts) -> str:
+    over = [z for z in f.zones if z.kind == "resistance" and z.position != "above"]
+    if not over:
+        return "—"
+    z = min(over, key=lambda z: abs(z.distance_pct))
+    return f"{_price(z.low)}-{_price(z.high)} ×{z.touches}"
+
+
+def _state(f: SymbolFacts) -> str:
+    if f.breakout is None:
+        return "—"
+    return f"{f.breakout.state} {_price(f.breakout.level)}"
+
+
+def market_lines(snap: Snapshot) -> list[str]:
+    m = snap.market
+    lines = [f"as of {snap.asof}  source {snap.source}" + (f" ({snap.note})" if snap.note else "")]
+    if m.pair:
+        lines.append(
+            f"{m.pair.symbol}/{m.pair.benchmark}: RS {m.pair.trend}, 3m {_pct(m.pair.change_3m)}, "
+            f"{m.pair.quadrant or '—'}" + (", RS new high" if m.pair.new_high else "")
+        )
+    if m.leaders and m.leaders.first:
+        made = [ld for ld in m.leaders.order if ld.first_new_high]
+        lines.append("leaders: " + ", ".join(f"{ld.symbol} {ld.first_new_high}" for ld in made))
+    if m.race:
+        r = m.race
+        who = ", ".join(
+            f"{e.symbol} {'crossed ' + str(e.crossed_on) if e.crossed_on else _pct(e.distance_pct)}"
+            for e in r.entries
+        )
+        lines.append(f"race from {r.reference_date} high: {r.status}"
+                     + (f", {r.winner} first" if r.winner else "") + f" ({who})")
+    clock = m.clock
+    lines.append(f"NYSE {clock.status}" + (" (early close)" if clock.early_close else ""))
+    if m.fomc.next_decision:
+        lines.append(f"next FOMC decision {m.fomc.next_decision} (in {m.fomc.days_until} days)"
+                     + (f" — {m.fomc.banner}" if m.fomc.banner else ""))
+    return lines
+
+
+def print_scan(snap: Snapshot) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for line in market_lines(snap):
+        console.print(line, highlight=False)
+    table = Table(show_lines=False, header_style="bold")
+    for col, justify in (("Symbol", "left"), ("Last", "right"), ("Chg", "right"),
+                         ("vs ATH", "right"), ("Streak", "right"), ("RS 3m", "right"),
+                         ("Quadrant", "left"), ("Base", "left"), ("Resistance", "left"),
+                         ("State", "left")):
+        table.add_column(col, justify=justify, no_wrap=True)
+    for f in snap.symbols.values():
+        table.add_row(
+            f.symbol, _price(f.last), _pct(f.change_pct, 2), _ath(f), f"{f.streak.length:+d}",
+            _pct(f.rs.change_3m) if f.rs else "—", (f.rs.quadrant or "—") if f.rs else "—",
+            _base(f), _zone(f), _state(f),
+        )
+    for sym, err in snap.errors.items():
+        table.add_row(sym, "", "", "", "", "", "", "", "", f"error: {err}")
+    console.print(table)
