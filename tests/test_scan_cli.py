@@ -1,0 +1,65 @@
+"""`basewatch scan`: the table, the JSON document and its schema, --asof, and clear errors."""
+
+import json
+
+import pytest
+
+from tui.cli import main
+
+FIELDS = {
+    "symbol", "asof", "close", "ath_close", "ath_close_date", "ath_high", "ath_high_date",
+    "new_closing_ath", "new_intraday_ath", "pct_from_ath", "prior_cycle_peak",
+    "prior_cycle_peak_date", "pct_vs_prior_cycle_peak", "streak", "streak_study", "rs", "bases",
+    "zones", "breakout",
+}
+
+
+def _scan_json(capsys, *args):
+    assert main(["scan", "--source", "sample", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_scan_json_has_the_documented_schema(capsys):
+    doc = _scan_json(capsys, "--symbols", "XLK,KRE,ETH-USD,BTC-USD,IWM,SPY", "--asof", "2025-12-09")
+    assert doc["asof"] == "2025-12-09" and doc["source"] == "sample"
+    assert {"pair", "leaders", "race", "clock", "fomc", "sector_weights"} <= set(doc["market"])
+    rows = {r["symbol"]: r for r in doc["symbols"]}
+    assert set(rows) == {"XLK", "KRE", "ETH-USD", "BTC-USD", "IWM", "SPY"}
+    for row in rows.values():
+        assert set(row) >= FIELDS
+        assert row["asof"] <= "2025-12-09"
+
+
+def test_scan_asof_uses_only_bars_up_to_that_date(capsys):
+    doc = _scan_json(capsys, "--symbols", "XLK", "--asof", "2025-12-09")
+    row = doc["symbols"][0]
+    from analysis.sources.sample import load_sample
+
+    bars = load_sample("XLK")
+    expected = bars[bars.index.strftime("%Y-%m-%d") <= "2025-12-09"]["close"].iloc[-1]
+    assert row["asof"] == "2025-12-09" and row["close"] == pytest.approx(expected)
+
+
+def test_scan_table_prints_one_row_per_symbol(capsys):
+    assert main(["scan", "--source", "sample", "--symbols", "KRE,XLK", "--asof", "2025-12-09"]) == 0
+    out = capsys.readouterr().out
+    assert "KRE" in out and "XLK" in out and "as of 2025-12-09" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--symbols", "NOPE"], "NOPE"),
+        (["--symbols", "../etc"], "not a valid symbol"),
+        (["--asof", "1999-01-01"], "outside the data"),
+        (["--asof", "2025-13-45"], "not a date"),
+        (["--source", "carrier-pigeon"], "source"),
+    ],
+)
+def test_scan_bad_input_exits_2_with_a_clear_message(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(["scan", "--source", "sample", *args])
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
