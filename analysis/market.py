@@ -1,11 +1,49 @@
-"""The market calendar: NYSE clock (exchange-calendars, imported lazily and cached), the bundled FOMC
-decision dates, and the benchmark index's sector weights."""
+"""The market calendar: NYSE clock (exchange-calendars, imported lazily and cached), the bundled
+FOMC decision dates, and the benchmark index's sector weights.
+
+Clock statuses (Eastern time): "pre-market" 04:00 to the open, "open" from the open to the close,
+"after-hours" from the close to 20:00 (17:00 after an early close), "closed" outside those hours and
+on weekends, "holiday" on a weekday that is not an NYSE session. ``session_fraction`` is the share
+of today's session elapsed: 0 before the open, 1 after the close, and 1 on a day without a session
+(the latest session is complete). A naive ``now`` is read as Eastern time.
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from importlib import resources
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+ET = ZoneInfo("America/New_York")
+_FIRST_YEAR, _LAST_YEAR = 2018, 2028  # calendar range built by default (grown if `now` is outside)
+_PRE_MARKET = time(4, 0)
+_AFTER_HOURS_END = time(20, 0)
+_AFTER_EARLY_CLOSE_END = time(17, 0)
+_REGULAR_CLOSE = time(16, 0)
+BUNDLED_WEIGHTS_SOURCE = "bundled: Siblis Research / FTSE Russell"
+
+# yfinance fund-data sector keys (Morningstar) -> the GICS names of the bundled table and config.
+_LIVE_SECTOR_NAMES = {
+    "realestate": "Real Estate",
+    "real_estate": "Real Estate",
+    "consumer_cyclical": "Consumer Discretionary",
+    "basic_materials": "Materials",
+    "consumer_defensive": "Consumer Staples",
+    "technology": "Information Technology",
+    "communication_services": "Communication Services",
+    "financial_services": "Financials",
+    "utilities": "Utilities",
+    "industrials": "Industrials",
+    "energy": "Energy",
+    "healthcare": "Health Care",
+}
 
 
 @dataclass(frozen=True)
@@ -24,7 +62,7 @@ class MarketClock:
 @dataclass(frozen=True)
 class FomcInfo:
     """The next FOMC decision on or after today; ``banner`` is non-empty the day before and the day
-    of ("FOMC decision tomorrow 14:00 ET")."""
+    of ("FOMC decision tomorrow, 14:00 ET")."""
 
     next_decision: date | None
     days_until: int | None
@@ -33,8 +71,144 @@ class FomcInfo:
 
 @dataclass(frozen=True)
 class SectorWeights:
-    """Sector -> weight (%) of the benchmark index; ``source`` says live or bundled, ``asof`` when."""
+    """Sector -> weight (%) of the benchmark index; ``source`` says live or bundled; ``asof``
+    when."""
 
     weights: Mapping[str, float]
     source: str
     asof: date | None
+
+
+@functools.cache
+def _sessions(first_year: int, last_year: int) -> tuple[tuple[date, ...], tuple, tuple]:
+    """(session dates, opens, closes) of XNYS for the years, opens/closes as tz-aware ET datetimes.
+
+    Built once per range: constructing the calendar takes a few hundred ms.
+    """
+    import exchange_calendars
+
+    cal = exchange_calendars.get_calendar(
+        "XNYS", start=f"{first_year}-01-01", end=f"{last_year}-12-31"
+    )
+    sched = cal.schedule
+    days = tuple(d.date() for d in sched.index)
+    opens = tuple(t.tz_convert(ET).to_pydatetime() for t in sched["open"])
+    closes = tuple(t.tz_convert(ET).to_pydatetime() for t in sched["close"])
+    return days, opens, closes
+
+
+def _calendar_for(year: int) -> tuple[tuple[date, ...], tuple, tuple]:
+    return _sessions(min(_FIRST_YEAR, year - 1), max(_LAST_YEAR, year + 1))
+
+
+def market_clock(now: datetime) -> MarketClock:
+    """The NYSE clock at ``now`` (tz-aware, or naive Eastern time)."""
+    from bisect import bisect_left, bisect_right
+
+    now = now.replace(tzinfo=ET) if now.tzinfo is None else now.astimezone(ET)
+    days, opens, closes = _calendar_for(now.year)
+    today = now.date()
+    i = bisect_left(days, today)
+    next_open = opens[bisect_right(opens, now)]
+    next_close = closes[bisect_right(closes, now)]
+    if i < len(days) and days[i] == today:
+        open_t, close_t = opens[i], closes[i]
+        early = close_t.timetz().replace(tzinfo=None) < _REGULAR_CLOSE
+        after_end = _AFTER_EARLY_CLOSE_END if early else _AFTER_HOURS_END
+        clock = now.time()
+        if now < open_t:
+            status = "pre-market" if clock >= _PRE_MARKET else "closed"
+            fraction = 0.0
+        elif now < close_t:
+            status = "open"
+            fraction = (now - open_t) / (close_t - open_t)
+        else:
+            status = "after-hours" if clock < after_end else "closed"
+            fraction = 1.0
+        return MarketClock(now, status, early, next_open, next_close, float(fraction))
+    status = "holiday" if today.weekday() < 5 else "closed"
+    return MarketClock(now, status, False, next_open, next_close, 1.0)
+
+
+def _read_text(name: str) -> str:
+    return (resources.files("analysis.data") / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _fomc_rows() -> tuple[tuple[date, str], ...]:
+    rows = csv.DictReader(io.StringIO(_read_text("fomc.csv")))
+    out = [
+        (date.fromisoformat(r["decision_date"]), (r.get("statement_time_et") or "14:00").strip())
+        for r in rows
+    ]
+    return tuple(sorted(out))
+
+
+def fomc_dates() -> tuple[date, ...]:
+    """The bundled FOMC decision dates, ascending."""
+    return tuple(d for d, _ in _fomc_rows())
+
+
+def fomc_info(today: date) -> FomcInfo:
+    """The next FOMC decision on or after ``today`` (an Eastern-time date) and its banner.
+
+    Beyond the bundled schedule: no next decision and no banner.
+    """
+    if isinstance(today, datetime):
+        today = (today if today.tzinfo is None else today.astimezone(ET)).date()
+    for day, at in _fomc_rows():
+        if day >= today:
+            days = (day - today).days
+            when = {0: "today", 1: "tomorrow"}.get(days)
+            banner = f"FOMC decision {when}, {at} ET" if when else ""
+            return FomcInfo(day, days, banner)
+    return FomcInfo(None, None, "")
+
+
+@functools.cache
+def bundled_sector_weights() -> SectorWeights:
+    """Russell 2000 sector weights (%) from the bundled table, its latest column."""
+    reader = csv.reader(io.StringIO(_read_text("russell2000_sector_weights.csv")))
+    header = next(reader)
+    dated = {
+        date.fromisoformat(col.removeprefix("weight_pct_").replace("_", "-")): k
+        for k, col in enumerate(header)
+        if col.startswith("weight_pct_")
+    }
+    asof = max(dated)
+    col = dated[asof]
+    weights = {row[0]: float(row[col]) for row in reader if row and row[col].strip()}
+    return SectorWeights(MappingProxyType(weights), BUNDLED_WEIGHTS_SOURCE, asof)
+
+
+def _sector_name(key: str) -> str:
+    norm = key.strip().lower().replace(" ", "_").replace("-", "_")
+    return _LIVE_SECTOR_NAMES.get(norm, key.strip().replace("_", " ").title())
+
+
+def sector_weights(
+    live: Mapping[str, float] | None,
+    *,
+    source: str = "live",
+    asof: date | None = None,
+) -> SectorWeights:
+    """Live weights when given (and usable), else the bundled table.
+
+    Live keys from yfinance fund data (``technology``, ``financial_services`` ...) are renamed to
+    the GICS names of the bundled table; fractions (values summing to at most 1.5) become %.
+    Non-numeric, non-finite and negative values are dropped.
+    """
+    clean: dict[str, float] = {}
+    for key, value in (live or {}).items():
+        try:
+            num = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(num) and num >= 0:
+            name = _sector_name(str(key))
+            clean[name] = clean.get(name, 0.0) + num
+    if not clean or sum(clean.values()) <= 0:
+        return bundled_sector_weights()
+    if sum(clean.values()) <= 1.5:
+        clean = {k: round(v * 100.0, 6) for k, v in clean.items()}
+    return SectorWeights(MappingProxyType(clean), source, asof)

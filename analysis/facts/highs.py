@@ -1,9 +1,34 @@
-"""Record highs: all-time closing and intraday highs, new-ATH flags, and the prior-cycle peak."""
+"""Record highs: all-time closing and intraday highs, new-ATH flags, and the prior-cycle peak.
+
+Definitions (DESIGN.md, "Definitions that must not drift"):
+
+- A new closing (intraday) ATH is a close (high) strictly above every earlier close (high) in the
+  data. The first bar has nothing earlier to beat, so it is never a *new* ATH (a single bar: False).
+  The data may start after the true record: the UI says "high since ``first_date``".
+- ``sessions_since_record`` counts sessions since the last new closing ATH, i.e. since the first
+  session that closed at the current all-time closing high (0: the last bar set it). When no bar
+  ever beat the first one, it counts from the first bar.
+- The prior-cycle peak: drawdown is measured close-to-close from the running peak close. The most
+  recent drawdown of at least ``drawdown_pct`` % is found (the last session at or beyond the
+  threshold below its running peak); its peak — the highest close before that drawdown began — is
+  the prior-cycle peak, dated by the session that first closed at it. None when the data holds no
+  such drawdown. While a drawdown that deep is still going on, the peak is the one it started from.
+
+Rows without a finite positive close are ignored; a missing high counts as the close.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts.clean import closes, highs, usable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -28,3 +53,72 @@ class RecordHighs:
     prior_cycle_peak: float | None
     prior_cycle_peak_date: date | None
     pct_vs_prior_cycle_peak: float | None
+
+
+def record_mask(values: np.ndarray) -> np.ndarray:
+    """True where a value is strictly above every earlier value (the first is never a record)."""
+    out = np.zeros(len(values), dtype=bool)
+    if len(values) > 1:
+        out[1:] = values[1:] > np.maximum.accumulate(values)[:-1]
+    return out
+
+
+def new_high_flags(bars: pd.DataFrame) -> pd.DataFrame:
+    """Per bar: did it set a new closing ATH / a new intraday ATH against all earlier bars?
+
+    Columns ``new_closing_ath`` and ``new_intraday_ath`` (bool), on the usable rows of ``bars``.
+    Each row depends only on the rows before it (no look-ahead).
+    """
+    import pandas as pd
+
+    good = usable(bars)
+    flags = {
+        "new_closing_ath": record_mask(closes(good)),
+        "new_intraday_ath": record_mask(highs(good)),
+    }
+    return pd.DataFrame(flags, index=good.index)
+
+
+def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs | None:
+    """Record-high facts as of the last bar; None when there is no usable bar.
+
+    ``drawdown_pct`` (0 < x < 100, else ValueError) is the depth that ends a cycle.
+    """
+    if not 0.0 < drawdown_pct < 100.0:
+        raise ValueError(f"drawdown_pct must be between 0 and 100, got {drawdown_pct}")
+    good = usable(bars)
+    n = len(good)
+    if n == 0:
+        return None
+    close = closes(good)
+    high = highs(good)
+    idx = good.index
+    i_close = int(np.argmax(close))  # first session at the all-time closing high
+    i_high = int(np.argmax(high))
+    last = close[-1]
+    new_close = n > 1 and bool(last > close[:-1].max())
+    new_high = n > 1 and bool(high[-1] > high[:-1].max())
+
+    peak = peak_date = vs_peak = None
+    running = np.maximum.accumulate(close)
+    deep = np.flatnonzero(close <= running * (1.0 - drawdown_pct / 100.0))
+    if deep.size:
+        level = running[deep[-1]]
+        at = int(np.searchsorted(running, level, side="left"))
+        peak, peak_date = float(level), idx[at].date()
+        vs_peak = float((last / level - 1.0) * 100.0)
+
+    return RecordHighs(
+        first_date=idx[0].date(),
+        ath_close=float(close[i_close]),
+        ath_close_date=idx[i_close].date(),
+        ath_high=float(high[i_high]),
+        ath_high_date=idx[i_high].date(),
+        new_closing_ath=new_close,
+        new_intraday_ath=new_high,
+        pct_from_ath=float((last / close[i_close] - 1.0) * 100.0),
+        sessions_since_record=n - 1 - i_close,
+        prior_cycle_peak=peak,
+        prior_cycle_peak_date=peak_date,
+        pct_vs_prior_cycle_peak=vs_peak,
+    )

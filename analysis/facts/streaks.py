@@ -1,9 +1,27 @@
 """Streaks of consecutive higher (lower) closes, and an event study of what followed such streaks
-in the symbol's own history."""
+in the symbol's own history.
+
+- A streak counts consecutive closes strictly above (+) or below (-) the previous close; an
+  unchanged close ends it (0), and so does a missing close. The first bar has streak 0.
+- The event study for a length L (sign = direction) takes every session on which a streak first
+  reached |L| in that direction — one event per streak, however long it then ran — and the forward
+  return of the adjusted close 5, 21 and 63 sessions later. An event without that many sessions
+  after it is left out of that horizon. The streak still running at the last bar is not an event of
+  its own study (its outcome is what the study is about). The baseline is the same statistics over
+  every session with enough sessions after it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts.clean import adjusted, closes, usable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HORIZONS: tuple[int, ...] = (5, 21, 63)
 
@@ -23,13 +41,16 @@ class ForwardStats:
 class StreakStudy:
     """Every past streak that reached at least ``length`` (same sign), counted once per streak
     at the session it reached ``length``; ``after`` per horizon, ``baseline`` over all sessions.
-    ``returns`` holds each event's forward returns per horizon (for a histogram)."""
+    ``returns`` holds each event's forward returns per horizon (for a histogram).
+    ``longest_before`` is the longest earlier streak in the same direction (absolute, the running
+    one excluded), so "first 12-day streak in the data; the longest before was 10" can be said."""
 
     length: int
     events: int
     after: tuple[ForwardStats, ...]
     baseline: tuple[ForwardStats, ...]
     returns: tuple[tuple[float, ...], ...]
+    longest_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -38,3 +59,84 @@ class Streak:
 
     length: int
     study: StreakStudy | None
+
+
+def streak_series(close: np.ndarray) -> np.ndarray:
+    """Signed running streak per bar (int64): +3 = third higher close in a row; 0 when unchanged.
+
+    Each value depends only on the closes up to that bar. NaN closes end a streak.
+    """
+    close = np.asarray(close, dtype="float64")
+    n = len(close)
+    out = np.zeros(n, dtype=np.int64)
+    if n < 2:
+        return out
+    with np.errstate(invalid="ignore"):
+        step = np.sign(np.diff(close))
+    step = np.where(np.isnan(step), 0.0, step).astype(np.int64)
+    pos = np.arange(n - 1)
+    starts = np.ones(n - 1, dtype=bool)
+    starts[1:] = step[1:] != step[:-1]
+    run_start = np.maximum.accumulate(np.where(starts, pos, 0))
+    out[1:] = (pos - run_start + 1) * step
+    return out
+
+
+def current_streak(bars: pd.DataFrame) -> int:
+    """The signed streak at the last bar (0 for fewer than two usable bars)."""
+    good = usable(bars)
+    if len(good) < 2:
+        return 0
+    return int(streak_series(closes(good))[-1])
+
+
+def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
+    if values.size == 0:
+        return ForwardStats(horizon, 0, None, None, None)
+    return ForwardStats(
+        horizon=horizon,
+        count=int(values.size),
+        mean=float(values.mean()),
+        median=float(np.median(values)),
+        pct_positive=float((values > 0).mean() * 100.0),
+    )
+
+
+def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
+    """What followed past streaks of at least ``length`` (signed) in this symbol's history.
+
+    None when ``length`` is 0 or there are fewer than two usable bars.
+    """
+    length = int(length)
+    good = usable(bars)
+    n = len(good)
+    if length == 0 or n < 2:
+        return None
+    st = streak_series(closes(good))
+    # The streak running at the last bar (in this direction) is not part of its own history.
+    cut = n - abs(int(st[-1])) if st[-1] * length > 0 else n
+    past = st[:cut] * (1 if length > 0 else -1)
+    events = np.flatnonzero(past == abs(length))
+    longest = int(past.max()) if past.size and past.max() > 0 else 0
+    adj = adjusted(good)
+    after, baseline, returns = [], [], []
+    for h in HORIZONS:
+        fwd = (adj[h:] / adj[:-h] - 1.0) * 100.0 if n > h else np.empty(0)
+        ev = fwd[events[events < fwd.size]]
+        after.append(_stats(h, ev))
+        baseline.append(_stats(h, fwd))
+        returns.append(tuple(float(x) for x in ev))
+    return StreakStudy(
+        length=length,
+        events=int(events.size),
+        after=tuple(after),
+        baseline=tuple(baseline),
+        returns=tuple(returns),
+        longest_before=longest,
+    )
+
+
+def streak(bars: pd.DataFrame) -> Streak:
+    """The current streak and the study of streaks at least that long (None when it is 0)."""
+    length = current_streak(bars)
+    return Streak(length=length, study=streak_study(bars, length) if length else None)

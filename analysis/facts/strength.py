@@ -1,11 +1,43 @@
 """Relative strength of a symbol against a benchmark: ratio line, changes, new highs, Mansfield RS,
-and the rotation quadrant (RS-ratio and RS-momentum as rolling z-scores)."""
+and the rotation quadrant (RS-ratio and RS-momentum as rolling z-scores).
+
+The ratio line is close / benchmark close on the sessions both traded, matched by calendar date
+(each frame's own time zone), so crypto's UTC day bars line up with US sessions (weekends drop out).
+
+Rotation (JdK-RRG-like, every window rolling — nothing is anchored to the first bar, so a value
+depends only on the last ``ROTATION_BARS`` ratio values up to its own session):
+
+- ``rs_ratio`` = 100 + z-score of the smoothed ratio (its ``SMOOTH``-session mean) against the
+  last ``Z_WINDOW`` smoothed values (mean and standard deviation over that rolling window);
+- ``rs_momentum`` = 100 + z-score of the ``LAG``-session rate of change of ``rs_ratio`` (in %)
+  against its last ``Z_WINDOW`` values.
+- quadrant: rs_ratio >= 100 and rs_momentum >= 100 leading; >= 100 and < 100 weakening;
+  < 100 and < 100 lagging; < 100 and >= 100 improving. A flat window (zero spread) scores 100.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts.clean import closes, day_numbers, usable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 QUADRANTS = ("leading", "weakening", "lagging", "improving")
+
+SMOOTH = 10  # sessions in the mean that smooths the ratio before scoring it
+Z_WINDOW = 63  # rolling window (sessions) of both z-scores: about three months
+LAG = 10  # rate-of-change lag (sessions) of rs_ratio that gives rs_momentum
+RATIO_BARS = SMOOTH + Z_WINDOW - 1  # ratio values needed for one rs_ratio
+ROTATION_BARS = RATIO_BARS + LAG + Z_WINDOW - 1  # ... and for one rs_momentum
+CHANGES = (21, 63, 126)  # 1, 3 and 6 months of sessions
+MANSFIELD_WINDOW = 200
+TREND_WINDOW = 50
+TREND_BAND_PCT = 1.0  # within +-1% of its 50-session mean the ratio's trend is "flat"
 
 
 @dataclass(frozen=True)
@@ -31,3 +63,115 @@ class RelativeStrength:
     rs_momentum: float | None
     quadrant: str | None
     trend: str
+
+
+def rs_line(bars: pd.DataFrame, bench: pd.DataFrame) -> pd.Series:
+    """close / benchmark close on the calendar dates both have a usable bar, on ``bars``' index."""
+    import pandas as pd
+
+    a, b = usable(bars), usable(bench)
+    if a.index.equals(b.index):
+        return pd.Series(closes(a) / closes(b), index=a.index, name="rs")
+    da, db = day_numbers(a.index), day_numbers(b.index)
+    # Daily bars carry one row per date; should a frame hold more, its last row of the date counts.
+    keep_a = np.r_[da[1:] != da[:-1], True] if da.size else np.zeros(0, bool)
+    keep_b = np.r_[db[1:] != db[:-1], True] if db.size else np.zeros(0, bool)
+    ia, ib = np.flatnonzero(keep_a), np.flatnonzero(keep_b)
+    _, pa, pb = np.intersect1d(da[ia], db[ib], assume_unique=True, return_indices=True)
+    ia, ib = ia[pa], ib[pb]
+    return pd.Series(closes(a)[ia] / closes(b)[ib], index=a.index[ia], name="rs")
+
+
+def _rolling(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rolling mean and population std over complete windows (len - window + 1 values)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    view = sliding_window_view(values, window)
+    return view.mean(axis=1), view.std(axis=1)
+
+
+def _zscore(values: np.ndarray, window: int) -> np.ndarray:
+    """Rolling z-score of each complete window's last value; 0 where the window has no spread."""
+    mean, std = _rolling(values, window)
+    last = values[window - 1 :]
+    flat = std <= 1e-12 * np.maximum(np.abs(mean), 1.0)
+    return np.where(flat, 0.0, (last - mean) / np.where(flat, 1.0, std))
+
+
+def _rotation_arrays(ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """rs_ratio (aligned to the last len-RATIO_BARS+1 values) and rs_momentum (last ...)."""
+    if ratio.size < RATIO_BARS:
+        return np.empty(0), np.empty(0)
+    smooth, _ = _rolling(ratio, SMOOTH)
+    rs_ratio = 100.0 + _zscore(smooth, Z_WINDOW)
+    if rs_ratio.size < LAG + Z_WINDOW:
+        return rs_ratio, np.empty(0)
+    roc = (rs_ratio[LAG:] / rs_ratio[:-LAG] - 1.0) * 100.0
+    return rs_ratio, 100.0 + _zscore(roc, Z_WINDOW)
+
+
+def rotation(ratio: pd.Series) -> pd.DataFrame:
+    """rs_ratio and rs_momentum for every session of a ratio line (NaN until the windows fill).
+
+    For the RRG tail in the drill-down; each row uses only the ratio values up to its session.
+    """
+    import pandas as pd
+
+    values = ratio.to_numpy(dtype="float64")
+    rs_ratio, rs_mom = _rotation_arrays(values)
+    n = values.size
+    out_ratio = np.full(n, np.nan)
+    out_mom = np.full(n, np.nan)
+    if rs_ratio.size:
+        out_ratio[n - rs_ratio.size :] = rs_ratio
+    if rs_mom.size:
+        out_mom[n - rs_mom.size :] = rs_mom
+    return pd.DataFrame({"rs_ratio": out_ratio, "rs_momentum": out_mom}, index=ratio.index)
+
+
+def quadrant(rs_ratio: float, rs_momentum: float) -> str:
+    """The rotation quadrant of a point (100, 100 is the centre)."""
+    if rs_ratio >= 100.0:
+        return "leading" if rs_momentum >= 100.0 else "weakening"
+    return "improving" if rs_momentum >= 100.0 else "lagging"
+
+
+def relative_strength(
+    bars: pd.DataFrame, bench: pd.DataFrame, symbol: str, benchmark: str
+) -> RelativeStrength | None:
+    """RS facts of ``symbol`` against ``benchmark`` as of their last common session.
+
+    None when the two have no session in common.
+    """
+    values = rs_line(bars, bench).to_numpy()
+    n = values.size
+    if n == 0:
+        return None
+    last = float(values[-1])
+    changes = [
+        float((last / values[-1 - k] - 1.0) * 100.0) if n > k else None for k in CHANGES
+    ]
+    mansfield = None
+    if n >= MANSFIELD_WINDOW:
+        mansfield = float((last / values[-MANSFIELD_WINDOW:].mean() - 1.0) * 100.0)
+    trend = "flat"
+    if n >= TREND_WINDOW:
+        off = (last / values[-TREND_WINDOW:].mean() - 1.0) * 100.0
+        trend = "up" if off > TREND_BAND_PCT else "down" if off < -TREND_BAND_PCT else "flat"
+    rs_ratio, rs_mom = _rotation_arrays(values[-ROTATION_BARS:])
+    r = float(rs_ratio[-1]) if rs_ratio.size else None
+    m = float(rs_mom[-1]) if rs_mom.size else None
+    return RelativeStrength(
+        symbol=symbol,
+        benchmark=benchmark,
+        ratio=last,
+        change_1m=changes[0],
+        change_3m=changes[1],
+        change_6m=changes[2],
+        new_high=n > 1 and bool(last > values[:-1].max()),
+        mansfield=mansfield,
+        rs_ratio=r,
+        rs_momentum=m,
+        quadrant=quadrant(r, m) if r is not None and m is not None else None,
+        trend=trend,
+    )
