@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from analysis import __version__
 
-COMMANDS: tuple[str, ...] = ("scan", "data", "events")
+COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
 
 
 class UsageError(Exception):

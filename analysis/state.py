@@ -1,0 +1,303 @@
+"""The app's own state (named watchlists, the active one, in-app choices), saved atomically.
+
+The config is the user's hand-written file and is never rewritten; what the user changes inside the
+app lives here, in ``<data dir>/state.json``. Saving writes a temp file in the same folder, flushes
+and fsyncs it, renames it over the old file and fsyncs the folder, so a crash or a full disk at any
+moment leaves either the old file or the new one, never a half-written one. A corrupt state file is
+moved aside with a warning and the defaults are used; loading never raises for a bad file.
+
+The editing helpers are pure: they take a state and return a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import re
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from analysis.config import DEFAULT_WATCHLIST
+from analysis.symbols import SymbolError, validate_symbol
+
+STATE_VERSION = 1
+DEFAULT_NAME = "default"
+MAX_WATCHLISTS = 50
+MAX_SYMBOLS = 500
+_NAME_RE = re.compile(r"^[\w][\w .\-]{0,29}$")
+
+
+class StateWarning(UserWarning):
+    """The state file could not be used as it was (corrupt, or with bad entries)."""
+
+
+class StateError(OSError):
+    """The state could not be saved; the old file is untouched. The message names the file."""
+
+
+class WatchlistError(ValueError):
+    """A bad watchlist edit (bad or duplicate name, unknown list); the message says why."""
+
+
+def _freeze(watchlists: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({name: tuple(syms) for name, syms in watchlists.items()})
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Named watchlists (in the order the user made them), the active one, and in-app choices.
+
+    ``theme``: the theme picked with ``t`` (None: use ``--theme`` / the config).
+    ``race_start``: a race start set in the app, ISO date (None: the config's).
+    """
+
+    watchlists: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: _freeze({DEFAULT_NAME: DEFAULT_WATCHLIST}))
+    active: str = DEFAULT_NAME
+    theme: str | None = None
+    race_start: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "watchlists", _freeze(self.watchlists))
+        if self.active not in self.watchlists:
+            raise WatchlistError(f"active watchlist '{self.active}' does not exist")
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """The active watchlist."""
+        return self.watchlists[self.active]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.watchlists)
+
+
+def default_state(default_watchlist: Iterable[str] = DEFAULT_WATCHLIST) -> AppState:
+    return AppState(watchlists={DEFAULT_NAME: tuple(default_watchlist)})
+
+
+# ---- pure edits ---------------------------------------------------------------------------------
+
+def validate_name(name: str) -> str:
+    """A watchlist name: 1-30 letters, digits, spaces, '.', '-' or '_'; returned stripped."""
+    if not isinstance(name, str):
+        raise WatchlistError(f"a watchlist name must be text, not {type(name).__name__}")
+    clean = name.strip()
+    if not _NAME_RE.match(clean):
+        shown = clean if clean.isprintable() else repr(clean)
+        raise WatchlistError(
+            f"'{shown}' is not a watchlist name: use 1-30 letters, digits, spaces, . - _")
+    return clean
+
+
+def _with_list(state: AppState, symbols: tuple[str, ...], name: str | None) -> AppState:
+    target = state.active if name is None else name
+    lists = dict(state.watchlists)
+    lists[target] = symbols
+    return dataclasses.replace(state, watchlists=lists)
+
+
+def _list(state: AppState, name: str | None) -> tuple[str, ...]:
+    target = state.active if name is None else name
+    if target not in state.watchlists:
+        raise WatchlistError(f"no watchlist named '{target}'")
+    return state.watchlists[target]
+
+
+def add_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:
+    """Append ``symbol`` (validated; raises SymbolError) to the active (or named) list; a symbol
+    already there leaves the state unchanged."""
+    sym = validate_symbol(symbol)
+    current = _list(state, watchlist)
+    if sym in current:
+        return state
+    if len(current) >= MAX_SYMBOLS:
+        raise WatchlistError(f"a watchlist holds at most {MAX_SYMBOLS} symbols")
+    return _with_list(state, (*current, sym), watchlist)
+
+
+def remove_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:
+    """Remove ``symbol`` from the active (or named) list; absent means unchanged."""
+    sym = validate_symbol(symbol)
+    current = _list(state, watchlist)
+    if sym not in current:
+        return state
+    return _with_list(state, tuple(s for s in current if s != sym), watchlist)
+
+
+def move_symbol(state: AppState, symbol: str, delta: int, watchlist: str | None = None
+                ) -> AppState:
+    """Move ``symbol`` by ``delta`` places (negative: up), stopping at either end."""
+    sym = validate_symbol(symbol)
+    current = list(_list(state, watchlist))
+    if sym not in current:
+        raise WatchlistError(f"{sym} is not in the watchlist")
+    old = current.index(sym)
+    new = min(max(old + delta, 0), len(current) - 1)
+    if new == old:
+        return state
+    current.insert(new, current.pop(old))
+    return _with_list(state, tuple(current), watchlist)
+
+
+def create_watchlist(state: AppState, name: str, symbols: Iterable[str] = ()) -> AppState:
+    """Add a new named watchlist (after the others); it does not become active."""
+    clean = validate_name(name)
+    if clean in state.watchlists:
+        raise WatchlistError(f"a watchlist named '{clean}' already exists")
+    if len(state.watchlists) >= MAX_WATCHLISTS:
+        raise WatchlistError(f"at most {MAX_WATCHLISTS} watchlists")
+    syms = tuple(dict.fromkeys(validate_symbol(s) for s in symbols))
+    return dataclasses.replace(state, watchlists={**state.watchlists, clean: syms})
+
+
+def delete_watchlist(state: AppState, name: str) -> AppState:
+    """Remove a watchlist; the last one cannot go. Deleting the active one activates the first."""
+    _list(state, name)
+    if len(state.watchlists) == 1:
+        raise WatchlistError("the last watchlist cannot be deleted")
+    lists = {n: s for n, s in state.watchlists.items() if n != name}
+    active = state.active if state.active != name else next(iter(lists))
+    return dataclasses.replace(state, watchlists=lists, active=active)
+
+
+def switch_watchlist(state: AppState, name: str) -> AppState:
+    """Make ``name`` the active watchlist."""
+    _list(state, name)
+    return dataclasses.replace(state, active=name)
+
+
+def cycle_watchlist(state: AppState, step: int = 1) -> AppState:
+    """The next (``step`` > 0) or previous watchlist, wrapping: for the switch key."""
+    names = state.names
+    return switch_watchlist(state, names[(names.index(state.active) + step) % len(names)])
+
+
+# ---- file ---------------------------------------------------------------------------------------
+
+def to_json(state: AppState) -> dict[str, Any]:
+    return {
+        "version": STATE_VERSION,
+        "active": state.active,
+        "watchlists": {name: list(syms) for name, syms in state.watchlists.items()},
+        "theme": state.theme,
+        "race_start": state.race_start,
+    }
+
+
+def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
+    """Build a state from parsed JSON. Raises ValueError when the structure is unusable; bad
+    individual symbols are dropped with a warning."""
+    if not isinstance(data, dict) or not isinstance(data.get("watchlists"), dict):
+        raise ValueError("expected an object with a 'watchlists' object")
+    if not data["watchlists"]:
+        raise ValueError("no watchlists")
+    lists: dict[str, tuple[str, ...]] = {}
+    for raw_name, raw_syms in data["watchlists"].items():
+        name = validate_name(raw_name)
+        if not isinstance(raw_syms, list):
+            raise ValueError(f"watchlist '{name}' is not a list")
+        syms: dict[str, None] = {}
+        for raw in raw_syms:
+            try:
+                syms.setdefault(validate_symbol(raw), None)
+            except SymbolError as exc:
+                warn(f"watchlist '{name}': dropped a bad symbol: {exc}")
+        lists[name] = tuple(syms)
+    active = data.get("active")
+    if active not in lists:
+        active = next(iter(lists))
+    theme, race_start = data.get("theme"), data.get("race_start")
+    return AppState(
+        watchlists=lists, active=active,
+        theme=theme if isinstance(theme, str) and theme else None,
+        race_start=race_start if isinstance(race_start, str) and race_start else None,
+    )
+
+
+def _default_warn(message: str) -> None:
+    warnings.warn(message, StateWarning, stacklevel=3)
+
+
+def load_state(path: Path | None = None, default_watchlist: Iterable[str] = DEFAULT_WATCHLIST,
+               warn: Callable[[str], None] | None = None) -> AppState:
+    """Read the state file (default ``<data dir>/state.json``). A missing file gives the defaults
+    (one list, "default" = ``default_watchlist``); a corrupt one is renamed to
+    ``state.json.corrupt-<time>`` and reported through ``warn`` (default: a StateWarning)."""
+    from analysis.paths import state_file
+
+    path = Path(path) if path is not None else state_file()
+    warn = warn or _default_warn
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return default_state(default_watchlist)
+    except OSError as exc:
+        warn(f"cannot read the state file {path}: {exc}; using defaults")
+        return default_state(default_watchlist)
+    try:
+        return from_json(json.loads(raw.decode("utf-8")), warn)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        try:
+            os.replace(path, aside)
+            where = f"moved to {aside}"
+        except OSError as move_exc:
+            where = f"could not be moved aside ({move_exc})"
+        warn(f"the state file {path} was unreadable ({exc}); it was {where}; using defaults")
+        return default_state(default_watchlist)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_state(state: AppState, path: Path | None = None) -> Path:
+    """Write the state atomically (temp file, flush, fsync, rename, fsync the folder).
+
+    Every name and symbol is validated first. On any failure the temp file is removed, the old
+    file is left as it was, and StateError is raised naming the file. Returns the path written.
+    """
+    from analysis.paths import state_file
+
+    path = Path(path) if path is not None else state_file()
+    for name, syms in state.watchlists.items():
+        validate_name(name)
+        for sym in syms:
+            validate_symbol(sym)
+    payload = (json.dumps(to_json(state), indent=2, ensure_ascii=True) + "\n").encode("ascii")
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise StateError(f"could not save the state to {path}: {exc}") from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    # The new file is in place; making the rename itself durable is best effort (some file
+    # systems refuse to fsync a folder).
+    with contextlib.suppress(OSError):
+        _fsync_dir(path.parent)
+    return path

@@ -1,0 +1,1 @@
+"""Theme files; see tui/themes.py for the format."""
