@@ -23,7 +23,9 @@ class FetchResult:
     "replay"); ``fallback`` is True when that is not what the user asked for (e.g. auto fell back
     to the store because Yahoo was unreachable); ``note`` says why, for the header.
     ``fetched_at`` is the wall-clock time (UTC) of the fetch. Symbols that failed are in
-    ``errors`` with a message, and the others still have their bars.
+    ``errors`` with a message, and the others still have their bars. ``origins`` names, per
+    symbol, what served it when that differs from ``source`` (auto mixing store and sample);
+    empty means every symbol came from ``source``.
     """
 
     bars: Mapping[str, pd.DataFrame]
@@ -32,6 +34,7 @@ class FetchResult:
     errors: Mapping[str, str] = field(default_factory=dict)
     fallback: bool = False
     note: str = ""
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     def last_bar(self) -> datetime | None:
         """Timestamp of the newest bar across all symbols (None when there are none)."""

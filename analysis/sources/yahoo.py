@@ -1,0 +1,306 @@
+"""Yahoo Finance daily bars through yfinance: batched, incremental through the bar store, and always
+under OUR deadline.
+
+How a fetch goes:
+
+- Symbols are validated first; a bad one is reported in ``errors`` and never reaches a URL.
+- With a store, each symbol is asked only for the bars it is missing: from its last stored session,
+  inclusive (that bar may have been partial). Symbols new to the store get ``first_period`` of
+  history (default 10 years). Symbols sharing a start date are asked together, <= ``batch_size``
+  (50) per ``yf.download`` call (``threads=False``, ``progress=False``, raw OHLC plus Adj Close).
+- Every yfinance call runs in a daemon worker thread joined with a timeout (what is left of
+  ``deadline``). While a call is still stuck no other yfinance call is started, in any
+  ``YahooSource`` of the process, so a silent network cannot pile up threads. A session we created
+  ourselves is closed when its call is abandoned, which makes the stuck call fail fast.
+- Symbols that failed for a passing reason (HTTP 429, 5xx, timeouts, an empty or garbled answer)
+  are retried with a short exponential backoff (``backoff`` doubling up to ``backoff_cap``) while
+  time is left, at most ``attempts`` times. A symbol Yahoo says it does not know is reported in
+  ``errors`` and the others still return their bars.
+- New bars are upserted into the store; the bars returned are the store's full history per symbol.
+
+When no symbol could be fetched because Yahoo did not answer usefully (deadline, network, rate
+limit, server errors, garbage), ``fetch`` raises ``YahooUnreachable`` (a ``SourceError``) with a
+message for the header; ``AutoSource`` then falls back. A partial failure (some symbols fetched)
+returns the good symbols and puts the rest in ``errors`` with a ``note``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from analysis.bars import normalize_bars, tz_for
+from analysis.sources.base import FetchResult, SourceError
+from analysis.sources.yfcall import (
+    Busy,
+    TimedOut,
+    configure_yfinance,
+    is_transient,
+    plain,
+    reason_for,
+    run_guarded,
+    yfinance_reasons,
+)
+from analysis.symbols import SymbolError, validate_symbol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.sources.store import BarStore
+
+MAX_BATCH = 50
+
+
+class YahooUnreachable(SourceError):
+    """Yahoo could not be reached or gave nothing usable; the message says why, for the header."""
+
+
+# -- the source ----------------------------------------------------------------------------------
+
+class YahooSource:
+    """Daily bars from Yahoo Finance (see the module docstring)."""
+
+    name = "yahoo"
+
+    def __init__(self, session: Any = None, deadline: float = 45.0, batch_size: int = MAX_BATCH,
+                 store: BarStore | None = None, *, first_period: str = "10y",
+                 request_timeout: float = 10.0, attempts: int = 3, backoff: float = 0.5,
+                 backoff_cap: float = 4.0,
+                 on_batch: Callable[[int, int, Sequence[str]], None] | None = None) -> None:
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
+        self.session = session
+        self._owns_session = session is None
+        self.deadline = float(deadline)
+        self.batch_size = batch_size
+        self.store = store
+        self.first_period = first_period
+        self.request_timeout = request_timeout
+        self.attempts = max(1, attempts)
+        self.backoff, self.backoff_cap = backoff, backoff_cap
+        self.on_batch = on_batch
+
+    def _session(self) -> Any:
+        if self.session is None:
+            from curl_cffi import requests as curl_requests
+
+            self.session = curl_requests.Session(impersonate="chrome")
+        return self.session
+
+    def _abandon(self) -> None:
+        """A call overran the deadline: close our own session so the stuck call fails fast."""
+        if self._owns_session and self.session is not None:
+            with contextlib.suppress(Exception):
+                self.session.close()
+            self.session = None
+
+    def _plan(self, symbols: Sequence[str]) -> list[tuple[str | None, list[str]]]:
+        """Batches of (start date or None for first_period, symbols), <= batch_size each."""
+        groups: dict[str | None, list[str]] = {}
+        for sym in symbols:
+            last = self.store.last_timestamp(sym) if self.store is not None else None
+            groups.setdefault(None if last is None else last.date().isoformat(), []).append(sym)
+        plan = []
+        for start in sorted(groups, key=lambda s: (s is not None, s or "")):
+            syms = groups[start]
+            plan += [(start, syms[i:i + self.batch_size])
+                     for i in range(0, len(syms), self.batch_size)]
+        return plan
+
+    def _download(self, batch: Sequence[str], start: str | None, timeout: float):
+        session = self._session()
+        per_request = max(1.0, min(self.request_timeout, timeout))
+        period = self.first_period
+
+        def call():
+            import yfinance as yf
+
+            configure_yfinance(yf)
+            span = {"start": start} if start else {"period": period}
+            with yfinance_reasons() as messages:
+                data = yf.download(list(batch), interval="1d", auto_adjust=False, actions=False,
+                                   group_by="ticker", progress=False, threads=False,
+                                   session=session, timeout=per_request, **span)
+            return data, messages
+
+        return run_guarded(call, timeout, f"{len(batch)} symbols")
+
+    @staticmethod
+    def _split(data: Any, batch: Sequence[str]) -> dict[str, pd.DataFrame]:
+        import pandas as pd
+
+        out: dict[str, pd.DataFrame] = {}
+        if not isinstance(data, pd.DataFrame) or data.empty:
+            return out
+        multi = isinstance(data.columns, pd.MultiIndex)
+        names = set(data.columns.get_level_values(0)) if multi else set()
+        for sym in batch:
+            if multi and sym not in names:
+                continue
+            raw = data[sym] if multi else (data if len(batch) == 1 else None)
+            if raw is None:
+                continue
+            try:
+                frame = normalize_bars(raw, tz=tz_for(sym))
+            except ValueError:
+                continue
+            if len(frame):
+                out[sym] = frame
+        return out
+
+    def fetch(self, symbols: Sequence[str]) -> FetchResult:
+        t0 = time.monotonic()
+        ends = t0 + self.deadline
+        errors: dict[str, str] = {}
+        valid: list[str] = []
+        for raw in symbols:
+            try:
+                sym = validate_symbol(raw)
+            except SymbolError as exc:
+                errors[str(raw)] = str(exc)
+                continue
+            if sym not in valid:
+                valid.append(sym)
+        fresh: dict[str, pd.DataFrame] = {}
+        passing: dict[str, str] = {}  # symbol -> why it failed for a passing reason
+        stop: str | None = None
+        plan = self._plan(valid)
+        done = 0
+        for start, batch in plan:
+            pending = list(batch)
+            for attempt in range(self.attempts):
+                left = ends - time.monotonic()
+                if stop is None and left <= 0:
+                    stop = f"Yahoo did not answer within {self.deadline:g} s"
+                if stop is not None:
+                    break
+                try:
+                    data, messages = self._download(pending, start, left)
+                except TimedOut:
+                    self._abandon()
+                    stop = f"Yahoo did not answer within {self.deadline:g} s"
+                    break
+                except Busy as exc:
+                    stop = f"{exc}; not asking again until it does"
+                    break
+                except Exception as exc:  # noqa: BLE001 - yfinance can raise anything
+                    data, messages = None, [f"yfinance failed: {type(exc).__name__}: {exc}"]
+                    for sym in pending:
+                        messages.append(f"${sym}: yfinance failed: {exc}")
+                got = self._split(data, pending)
+                fresh.update(got)
+                retry = []
+                for sym in (s for s in pending if s not in got):
+                    why = reason_for(sym, messages)
+                    if is_transient(why):
+                        passing[sym] = plain(why)
+                        retry.append(sym)
+                    else:
+                        passing.pop(sym, None)
+                        errors[sym] = f"{sym}: {plain(why)}"
+                for sym in got:
+                    passing.pop(sym, None)
+                pending = retry
+                if not pending or attempt + 1 == self.attempts:
+                    break
+                pause = min(self.backoff_cap, self.backoff * 2 ** attempt)
+                if time.monotonic() + pause >= ends:
+                    break
+                time.sleep(pause)
+            for sym in pending:
+                passing.setdefault(sym, stop or "Yahoo gave no usable answer")
+            done += len(batch)
+            if self.on_batch is not None:
+                self.on_batch(done, len(valid), batch)
+        for sym in valid:
+            if sym not in fresh and sym not in errors:
+                passing.setdefault(sym, stop or "not fetched")
+        return self._finish(fresh, errors, passing, stop, time.monotonic() - t0)
+
+    def _finish(self, fresh: dict[str, pd.DataFrame], errors: dict[str, str],
+                passing: dict[str, str], stop: str | None, took: float) -> FetchResult:
+        now = datetime.now(UTC)
+        if not fresh and passing:
+            reasons = sorted(set(passing.values()), key=list(passing.values()).index)
+            why = stop or reasons[0]
+            if len(reasons) > 1 and stop is None:
+                why += f" (and {len(reasons) - 1} other reason{'s' * (len(reasons) > 2)})"
+            raise YahooUnreachable(f"Yahoo cannot be reached: {why}")
+        notes: list[str] = []
+        bars: dict[str, pd.DataFrame] = dict(fresh)
+        if self.store is not None:
+            from analysis.sources.store import StoreError
+
+            try:
+                for sym, frame in fresh.items():
+                    self.store.upsert(sym, frame, "yahoo", fetched_at=now)
+                    bars[sym] = self.store.load(sym)
+            except StoreError as exc:
+                notes.append(f"bars not saved: {exc}")
+            if self.store.warning:
+                notes.append(self.store.warning)
+        for sym, why in passing.items():
+            errors[sym] = f"{sym} not refreshed: {why}"
+        if passing:
+            notes.insert(0, f"{len(passing)} symbol{'s' * (len(passing) > 1)} not refreshed "
+                            f"({stop or next(iter(passing.values()))})")
+        return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
+                           note="; ".join(notes))
+
+
+# -- fund data: the benchmark index's sector weights ----------------------------------------------
+
+YAHOO_SECTORS = {
+    "financial_services": "Financials", "industrials": "Industrials",
+    "healthcare": "Health Care", "technology": "Information Technology",
+    "consumer_cyclical": "Consumer Discretionary", "energy": "Energy",
+    "consumer_defensive": "Consumer Staples", "communication_services": "Communication Services",
+    "basic_materials": "Materials", "realestate": "Real Estate", "utilities": "Utilities",
+}
+
+
+def sector_weights_from_yahoo(raw: dict[str, Any]) -> dict[str, float]:
+    """Yahoo's fund sector weightings (fractions, Yahoo's keys) -> GICS-style names in percent."""
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        try:
+            number = float(value.get("raw") if isinstance(value, dict) else value)
+        except (TypeError, ValueError):
+            continue
+        name = YAHOO_SECTORS.get(str(key), str(key).replace("_", " ").title())
+        out[name] = out.get(name, 0.0) + number
+    if out and sum(out.values()) <= 1.5:  # fractions of 1 (Yahoo's way) -> percent
+        out = {k: v * 100.0 for k, v in out.items()}
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def fetch_sector_weights(fund_symbol: str, session: Any = None,
+                         deadline: float = 20.0) -> dict[str, float] | None:
+    """Sector -> weight (%) of a fund from Yahoo's fund data; None when unreachable or missing."""
+    sym = validate_symbol(fund_symbol)
+    owned = session is None
+    if owned:
+        from curl_cffi import requests as curl_requests
+
+        session = curl_requests.Session(impersonate="chrome")
+
+    def call():
+        import yfinance as yf
+
+        configure_yfinance(yf)
+        with yfinance_reasons():
+            return yf.Ticker(sym, session=session).funds_data.sector_weightings
+
+    try:
+        raw = run_guarded(call, deadline, f"fund data {sym}")
+    except TimedOut:
+        if owned:
+            session.close()
+        return None
+    except Exception:  # noqa: BLE001 - unreachable, busy, or yfinance failed: no live weights
+        return None
+    weights = sector_weights_from_yahoo(dict(raw or {}))
+    return weights or None
