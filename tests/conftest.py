@@ -19,3 +19,22 @@ def user_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv(f"BASEWATCH_{kind.upper()}_DIR", str(d))
         dirs[kind] = d
     return dirs
+
+
+@pytest.fixture
+def fake_yahoo(user_dirs):
+    """A fresh fake Yahoo (tests/fakeyahoo.py) with yfinance's process-wide state reset around it.
+
+    Hanging requests are released at teardown and the test waits for the worker to finish, so one
+    test's stuck call never blocks the next one.
+    """
+    from fakeyahoo import FakeYahoo, reset_yfinance
+
+    from analysis.sources.yfcall import wait_idle
+
+    reset_yfinance()
+    fake = FakeYahoo(hang_seconds=10.0)
+    yield fake
+    fake.release()
+    wait_idle(15.0)
+    reset_yfinance()
