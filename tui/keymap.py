@@ -69,7 +69,8 @@ def normalize_key(key: str) -> str:
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
             raise KeyStringError(f"{base!r} is not a key")
-        base = _character_to_key(base)
+        # With a modifier the terminal reports the letter in lower case (ctrl+R arrives as ctrl+r).
+        base = _character_to_key(base.lower() if mods else base)
     else:
         base = base.lower()
     if base not in KEY_NAMES:
