@@ -1,9 +1,28 @@
-"""Swing pivots confirmed causally: a pivot at bar i is known only once k bars after it exist."""
+"""Swing pivots confirmed causally: a pivot at bar i is known only once k bars after it exist.
+
+A swing high at bar i is a high strictly above the k highs before it and at least as high as the k
+highs after it (so of two equal highs the first is the pivot), that stands out from the lows on
+*both* sides by at least ``prominence_atr`` x the average true range as of bar i. Swing lows mirror
+it. Scaling by ATR instead of a fixed % lets one rule serve a $60 ETF and a $100,000 coin.
+
+No look-ahead: a pivot at bar i uses bars i-k..i+k only and is reported with ``confirmed`` = the
+date of bar i+k; the last k bars are never pivots. Appending bars never changes or removes a pivot
+already confirmed. Everything is array operations (sliding windows), no loop over bars.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from analysis.facts.clean import closes, day_numbers, highs, usable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -15,3 +34,96 @@ class Pivot:
     price: float
     confirmed: date
     position: int
+
+
+def lows(bars: pd.DataFrame) -> np.ndarray:
+    """The low as a float array, never above the close (a NaN or missing low is the close)."""
+    close = closes(bars)
+    if "low" not in bars.columns:
+        return close
+    low = bars["low"].to_numpy(dtype="float64", na_value=np.nan)
+    return np.fmin(np.where(np.isfinite(low), low, close), close)
+
+
+def average_true_range(
+    high: np.ndarray, low: np.ndarray, close: np.ndarray, window: int = 14
+) -> np.ndarray:
+    """Simple moving average of the true range over ``window`` bars (fewer at the start).
+
+    Bar i uses bars up to i only. The first bar's true range is its high - low.
+    """
+    n = len(close)
+    if n == 0:
+        return np.zeros(0)
+    prev = np.empty(n)
+    prev[0] = close[0]
+    prev[1:] = close[:-1]
+    tr = np.maximum(high, prev) - np.minimum(low, prev)
+    csum = np.concatenate(([0.0], np.cumsum(tr)))
+    idx = np.arange(1, n + 1)
+    start = np.maximum(idx - window, 0)
+    return (csum[idx] - csum[start]) / (idx - start)
+
+
+def as_dates(days: np.ndarray) -> list[date]:
+    """int64 days since 1970-01-01 -> datetime.date objects."""
+    return list(np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype(object))
+
+
+def pivot_masks(
+    high: np.ndarray,
+    low: np.ndarray,
+    atr: np.ndarray,
+    k: int = 5,
+    prominence_atr: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean arrays (swing high, swing low) per bar, under the rule in the module docstring."""
+    n = len(high)
+    is_high = np.zeros(n, dtype=bool)
+    is_low = np.zeros(n, dtype=bool)
+    if k < 1 or n < 2 * k + 1:
+        return is_high, is_low
+    hw = sliding_window_view(high, 2 * k + 1)
+    lw = sliding_window_view(low, 2 * k + 1)
+    ch, cl = high[k : n - k], low[k : n - k]
+    need = prominence_atr * atr[k : n - k]
+    left_hi, right_hi = hw[:, :k].max(axis=1), hw[:, k + 1 :].max(axis=1)
+    left_lo, right_lo = lw[:, :k].min(axis=1), lw[:, k + 1 :].min(axis=1)
+    drop = np.minimum(ch - left_lo, ch - right_lo)
+    rise = np.minimum(left_hi - cl, right_hi - cl)
+    is_high[k : n - k] = (ch > left_hi) & (ch >= right_hi) & (drop >= need)
+    is_low[k : n - k] = (cl < left_lo) & (cl <= right_lo) & (rise >= need)
+    return is_high, is_low
+
+
+def find_pivots(
+    bars: pd.DataFrame, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14
+) -> tuple[Pivot, ...]:
+    """Confirmed swing highs and lows of ``bars``, in date order (see the module docstring)."""
+    good = usable(bars)
+    if len(good) < 2 * k + 1:
+        return ()
+    high, low, close = highs(good), lows(good), closes(good)
+    atr = average_true_range(high, low, close, atr_window)
+    is_high, is_low = pivot_masks(high, low, atr, k, prominence_atr)
+    hi_pos, lo_pos = np.flatnonzero(is_high), np.flatnonzero(is_low)
+    pos = np.concatenate((hi_pos, lo_pos))
+    if len(pos) == 0:
+        return ()
+    is_hi = np.concatenate((np.ones(len(hi_pos), bool), np.zeros(len(lo_pos), bool)))
+    order = np.lexsort((~is_hi, pos))  # by position; an outside bar's high before its low
+    pos, is_hi = pos[order], is_hi[order]
+    price = np.where(is_hi, high[pos], low[pos])
+    days = day_numbers(good.index)
+    when = as_dates(days[pos])
+    known = as_dates(days[pos + k])
+    return tuple(
+        Pivot(
+            kind="high" if is_hi[j] else "low",
+            date=when[j],
+            price=float(price[j]),
+            confirmed=known[j],
+            position=int(pos[j]),
+        )
+        for j in range(len(pos))
+    )

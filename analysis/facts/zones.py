@@ -1,9 +1,39 @@
-"""Resistance and support zones: clusters of pivot highs (lows) within a volatility-scaled band."""
+"""Resistance and support zones: clusters of pivot highs (lows) within a volatility-scaled band.
+
+How a zone is found (no fixed number of clusters):
+
+1. Take the confirmed swing pivots (`analysis.facts.pivots`) of the last ``lookback_years``.
+2. Express the tolerance as a fraction of price: ``tolerance_atr`` x the median ATR/close over the
+   same lookback (about one typical day's range), so one setting serves a $60 ETF and a coin.
+3. Sorted-gap clustering in log price: sort the pivot prices and cut wherever two neighbours are
+   more than the tolerance apart. A cluster wider than ``max_width_atr`` x ATR/close is cut again
+   at its widest gap, until none is (so a staircase of pivots cannot chain into one huge band).
+4. Clusters with at least ``min_touches`` pivots are zones: pivot highs make resistance zones,
+   pivot lows support zones. The band is the lowest to the highest pivot price in the cluster.
+
+``position`` says where the last close is relative to the band; ``distance_pct`` is signed: from
+the last close to the nearest edge of the band, positive when the band is above the price, negative
+when below, 0 inside. Zones are ordered nearest first.
+
+No look-ahead: only pivots confirmed by the last bar are used (pivots never change once confirmed)
+and the ATR and lookback are measured as of the last bar.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts.clean import closes, day_numbers, highs, usable
+from analysis.facts.pivots import Pivot, average_true_range, find_pivots, lows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
@@ -19,3 +49,112 @@ class Zone:
     last_touch: date
     position: str
     distance_pct: float
+
+
+def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.ndarray]:
+    """Group ``prices`` (log-price units for ``gap``/``max_width``) by sorted gaps.
+
+    Returns lists of indices into ``prices``, each cluster sorted by price. Neighbours more than
+    ``gap`` apart start a new cluster; a cluster wider than ``max_width`` is split at its widest
+    internal gap until every cluster fits.
+    """
+    if len(prices) == 0:
+        return []
+    order = np.argsort(prices, kind="stable")
+    logp = np.log(prices[order])
+    cuts = np.flatnonzero(np.diff(logp) > gap) + 1
+    pending = [(a, b) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(logp)], strict=True)]
+    done: list[np.ndarray] = []
+    while pending:
+        a, b = pending.pop()
+        if b - a > 1 and logp[b - 1] - logp[a] > max_width:
+            split = a + 1 + int(np.argmax(np.diff(logp[a:b])))
+            pending += [(a, split), (split, b)]
+        else:
+            done.append(order[a:b])
+    done.sort(key=lambda idx: float(prices[idx[0]]))
+    return done
+
+
+def zone_tolerance(bars: pd.DataFrame, since_day: int, atr_window: int = 14) -> float:
+    """Median ATR / close over the bars on or after ``since_day`` (days since 1970-01-01)."""
+    high, low, close = highs(bars), lows(bars), closes(bars)
+    atr = average_true_range(high, low, close, atr_window)
+    recent = day_numbers(bars.index) >= since_day
+    ratio = (atr / close)[recent]
+    return float(np.median(ratio)) if len(ratio) else 0.0
+
+
+def _describe(low: float, high: float, last: float) -> tuple[str, float]:
+    if last < low:
+        return "below", (low / last - 1.0) * 100.0
+    if last > high:
+        return "above", (high / last - 1.0) * 100.0
+    return "inside", 0.0
+
+
+def find_zones(
+    bars: pd.DataFrame,
+    pivots: tuple[Pivot, ...] | None = None,
+    lookback_years: float = 3.0,
+    tolerance_atr: float = 1.0,
+    min_touches: int = 2,
+    max_width_atr: float = 4.0,
+    atr_window: int = 14,
+) -> tuple[Zone, ...]:
+    """Resistance and support zones of ``bars`` as of its last bar (see the module docstring).
+
+    ``pivots`` may be passed to avoid recomputing them (e.g. ``find_pivots(bars)``); pivots not yet
+    confirmed by the last bar are ignored either way.
+    """
+    good = usable(bars)
+    if good.empty:
+        return ()
+    if pivots is None:
+        pivots = find_pivots(good, atr_window=atr_window)
+    last_day = int(day_numbers(good.index[-1:])[0])
+    since_day = last_day - int(round(lookback_years * DAYS_PER_YEAR))
+    since = np.datetime64(since_day, "D").astype(object)
+    asof = np.datetime64(last_day, "D").astype(object)
+    recent = [p for p in pivots if p.date >= since and p.confirmed <= asof]
+    if len(recent) < min_touches:
+        return ()
+    tol = zone_tolerance(good, since_day, atr_window)
+    if not tol > 0:
+        return ()
+    last = float(closes(good)[-1])
+    zones: list[Zone] = []
+    for kind, name in (("high", "resistance"), ("low", "support")):
+        group = [p for p in recent if p.kind == kind]
+        prices = np.array([p.price for p in group], dtype="float64")
+        for idx in cluster_prices(prices, tolerance_atr * tol, max_width_atr * tol):
+            if len(idx) < min_touches:
+                continue
+            members = [group[i] for i in idx]
+            lo, hi = float(prices[idx].min()), float(prices[idx].max())
+            position, distance = _describe(lo, hi, last)
+            zones.append(
+                Zone(
+                    kind=name,
+                    low=lo,
+                    high=hi,
+                    touches=len(members),
+                    first_touch=min(p.date for p in members),
+                    last_touch=max(p.date for p in members),
+                    position=position,
+                    distance_pct=distance,
+                )
+            )
+    zones.sort(key=lambda z: (abs(z.distance_pct), z.kind, z.low))
+    return tuple(zones)
+
+
+def nearest_overhead(
+    zones: tuple[Zone, ...] | list[Zone], price: float, kinds: tuple[str, ...] = ("resistance",)
+) -> Zone | None:
+    """The zone of ``kinds`` whose top is above ``price`` and closest to it (the price may be
+    inside the band: then it is "testing" that zone). None when nothing is overhead."""
+    above = [z for z in zones if z.kind in kinds and z.high > price]
+    if not above:
+        return None
+    return min(above, key=lambda z: (max(z.low - price, 0.0), z.high))

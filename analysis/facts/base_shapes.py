@@ -1,0 +1,285 @@
+"""Vectorised evaluation of base candidates: for every (evaluation session, left-side high) pair,
+the shape measurements and which published rules it meets.
+
+A candidate base starts at the high of a completed week before the evaluation session's week (the
+left-side high) and runs to the evaluation session. Every measurement is a range query over daily
+bars up to the evaluation session (so a partial current week is used only as far as it has traded),
+answered for all pairs at once with sparse tables (`analysis.facts.ranges`). `analysis.facts.bases`
+turns the best candidate of each kind into a `Base`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts.clean import closes, day_numbers, highs, usable
+from analysis.facts.pivots import lows
+from analysis.facts.ranges import RangeExtreme, prefix_sum, range_sum
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.facts.bases import BaseRules
+
+CUP_KINDS = ("cup_with_handle", "cup")
+NEG = -np.inf
+
+
+@dataclass
+class Prepared:
+    """Daily arrays of (a tail of) one symbol's bars, their weeks, and range-query tables."""
+
+    index: pd.DatetimeIndex
+    day: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    ath_before: np.ndarray
+    week: np.ndarray
+    week_high: np.ndarray
+    week_high_at: np.ndarray
+    hmax: RangeExtreme
+    lmin: RangeExtreme
+    csum: np.ndarray
+    vsum: np.ndarray
+    offset: int
+
+
+def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
+    """Arrays for `evaluate`. ``tail_days`` keeps only the last that many calendar days (plus the
+    all-time high before them), which is all the shape rules look at."""
+    good = usable(bars)
+    high, low, close = highs(good), lows(good), closes(good)
+    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
+    day = day_numbers(good.index)
+    ath = np.empty(len(high))
+    if len(high):
+        ath[0] = NEG
+        ath[1:] = np.maximum.accumulate(high)[:-1]
+    start = 0
+    if tail_days is not None and len(day):
+        start = int(np.searchsorted(day, day[-1] - tail_days))
+    sl = slice(start, None)
+    high, low, close, volume, day, ath = high[sl], low[sl], close[sl], volume[sl], day[sl], ath[sl]
+    week_id = (day + 5) // 7  # weeks end on Friday, like analysis.bars.to_weekly
+    starts = np.flatnonzero(np.r_[True, np.diff(week_id) != 0]) if len(day) else np.zeros(0, int)
+    week = np.cumsum(np.r_[False, np.diff(week_id) != 0]) if len(day) else np.zeros(0, int)
+    if len(day):
+        week_high = np.maximum.reduceat(high, starts)
+        at_max = np.where(high == week_high[week], np.arange(len(high)), len(high))
+        week_high_at = np.minimum.reduceat(at_max, starts)
+    else:
+        week_high = np.zeros(0)
+        week_high_at = np.zeros(0, dtype=np.int64)
+    return Prepared(
+        index=good.index[sl],
+        day=day,
+        high=high,
+        low=low,
+        close=close,
+        volume=volume,
+        ath_before=ath,
+        week=week.astype(np.int64),
+        week_high=week_high,
+        week_high_at=week_high_at.astype(np.int64),
+        hmax=RangeExtreme(high, "max", first=True),
+        lmin=RangeExtreme(low, "min", first=False),
+        csum=prefix_sum(close),
+        vsum=prefix_sum(volume),
+        offset=start,
+    )
+
+
+@dataclass
+class Evaluation:
+    """Measurements per (evaluation session, candidate) cell, 2-D arrays ``[len(days), offsets]``.
+
+    ``ok[kind]`` marks cells meeting every hard rule of that kind; ``checks[kind]`` lists
+    (passes, label) for each hard rule and ``penalties[kind]`` (points, label) for the quality score
+    (labels are keys of `analysis.facts.bases.MESSAGES`).
+    """
+
+    days: np.ndarray
+    f: dict[str, np.ndarray]
+    structural: np.ndarray
+    checks: dict[str, list[tuple[np.ndarray, str]]]
+    penalties: dict[str, list[tuple[np.ndarray, str]]]
+    ok: dict[str, np.ndarray]
+    quality: dict[str, np.ndarray]
+
+
+def _pos_of_day_before(p: Prepared, target_day: np.ndarray) -> np.ndarray:
+    """Index of the last session on or before each calendar day (-1 if none)."""
+    return np.searchsorted(p.day, target_day, side="right") - 1
+
+
+def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
+    """Measure every candidate base ending at each session index in ``days``."""
+    d = np.asarray(days, dtype=np.int64)[:, None]
+    max_o = int(np.ceil(rules.max_weeks)) + 2
+    o = np.arange(1, max_o + 1)[None, :]
+    wk = p.week[d] - o
+    exists = wk >= 0
+    wk_ = np.maximum(wk, 0)
+    hd = p.week_high_at[wk_]
+    hl = p.week_high[wk_]
+    cal = p.day
+    weeks = (cal[d] - cal[hd]) / 7.0
+    # The left-side high: nothing traded above it since, and it tops the weeks just before it.
+    later_max = p.hmax.value(hd + 1, np.broadcast_to(d, hd.shape))
+    before = p.week_high[np.clip(wk_[..., None] - np.arange(1, rules.peak_weeks + 1), 0, None)]
+    peak = (hl >= before.max(axis=-1)) | (wk_ == 0)
+    structural = exists & (hl >= later_max) & peak & (hd < d)
+    dd = np.broadcast_to(d, hd.shape)
+    # The base low (the last session at the lowest low) and the prior advance into the high.
+    low, t_low = p.lmin.query(hd + 1, dd)
+    t_low_ = np.maximum(t_low, 0)
+    depth = (1.0 - low / hl) * 100.0
+    prior_start = np.maximum(_pos_of_day_before(p, cal[hd] - int(rules.prior_weeks * 7)), 0)
+    prior_low = p.lmin.value(prior_start, hd)
+    prior_gain = (hl / prior_low - 1.0) * 100.0
+    # Cup: the right-side high after the low, and the handle after it.
+    rs, r_at = p.hmax.query(t_low_ + 1, dd)
+    r_ = np.maximum(r_at, 0)
+    handle_weeks = np.where(r_at >= 0, (cal[d] - cal[r_]) / 7.0, 0.0)
+    cup_weeks = np.where(r_at >= 0, (cal[r_] - cal[hd]) / 7.0, weeks)
+    h_low, h_low_at = p.lmin.query(r_ + 1, dd)
+    h_low = np.where(r_at >= 0, h_low, np.inf)
+    h_depth = np.where(np.isfinite(h_low), (1.0 - h_low / np.where(rs > 0, rs, 1.0)) * 100.0, 0.0)
+    mid = low + rules.handle_min_position * (hl - low)
+    n_cup = np.maximum(r_ - hd + 1, 1)
+    n_handle = np.maximum(dd - r_, 1)
+    cup_vol = range_sum(p.vsum, hd, r_) / n_cup
+    handle_vol = range_sum(p.vsum, r_ + 1, dd) / n_handle
+    cup_close = range_sum(p.csum, hd, r_) / n_cup
+    v_ratio = (cup_close - low) / np.where(hl > low, hl - low, 1.0)
+    drift = (np.maximum(h_low_at, 0) - r_) / n_handle
+    handle = (r_at >= 0) & (handle_weeks >= rules.handle_min_weeks)
+    lip_ok = rs >= hl * (1.0 - rules.lip_pct / 100.0)
+    # Double bottom: the second low undercuts a first low at least a few weeks earlier.
+    b1 = _pos_of_day_before(p, cal[t_low_] - int(rules.db_min_separation_weeks * 7))
+    low1, t1 = p.lmin.query(hd + 1, np.minimum(b1, dd))
+    t1_ = np.maximum(t1, 0)
+    mid_peak, m_at = p.hmax.query(t1_ + 1, t_low_ - 1)
+    m_ = np.maximum(m_at, 0)
+    after_mid = p.hmax.value(m_ + 1, dd)
+    w_found = (t1 >= 0) & (m_at >= 0)
+    undercut = (low1 / np.where(low > 0, low, 1.0) - 1.0) * 100.0
+    rally = (mid_peak / np.where(low1 > 0, low1, 1.0) - 1.0) * 100.0
+    # Volume drying up late in the base, and the price against its 50-session average.
+    last10 = np.maximum(dd - 9, hd)
+    late_vol = range_sum(p.vsum, last10, dd) / (dd - last10 + 1)
+    base_vol = range_sum(p.vsum, hd, dd) / np.maximum(dd - hd + 1, 1)
+    ma_from = np.maximum(dd - 49, 0)
+    ma50 = range_sum(p.csum, ma_from, dd) / (dd - ma_from + 1)
+    below_ma = (p.close[dd] < ma50) & (dd + p.offset >= 49)
+    ath_ok = hl >= p.ath_before[hd]
+
+    f = {
+        "hd": hd, "hl": hl, "weeks": weeks, "low": low, "t_low": t_low_, "depth": depth,
+        "prior_gain": prior_gain, "rs": rs, "r_at": r_, "handle_weeks": handle_weeks,
+        "cup_weeks": cup_weeks, "h_low": h_low, "h_low_at": np.maximum(h_low_at, 0),
+        "h_depth": h_depth, "mid": mid, "cup_vol": cup_vol, "handle_vol": handle_vol,
+        "v_ratio": v_ratio, "low1": low1, "t1": t1_, "mid_peak": mid_peak, "m_at": m_,
+        "undercut": undercut, "rally": rally, "late_vol": late_vol, "base_vol": base_vol,
+        "ma50": ma50, "d": dd,
+    }
+    max_depth = rules.bear_max_depth_pct
+    drying = late_vol >= base_vol
+    cup_common = [
+        (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
+        (depth >= rules.cup_min_depth_pct, "too_shallow_cup"),
+        (depth <= max_depth, "too_deep_cup"),
+        (weeks >= rules.cup_min_weeks, "too_short_cup"),
+        (weeks <= rules.max_weeks, "too_long"),
+        (r_at > t_low, "no_right_side"),
+        (lip_ok, "right_side_low"),
+    ]
+    deep = (depth > rules.cup_max_depth_pct) & (not rules.bear_market)
+    checks = {
+        "cup_with_handle": [
+            *cup_common,
+            (handle, "no_handle"),
+            (h_depth <= rules.handle_max_depth_pct, "handle_too_deep"),
+            (h_low >= mid, "handle_lower_half"),
+        ],
+        "cup": [*cup_common, (~handle, "has_handle")],
+        "flat_base": [
+            (prior_gain >= rules.flat_prior_uptrend_pct, "prior_uptrend_flat"),
+            (depth <= rules.flat_max_depth_pct, "too_deep_flat"),
+            (weeks >= rules.flat_min_weeks, "too_short_flat"),
+            (weeks <= rules.max_weeks, "too_long"),
+        ],
+        "double_bottom": [
+            (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
+            (w_found, "no_w"),
+            (low < low1, "no_undercut"),
+            (undercut <= rules.db_max_undercut_pct, "undercut_too_deep"),
+            (rally >= rules.db_min_rally_pct, "middle_peak_low"),
+            (mid_peak >= after_mid, "middle_peak_taken"),
+            (depth >= rules.db_min_depth_pct, "too_shallow_db"),
+            (depth <= max_depth, "too_deep_cup"),
+            (weeks >= rules.db_min_weeks, "too_short_db"),
+            (weeks <= rules.max_weeks, "too_long"),
+        ],
+        "consolidation": [
+            (ath_ok, "not_at_ath"),
+            (depth <= rules.consolidation_depth_pct, "too_deep_consolidation"),
+            (weeks >= rules.consolidation_min_weeks, "too_short_consolidation"),
+            (weeks <= rules.max_weeks, "too_long"),
+        ],
+    }
+    v_shape = v_ratio > rules.v_shape_max
+    penalties = {
+        "cup_with_handle": [
+            (deep, "deep_bull"),
+            (v_shape, "v_shape"),
+            (h_depth > rules.handle_ideal_depth_pct, "handle_deep"),
+            (handle_vol >= cup_vol, "handle_volume"),
+            (drift < 1.0 / 3.0, "handle_not_drifting"),
+            (below_ma, "below_ma"),
+        ],
+        "cup": [(deep, "deep_bull"), (v_shape, "v_shape"), (drying, "no_dry_up"),
+                (below_ma, "below_ma")],
+        "flat_base": [(drying, "no_dry_up"), (below_ma, "below_ma")],
+        "double_bottom": [(deep, "deep_bull"), (drying, "no_dry_up"), (below_ma, "below_ma")],
+        "consolidation": [(drying, "no_dry_up"), (below_ma, "below_ma")],
+    }
+    ok, quality = {}, {}
+    for kind, rule_list in checks.items():
+        mask = structural.copy()
+        for passes, _ in rule_list:
+            mask &= passes
+        ok[kind] = mask
+        points = np.full(mask.shape, 100.0)
+        for hit, label in penalties[kind]:
+            points -= np.where(hit, rules.penalty(label), 0.0)
+        quality[kind] = np.clip(points, 0, 100)
+    return Evaluation(np.asarray(days), f, structural, checks, penalties, ok, quality)
+
+
+def best(ev: Evaluation, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per evaluation session: (found, offset column) of the best candidate of ``kind``: highest
+    quality, then the longest base."""
+    score = np.where(ev.ok[kind], ev.quality[kind] * 1000.0 + ev.f["weeks"], NEG)
+    col = np.argmax(score, axis=1)
+    found = np.isfinite(score[np.arange(len(col)), col])
+    return found, col
+
+
+def pivot_of(ev: Evaluation, kind: str, rows: np.ndarray, cols: np.ndarray, tick: float
+             ) -> np.ndarray:
+    """The buy point of candidates: handle high for a cup with handle, the middle peak for a
+    double bottom, the left-side (= base) high otherwise; plus the tick."""
+    f = ev.f
+    if kind == "cup_with_handle":
+        level = f["rs"][rows, cols]
+    elif kind == "double_bottom":
+        level = f["mid_peak"][rows, cols]
+    else:
+        level = f["hl"][rows, cols]
+    return level + tick

@@ -1,0 +1,92 @@
+"""Range queries over a price array: the max (min) of ``values[a..b]`` and where it is, for many
+ranges at once (a sparse table: O(n log n) to build, O(1) per query, all vectorised).
+
+The base detector asks thousands of "highest high between the left-side peak and today" questions
+per symbol; a sparse table answers them as a handful of array operations instead of a loop.
+Ties: ``first=True`` returns the earliest position of the extreme, ``first=False`` the latest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class RangeExtreme:
+    """Range max (``kind="max"``) or min (``kind="min"``) over a fixed 1-D float array."""
+
+    def __init__(self, values: np.ndarray, kind: str = "max", first: bool = True) -> None:
+        if kind not in ("max", "min"):
+            raise ValueError(f"kind must be 'max' or 'min', not {kind!r}")
+        self.kind = kind
+        self.first = first
+        vals = np.asarray(values, dtype="float64")
+        # Work on a max table: a min is the max of the negated values.
+        self._sign = 1.0 if kind == "max" else -1.0
+        v = vals * self._sign
+        n = len(v)
+        self.n = n
+        levels = [np.arange(n, dtype=np.int64)]
+        span = 1
+        while 2 * span <= n:
+            prev = levels[-1]
+            left, right = prev[: n - 2 * span + 1], prev[span : n - span + 1]
+            take_right = (v[right] > v[left]) if first else (v[right] >= v[left])
+            levels.append(np.where(take_right, right, left))
+            span *= 2
+        table = np.zeros((len(levels), max(n, 1)), dtype=np.int64)
+        for k, lvl in enumerate(levels):
+            table[k, : len(lvl)] = lvl
+        self._table = table
+        self._v = v
+        # floor(log2(length)) for every possible length 1..n
+        self._log = np.zeros(n + 1, dtype=np.int64)
+        if n > 1:
+            self._log[2:] = np.floor(np.log2(np.arange(2, n + 1))).astype(np.int64)
+
+    def argext(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Position of the extreme in ``values[a..b]`` (inclusive) for each pair; -1 where a > b.
+
+        ``a`` and ``b`` must lie within 0..n-1 where a <= b (they are clipped otherwise).
+        """
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        empty = a > b
+        if self.n == 0:
+            return np.full(np.broadcast(a, b).shape, -1, dtype=np.int64)
+        a_ = np.clip(a, 0, self.n - 1)
+        b_ = np.clip(np.maximum(a, b), 0, self.n - 1)
+        k = self._log[b_ - a_ + 1]
+        left = self._table[k, a_]
+        right = self._table[k, b_ - (np.int64(1) << k) + 1]
+        vl, vr = self._v[left], self._v[right]
+        take_right = (vr > vl) if self.first else (vr >= vl)
+        return np.where(empty, -1, np.where(take_right, right, left))
+
+    def value(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The extreme of ``values[a..b]``; -inf for a max (+inf for a min) where a > b."""
+        idx = self.argext(a, b)
+        out = self._v[np.maximum(idx, 0)] * self._sign
+        return np.where(idx < 0, -np.inf * self._sign, out)
+
+    def query(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(value, position) of the extreme of ``values[a..b]``; (-inf/+inf, -1) where a > b."""
+        idx = self.argext(a, b)
+        out = self._v[np.maximum(idx, 0)] * self._sign
+        return np.where(idx < 0, -np.inf * self._sign, out), idx
+
+
+def prefix_sum(values: np.ndarray) -> np.ndarray:
+    """``out[i]`` = sum of ``values[:i]`` (length n + 1): sum(values[a..b]) = out[b+1] - out[a]."""
+    out = np.zeros(len(values) + 1, dtype="float64")
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def range_sum(prefix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sum of the original values over ``[a..b]`` (0 where a > b) from a `prefix_sum` array."""
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    ok = a <= b
+    hi = np.where(ok, b + 1, 0)
+    lo = np.where(ok, a, 0)
+    return prefix[hi] - prefix[lo]
