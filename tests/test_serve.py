@@ -25,9 +25,7 @@ def free_port() -> int:
 
 def test_serve_answers_http_on_localhost(user_dirs):
     port = free_port()
-    env = {**os.environ, "BASEWATCH_CONFIG_DIR": str(user_dirs["config"]),
-           "BASEWATCH_DATA_DIR": str(user_dirs["data"]),
-           "BASEWATCH_CACHE_DIR": str(user_dirs["cache"])}
+    env = _env(user_dirs)
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
@@ -58,6 +56,58 @@ def test_serve_answers_http_on_localhost(user_dirs):
     first = out.splitlines()[0]
     assert f"127.0.0.1:{port}" in first and "this machine only" in first
     assert "warning" not in err
+
+
+def _env(user_dirs) -> dict[str, str]:
+    return {**os.environ, **{f"BASEWATCH_{k.upper()}_DIR": str(v) for k, v in user_dirs.items()}}
+
+
+def test_a_browser_session_runs_the_dashboard(user_dirs):
+    """The page's websocket starts the real app (offline, bundled data) and streams its screen."""
+    aiohttp = pytest.importorskip("aiohttp")
+    import asyncio
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "serve", "--port", str(port), "--source", "sample"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(user_dirs),
+    )
+
+    async def session() -> bytes:
+        deadline = time.monotonic() + 40
+        async with aiohttp.ClientSession() as http:
+            while True:
+                assert time.monotonic() < deadline and proc.poll() is None
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/") as resp:
+                        assert resp.status == 200
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.2)
+            url = f"http://127.0.0.1:{port}/ws?width=100&height=30"
+            screen = b""
+            async with http.ws_connect(url) as ws:
+                while b"IWM" not in screen and time.monotonic() < deadline:
+                    try:
+                        msg = await asyncio.wait_for(ws.receive(), 2)
+                    except TimeoutError:
+                        continue
+                    if msg.type == aiohttp.WSMsgType.BINARY:
+                        screen += msg.data
+                    elif msg.type != aiohttp.WSMsgType.TEXT:
+                        break
+            return screen
+
+    try:
+        screen = asyncio.run(session())
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+    assert b"IWM" in screen  # the default watchlist, drawn by the dashboard in the browser session
 
 
 def test_serve_binds_to_loopback_only_by_default():
