@@ -85,11 +85,16 @@ def _sessions(first_year: int, last_year: int) -> tuple[tuple[date, ...], tuple,
 
     Built once per range: constructing the calendar takes a few hundred ms.
     """
+    import warnings
+
     import exchange_calendars
 
-    cal = exchange_calendars.get_calendar(
-        "XNYS", start=f"{first_year}-01-01", end=f"{last_year}-12-31"
-    )
+    with warnings.catch_warnings():  # its pandas-4 deprecation noise is not ours to fix
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        cal = exchange_calendars.get_calendar(
+            "XNYS", start=f"{first_year}-01-01", end=f"{last_year}-12-31"
+        )
     sched = cal.schedule
     days = tuple(d.date() for d in sched.index)
     opens = tuple(t.tz_convert(ET).to_pydatetime() for t in sched["open"])

@@ -109,10 +109,13 @@ def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
     """
     length = int(length)
     good = usable(bars)
-    n = len(good)
-    if length == 0 or n < 2:
+    if length == 0 or len(good) < 2:
         return None
-    st = streak_series(closes(good))
+    return _study(good, streak_series(closes(good)), length)
+
+
+def _study(good: pd.DataFrame, st: np.ndarray, length: int) -> StreakStudy:
+    n = len(good)
     # The streak running at the last bar (in this direction) is not part of its own history.
     cut = n - abs(int(st[-1])) if st[-1] * length > 0 else n
     past = st[:cut] * (1 if length > 0 else -1)
@@ -125,7 +128,7 @@ def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
         ev = fwd[events[events < fwd.size]]
         after.append(_stats(h, ev))
         baseline.append(_stats(h, fwd))
-        returns.append(tuple(float(x) for x in ev))
+        returns.append(tuple(ev.tolist()))
     return StreakStudy(
         length=length,
         events=int(events.size),
@@ -138,5 +141,9 @@ def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
 
 def streak(bars: pd.DataFrame) -> Streak:
     """The current streak and the study of streaks at least that long (None when it is 0)."""
-    length = current_streak(bars)
-    return Streak(length=length, study=streak_study(bars, length) if length else None)
+    good = usable(bars)
+    if len(good) < 2:
+        return Streak(0, None)
+    st = streak_series(closes(good))
+    length = int(st[-1])
+    return Streak(length=length, study=_study(good, st, length) if length else None)

@@ -1,0 +1,166 @@
+"""Streaks and the streak event study on the real bundled bars, against plain loops: XLK's run into
+the article's date, unchanged closes ending a streak, one event per streak, forward returns on the
+adjusted close, and the baseline over all sessions."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.bars import upto
+from analysis.facts.streaks import HORIZONS, current_streak, streak, streak_series, streak_study
+from analysis.sources.sample import load_sample
+
+
+def loop_streaks(closes) -> list[int]:
+    out = [0]
+    for prev, cur in zip(closes[:-1], closes[1:], strict=True):
+        last = out[-1]
+        if cur > prev:
+            out.append(last + 1 if last > 0 else 1)
+        elif cur < prev:
+            out.append(last - 1 if last < 0 else -1)
+        else:
+            out.append(0)
+    return out
+
+
+def loop_study(bars: pd.DataFrame, length: int) -> dict:
+    closes = [float(x) for x in bars["close"]]
+    adj = [float(x) for x in bars["adj_close"]]
+    st = loop_streaks(closes)
+    n = len(st)
+    # the run still going at the last bar (same direction) is excluded
+    ongoing_from = n
+    if st[-1] != 0 and (st[-1] > 0) == (length > 0):
+        ongoing_from = n - abs(st[-1])
+    events = [i for i in range(ongoing_from) if st[i] == length]
+    out = {"events": events, "after": {}, "baseline": {}}
+    for h in HORIZONS:
+        ev = [(adj[i + h] / adj[i] - 1) * 100 for i in events if i + h < n]
+        base = [(adj[i + h] / adj[i] - 1) * 100 for i in range(n - h)]
+        out["after"][h] = ev
+        out["baseline"][h] = base
+    return out
+
+
+def check_stats(stats, values):
+    assert stats.count == len(values)
+    if not values:
+        assert stats.mean is None and stats.median is None and stats.pct_positive is None
+        return
+    assert stats.mean == pytest.approx(statistics.fmean(values), rel=1e-9, abs=1e-12)
+    assert stats.median == pytest.approx(statistics.median(values), rel=1e-9, abs=1e-12)
+    assert stats.pct_positive == pytest.approx(100 * sum(v > 0 for v in values) / len(values))
+
+
+def test_xlk_closed_higher_twelve_sessions_in_a_row_into_the_article_date():
+    bars = upto(load_sample("XLK"), "2025-12-09")
+    closes = bars["close"].tolist()
+    run = 0
+    for prev, cur in zip(closes[:-1], closes[1:], strict=True):
+        run = run + 1 if cur > prev else 0
+    assert run == 12  # the article: "XLK could close its 12th consecutive day higher today"
+    assert current_streak(bars) == 12
+    first = bars.index[-12].date()
+    assert first == date(2025, 11, 21)  # the streak began the session after the 11-20 drop
+    assert current_streak(upto(load_sample("XLK"), "2025-12-10")) == 13
+    assert current_streak(upto(load_sample("XLK"), "2025-12-11")) == -1
+
+
+@pytest.mark.parametrize("symbol", ["XLK", "SPY", "KRE", "^VIX", "ETH-USD"])
+def test_streak_series_matches_a_loop(symbol):
+    closes = load_sample(symbol)["close"].to_numpy()
+    assert streak_series(closes).tolist() == loop_streaks(closes.tolist())
+
+
+def test_an_unchanged_or_missing_close_ends_the_streak():
+    assert streak_series(np.array([1.0, 2.0, 2.0, 3.0, 4.0])).tolist() == [0, 1, 0, 1, 2]
+    assert streak_series(np.array([5.0, 4.0, 3.0, 3.0, 2.0])).tolist() == [0, -1, -2, 0, -1]
+    assert streak_series(np.array([1.0, 2.0, np.nan, 3.0, 4.0])).tolist() == [0, 1, 0, 0, 1]
+    assert streak_series(np.array([])).tolist() == []
+    assert streak_series(np.array([7.0])).tolist() == [0]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "day", "length"),
+    [("XLK", "2025-12-09", 5), ("XLK", "2025-12-09", 9), ("SPY", "2025-12-31", -4),
+     ("KRE", "2024-06-28", 3), ("IWM", "2025-12-09", -6), ("XLK", "2025-12-09", 12)],
+)
+def test_streak_study_matches_a_loop(symbol, day, length):
+    bars = upto(load_sample(symbol), day)
+    got = streak_study(bars, length)
+    want = loop_study(bars, length)
+    assert got.length == length and got.events == len(want["events"])
+    for k, h in enumerate(HORIZONS):
+        assert got.after[k].horizon == got.baseline[k].horizon == h
+        check_stats(got.after[k], want["after"][h])
+        check_stats(got.baseline[k], want["baseline"][h])
+        assert got.returns[k] == pytest.approx(want["after"][h])
+
+
+def test_xlk_twelve_day_streak_has_no_precedent_in_the_sample():
+    bars = upto(load_sample("XLK"), "2025-12-09")
+    closes = bars["close"].tolist()
+    st = loop_streaks(closes)
+    longest_before = max(st[: len(st) - 12])
+    assert longest_before == 10
+    study = streak(bars).study
+    assert study.length == 12 and study.events == 0 and study.longest_before == 10
+    assert all(s.count == 0 for s in study.after)
+    assert all(s.count > 1900 for s in study.baseline)
+    ten = streak_study(bars, 10)
+    starts = [bars.index[i].date() for i, v in enumerate(st[: len(st) - 12]) if v == 10]
+    assert ten.events == len(starts) == 2
+    assert [d.year for d in starts] == [2019, 2020]
+
+
+def test_one_event_per_streak_however_long_it_ran():
+    # closes rise 6 times, fall, rise 3 times, fall, then rise 7 times to the end
+    steps = [1] * 6 + [-1] + [1] * 3 + [-1] + [1] * 7
+    closes = np.cumsum([100.0] + steps)
+    idx = pd.date_range("2024-01-01", periods=len(closes), freq="D", tz="UTC")
+    bars = pd.DataFrame({"open": closes, "high": closes, "low": closes, "close": closes,
+                         "volume": 0.0, "adj_close": closes}, index=idx)
+    assert current_streak(bars) == 7
+    assert streak_study(bars, 3).events == 2  # the 6-run and the 3-run; the running 7 excluded
+    assert streak_study(bars, 5).events == 1
+    assert streak_study(bars, 7).events == 0 and streak_study(bars, 7).longest_before == 6
+    assert streak_study(bars, -1).events == 2
+
+
+def test_events_without_enough_later_sessions_are_left_out_of_that_horizon():
+    bars = upto(load_sample("SPY"), "2025-12-31")
+    study = streak_study(bars, 2)
+    st = loop_streaks(bars["close"].tolist())
+    n = len(st)
+    ongoing = n - abs(st[-1]) if st[-1] > 0 else n
+    events = [i for i in range(ongoing) if st[i] == 2]
+    for stats in study.after:
+        assert stats.count == sum(1 for i in events if i + stats.horizon < n)
+    assert study.after[0].count > study.after[2].count
+
+
+def test_forward_returns_use_the_adjusted_close():
+    bars = upto(load_sample("XLK"), "2025-12-09")
+    study = streak_study(bars, 8)
+    first = loop_study(bars, 8)["events"][0]
+    adj = bars["adj_close"].to_numpy()
+    close = bars["close"].to_numpy()
+    want = (adj[first + 63] / adj[first] - 1) * 100
+    assert study.returns[2][0] == pytest.approx(want)
+    assert not math.isclose(want, (close[first + 63] / close[first] - 1) * 100, rel_tol=1e-6)
+
+
+def test_no_streak_means_no_study():
+    idx = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
+    flat = pd.DataFrame({c: 1.0 for c in ("open", "high", "low", "close", "adj_close")},
+                        index=idx).assign(volume=0.0)
+    assert streak(flat).length == 0 and streak(flat).study is None
+    assert streak_study(flat, 0) is None
+    assert streak(flat.iloc[:1]).length == 0 and streak(flat.iloc[:0]).study is None
