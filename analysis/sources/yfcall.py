@@ -11,6 +11,7 @@ whether trying again later may help.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import threading
@@ -40,6 +41,7 @@ class _Call:
 
 
 _GUARD = threading.Lock()
+_SERIAL = itertools.count(1)
 _INFLIGHT: _Call | None = None
 _CACHE_DIR: str | None = None
 
@@ -91,7 +93,7 @@ def run_guarded(fn: Callable[[], Any], timeout: float, what: str) -> Any:
                     if _INFLIGHT is call:
                         _INFLIGHT = None
 
-        thread = threading.Thread(target=work, daemon=True, name=f"yahoo {what}")
+        thread = threading.Thread(target=work, daemon=True, name=f"yahoo-{next(_SERIAL)} {what}")
         call = _Call(thread, time.monotonic(), what)
         _INFLIGHT = call
         thread.start()
@@ -138,9 +140,16 @@ class _Collect(logging.Handler):
 def yfinance_reasons():
     """Inside one guarded call: collect yfinance's per-symbol error messages, and have yfinance
     report the real exception (DNS failure, timeout, bad JSON) instead of a guess ("possibly
-    delisted"). Only one yfinance call runs at a time, so flipping its global flag is safe."""
-    from yfinance.config import YfConfig
+    delisted"). Only one yfinance call runs at a time, so flipping its global flag is safe.
 
+    yfinance keeps responses of its time-zone lookups in an in-memory LRU cache, bad ones (a 5xx
+    page, an empty body) included, which would make every retry fail the same way; it is cleared
+    first. (Good time zones persist in its on-disk cache, in our cache dir.)"""
+    from yfinance.config import YfConfig
+    from yfinance.data import YfData
+
+    with contextlib.suppress(AttributeError):
+        YfData.cache_get.cache_clear()
     collect, logger = _Collect(), logging.getLogger("yfinance")
     logger.addHandler(collect)
     hide = YfConfig.debug.hide_exceptions
