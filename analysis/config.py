@@ -300,7 +300,10 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path, int(m.group(1)) if m else None) from exc
+        line = int(m.group(1)) if m else None
+        if line is None and "end of document" in str(exc):  # e.g. an unclosed [ or "
+            line = max(1, len(text.splitlines()))
+        raise ConfigError(f"not valid TOML: {exc}", path, line) from exc
     return _Loader(path, text).load(data)
 
 
