@@ -39,8 +39,9 @@ class RaceEntry:
 @dataclass(frozen=True)
 class RaceResult:
     """``winner`` is the first runner to cross after ``start`` (ties: both crossed the same session,
-    winner is None and ``status`` is "tie"); ``status`` is "running", "won", "tie" or "invalid"
-    (with ``note`` saying why, e.g. no bar on the reference date)."""
+    winner is None and ``status`` is "tie"); ``won_on`` is the date of that first crossing (for a
+    tie too); ``status`` is "running", "won", "tie" or "invalid" (with ``note`` saying why, e.g.
+    no bar on the reference date)."""
 
     reference_date: date
     start: date
