@@ -9,10 +9,11 @@ of a kind the best quality (then the longest) wins. Buy points (pivots): the han
 with handle, the left-side high for a cup without handle, a flat base and a consolidation, the
 middle peak for a double bottom — plus the tick.
 
-Lifecycle, as of the last bar and without look-ahead: a base is "forming" while no close has
-cleared its pivot. Once one does, the base seen forming at the most recent earlier session is
-reported as "broken_out" (or "failed" if a close came back below the pivot within
-``fail_sessions``) for ``recent_sessions`` sessions, so the breakout state machine can follow it.
+Lifecycle, as of the last bar and without look-ahead: a base is "forming" while nothing has traded
+above the high that defines its pivot. Once something has, the base seen forming at the most recent
+earlier session stays reported for ``recent_sessions`` sessions, so the breakout state machine can
+follow it: "broken_out" after a close above the pivot, "failed" if a close then came back below the
+pivot within ``fail_sessions``, still "forming" if it only traded above intraday.
 
 Order of `find_bases`: the base the breakout machine should watch comes first — a recent breakout
 unless a newer base has started since, else the best forming base; then the other forming kinds.
@@ -27,7 +28,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts import base_shapes as shapes
-from analysis.facts.ranges import RangeExtreme
 from analysis.symbols import is_crypto
 
 if TYPE_CHECKING:
@@ -260,11 +260,10 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
     then = ar[:, None] - back
     valid = then >= 0
     then_ = np.maximum(then, 0)
-    cmax = RangeExtreme(p.close, "max")
     d_now = np.broadcast_to(ev.days[:, None], then.shape)
-    best_close = cmax.value(ev.days[then_] + 1, d_now)
-    crossed = (valid[..., None] & found[then_]
-               & (best_close[..., None] > np.nan_to_num(pivots[then_], nan=np.inf)))
+    best_high = p.hmax.value(ev.days[then_] + 1, d_now)
+    defining = np.nan_to_num(pivots[then_], nan=np.inf) - rules.tick
+    crossed = valid[..., None] & found[then_] & (best_high[..., None] > defining)
     any_kind = crossed.any(axis=2)
     has = any_kind.any(axis=1)
     step = np.argmax(any_kind, axis=1)
@@ -290,10 +289,14 @@ def bases_at(p: shapes.Prepared, ev: shapes.Evaluation, w: Watch, row: int,
     kind = KINDS[j]
     level = float(w.pivots[r0, j])
     d_then, d_now = int(ev.days[r0]), int(ev.days[row])
-    after = p.close[d_then + 1 : d_now + 1]
-    b = d_then + 1 + int(np.argmax(after > level))
-    window = p.close[b + 1 : min(b + rules.fail_sessions, d_now) + 1]
-    status = "failed" if (window < level).any() else "broken_out"
+    above = np.flatnonzero(p.close[d_then + 1 : d_now + 1] > level)
+    if len(above):
+        b = d_then + 1 + int(above[0])
+        window = p.close[b + 1 : min(b + rules.fail_sessions, d_now) + 1]
+        status = "failed" if (window < level).any() else "broken_out"
+    else:  # traded above the base's high but has not closed above the pivot: still in play
+        b = d_then + 1 + int(np.argmax(p.high[d_then + 1 : d_now + 1] > level - rules.tick))
+        status = "forming"
     broke = _make_base(p, ev, kind, r0, int(w.cols[r0, j]), rules, status)
     breakout_day = _date(p, b)
     if any(f.start > breakout_day for f in forming):

@@ -76,13 +76,23 @@ def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.
     return done
 
 
-def zone_tolerance(bars: pd.DataFrame, since_day: int, atr_window: int = 14) -> float:
-    """Median ATR / close over the bars on or after ``since_day`` (days since 1970-01-01)."""
+def atr_ratio(bars: pd.DataFrame, atr_window: int = 14) -> np.ndarray:
+    """ATR / close per bar of (usable) ``bars``; bar i uses bars up to i only."""
     high, low, close = highs(bars), lows(bars), closes(bars)
-    atr = average_true_range(high, low, close, atr_window)
-    recent = day_numbers(bars.index) >= since_day
-    ratio = (atr / close)[recent]
-    return float(np.median(ratio)) if len(ratio) else 0.0
+    return average_true_range(high, low, close, atr_window) / close
+
+
+def pivot_arrays(pivots: tuple[Pivot, ...]) -> tuple[np.ndarray, ...]:
+    """(is_high, price, day, confirmed_day) arrays of ``pivots`` (days since 1970-01-01)."""
+    def days(ds):
+        return np.array(ds, dtype="datetime64[D]").astype(np.int64)
+
+    return (
+        np.array([p.kind == "high" for p in pivots], dtype=bool),
+        np.array([p.price for p in pivots], dtype="float64"),
+        days([p.date for p in pivots]),
+        days([p.confirmed for p in pivots]),
+    )
 
 
 def _describe(low: float, high: float, last: float) -> tuple[str, float]:
@@ -91,6 +101,58 @@ def _describe(low: float, high: float, last: float) -> tuple[str, float]:
     if last > high:
         return "above", (high / last - 1.0) * 100.0
     return "inside", 0.0
+
+
+def _date(day: int) -> date:
+    return np.datetime64(int(day), "D").astype(object)
+
+
+def zones_as_of(
+    piv: tuple[np.ndarray, ...],
+    ratio: np.ndarray,
+    day: np.ndarray,
+    last: float,
+    *,
+    lookback_years: float = 3.0,
+    tolerance_atr: float = 1.0,
+    min_touches: int = 2,
+    max_width_atr: float = 4.0,
+) -> tuple[Zone, ...]:
+    """Zones from pivot arrays (`pivot_arrays`) and the ATR/close ratio of the bars up to the
+    as-of bar (``ratio``, ``day`` end at it; ``last`` is its close)."""
+    if len(day) == 0:
+        return ()
+    is_high, price, pday, pconf = piv
+    last_day = int(day[-1])
+    since_day = last_day - int(round(lookback_years * DAYS_PER_YEAR))
+    keep = (pday >= since_day) & (pconf <= last_day)
+    if keep.sum() < min_touches:
+        return ()
+    recent = ratio[int(np.searchsorted(day, since_day)) :]
+    tol = float(np.median(recent)) if len(recent) else 0.0
+    if not tol > 0:
+        return ()
+    zones: list[Zone] = []
+    for want_high, name in ((True, "resistance"), (False, "support")):
+        sel = keep & (is_high == want_high)
+        prices, days = price[sel], pday[sel]
+        for idx in cluster_prices(prices, tolerance_atr * tol, max_width_atr * tol):
+            if len(idx) < min_touches:
+                continue
+            lo, hi = float(prices[idx].min()), float(prices[idx].max())
+            position, distance = _describe(lo, hi, last)
+            zones.append(Zone(
+                kind=name,
+                low=lo,
+                high=hi,
+                touches=len(idx),
+                first_touch=_date(days[idx].min()),
+                last_touch=_date(days[idx].max()),
+                position=position,
+                distance_pct=distance,
+            ))
+    zones.sort(key=lambda z: (abs(z.distance_pct), z.kind, z.low))
+    return tuple(zones)
 
 
 def find_zones(
@@ -112,41 +174,16 @@ def find_zones(
         return ()
     if pivots is None:
         pivots = find_pivots(good, atr_window=atr_window)
-    last_day = int(day_numbers(good.index[-1:])[0])
-    since_day = last_day - int(round(lookback_years * DAYS_PER_YEAR))
-    since = np.datetime64(since_day, "D").astype(object)
-    asof = np.datetime64(last_day, "D").astype(object)
-    recent = [p for p in pivots if p.date >= since and p.confirmed <= asof]
-    if len(recent) < min_touches:
-        return ()
-    tol = zone_tolerance(good, since_day, atr_window)
-    if not tol > 0:
-        return ()
-    last = float(closes(good)[-1])
-    zones: list[Zone] = []
-    for kind, name in (("high", "resistance"), ("low", "support")):
-        group = [p for p in recent if p.kind == kind]
-        prices = np.array([p.price for p in group], dtype="float64")
-        for idx in cluster_prices(prices, tolerance_atr * tol, max_width_atr * tol):
-            if len(idx) < min_touches:
-                continue
-            members = [group[i] for i in idx]
-            lo, hi = float(prices[idx].min()), float(prices[idx].max())
-            position, distance = _describe(lo, hi, last)
-            zones.append(
-                Zone(
-                    kind=name,
-                    low=lo,
-                    high=hi,
-                    touches=len(members),
-                    first_touch=min(p.date for p in members),
-                    last_touch=max(p.date for p in members),
-                    position=position,
-                    distance_pct=distance,
-                )
-            )
-    zones.sort(key=lambda z: (abs(z.distance_pct), z.kind, z.low))
-    return tuple(zones)
+    return zones_as_of(
+        pivot_arrays(pivots),
+        atr_ratio(good, atr_window),
+        day_numbers(good.index),
+        float(closes(good)[-1]),
+        lookback_years=lookback_years,
+        tolerance_atr=tolerance_atr,
+        min_touches=min_touches,
+        max_width_atr=max_width_atr,
+    )
 
 
 def nearest_overhead(

@@ -1,0 +1,335 @@
+"""History mode: bases and breakout states evaluated day by day over a period, without look-ahead,
+with the outcome of every confirmed breakout (`basewatch scan --history`).
+
+For each session D in [start, end] the facts are exactly what `find_bases`, `find_zones` and
+`breakout_state` say on the bars up to D (the base shapes are evaluated for all sessions in one
+vectorised pass; pivots are computed once because a confirmed pivot never changes). Only the
+*outcomes* look forward — that is their point:
+
+- max gain before an 8% loss: from the breakout price (the level: base pivot or zone top) and the
+  confirming session, the highest high before a low 8% under the breakout price (IBD's sell rule).
+- gain after 21 and 63 sessions: close / breakout price - 1.
+- failed (Bulkowski's "bust"): price never got more than 5% past the breakout price before the 8%
+  stop hit. Undecided (None) while neither has happened by the end of the data.
+- ultimate rise (Bulkowski's measure): the highest high before a 20% decline from it.
+
+The summary's failure rate and average ultimate rise are the numbers to hold against Bulkowski's
+cups with handle (failure ~5%, average rise 34-54% in bull markets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from analysis.facts import base_shapes as shapes
+from analysis.facts.bases import KINDS, BaseRules, bases_at, watch_table
+from analysis.facts.breakout import KIND_WORDS, Breakout, average_volume, state_from_arrays
+from analysis.facts.clean import closes, day_numbers, usable
+from analysis.facts.pivots import find_pivots
+from analysis.facts.zones import atr_ratio, pivot_arrays, zones_as_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class HistoryBase:
+    """A base seen forming between ``first_seen`` and ``last_seen`` (values as last seen).
+    ``outcome``: "broke out", "failed", "still forming" or "dropped" (stopped meeting the rules,
+    e.g. undercut too deep, before any close above its pivot)."""
+
+    kind: str
+    start: date
+    first_seen: date
+    last_seen: date
+    pivot: float
+    depth_pct: float
+    length_weeks: float
+    quality: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of breakout state on ``date`` (``previous`` None on the first session)."""
+
+    date: date
+    state: str
+    previous: str | None
+    level: float
+    level_source: str
+    close: float
+    volume_ratio: float | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What followed a confirmed breakout (percentages from ``level``, the breakout price)."""
+
+    date: date
+    level: float
+    level_source: str
+    max_gain_pct: float
+    stopped: date | None
+    gain_21_pct: float | None
+    gain_63_pct: float | None
+    failed: bool | None
+    ultimate_rise_pct: float | None
+    kind: str = "zone"
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """Outcome statistics of a set of confirmed breakouts (``kind``: "all", a base kind, "zone")."""
+
+    kind: str
+    breakouts: int
+    decided: int
+    failures: int
+    failure_rate_pct: float | None
+    avg_max_gain_pct: float | None
+    avg_gain_21_pct: float | None
+    avg_gain_63_pct: float | None
+    avg_ultimate_rise_pct: float | None
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    symbol: str
+    start: date
+    end: date
+    bases: tuple[HistoryBase, ...]
+    transitions: tuple[Transition, ...]
+    outcomes: tuple[Outcome, ...]
+    summary: HistorySummary
+    by_kind: tuple[HistorySummary, ...] = ()
+
+
+def _mean(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return float(np.mean(vals)) if vals else None
+
+
+def breakout_outcome(
+    good: pd.DataFrame, at: int, level: float, source: str, *, stop_pct: float = 8.0,
+    bust_pct: float = 5.0, ultimate_drop_pct: float = 20.0,
+) -> Outcome:
+    """The outcome of a breakout above ``level`` confirmed at session index ``at``."""
+    high = good["high"].to_numpy(dtype="float64")[at:]
+    low = good["low"].to_numpy(dtype="float64")[at:]
+    close = good["close"].to_numpy(dtype="float64")[at:]
+    hit = np.flatnonzero(low <= level * (1.0 - stop_pct / 100.0))
+    stop = int(hit[0]) if len(hit) else None
+    before_stop = high[: len(high) if stop is None else max(stop, 1)]
+    max_gain = (float(before_stop.max()) / level - 1.0) * 100.0
+    if max_gain > bust_pct:
+        failed: bool | None = False
+    else:
+        failed = True if stop is not None else None
+    run_max = np.maximum.accumulate(high)
+    drop = np.flatnonzero(low <= run_max * (1.0 - ultimate_drop_pct / 100.0))
+    ultimate = (float(run_max[drop[0]]) / level - 1.0) * 100.0 if len(drop) else None
+
+    def gain(n: int) -> float | None:
+        return (float(close[n]) / level - 1.0) * 100.0 if n < len(close) else None
+
+    kind = next((k for k in KINDS if source.startswith(KIND_WORDS[k] + " ")), "zone")
+    return Outcome(
+        kind=kind,
+        date=good.index[at].date(),
+        level=level,
+        level_source=source,
+        max_gain_pct=max_gain,
+        stopped=good.index[at + stop].date() if stop is not None else None,
+        gain_21_pct=gain(21),
+        gain_63_pct=gain(63),
+        failed=failed,
+        ultimate_rise_pct=ultimate,
+    )
+
+
+def summarize(kind: str, outcomes: list[Outcome]) -> HistorySummary:
+    """Failure rate (of the decided) and average gains of ``outcomes``."""
+    decided = [o for o in outcomes if o.failed is not None]
+    failures = sum(1 for o in decided if o.failed)
+    return HistorySummary(
+        kind=kind,
+        breakouts=len(outcomes),
+        decided=len(decided),
+        failures=failures,
+        failure_rate_pct=failures / len(decided) * 100.0 if decided else None,
+        avg_max_gain_pct=_mean([o.max_gain_pct for o in outcomes]),
+        avg_gain_21_pct=_mean([o.gain_21_pct for o in outcomes]),
+        avg_gain_63_pct=_mean([o.gain_63_pct for o in outcomes]),
+        avg_ultimate_rise_pct=_mean([o.ultimate_rise_pct for o in outcomes]),
+    )
+
+
+def _history_bases(p, ev, w, first_row: int, last_row: int, rules: BaseRules
+                   ) -> list[HistoryBase]:
+    seen: dict[tuple[str, int], list[int]] = {}
+    for j, kind in enumerate(KINDS):
+        rows = np.flatnonzero(w.found[first_row : last_row + 1, j]) + first_row
+        starts = ev.f["hd"][rows, w.cols[rows, j]]
+        for s in np.unique(starts):
+            seen[(kind, int(s))] = rows[starts == s].tolist()
+    out = []
+    for (kind, s), rows in seen.items():
+        r = rows[-1]
+        j = KINDS.index(kind)
+        col = int(w.cols[r, j])
+        pivot = float(w.pivots[r, j])
+        d_then = int(ev.days[r])
+        after = p.close[d_then + 1 :]
+        above = np.flatnonzero(after[: rules.recent_sessions] > pivot)
+        if r == last_row:
+            outcome = "still forming"
+        elif len(above):
+            b = d_then + 1 + int(above[0])
+            window = p.close[b + 1 : b + rules.fail_sessions + 1]
+            outcome = "failed" if (window < pivot).any() else "broke out"
+        else:
+            outcome = "dropped"
+        out.append(HistoryBase(
+            kind=kind,
+            start=p.index[s].date(),
+            first_seen=p.index[int(ev.days[rows[0]])].date(),
+            last_seen=p.index[d_then].date(),
+            pivot=pivot,
+            depth_pct=float(ev.f["depth"][r, col]),
+            length_weeks=float(ev.f["weeks"][r, col]),
+            quality=int(round(float(ev.quality[kind][r, col]))),
+            outcome=outcome,
+        ))
+    out.sort(key=lambda b: (b.first_seen, KINDS.index(b.kind)))
+    return out
+
+
+def scan_history(
+    bars: pd.DataFrame,
+    symbol: str,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    rules: BaseRules | None = None,
+    *,
+    near_pct: float = 3.0,
+    extended_pct: float = 5.0,
+    confirm_volume_ratio: float = 1.4,
+    fail_sessions: int = 10,
+    stop_pct: float = 8.0,
+    bust_pct: float = 5.0,
+) -> HistoryReport:
+    """Every base and breakout transition of ``symbol`` over [start, end] (default: all bars)."""
+    import pandas as pd
+
+    rules = rules or BaseRules()
+    # A breakout is counted once per level: re-entries after a shakeout are the same breakout.
+    good = usable(bars)
+    if good.empty:
+        raise ValueError(f"no bars for {symbol}")
+    dates = good.index.tz_localize(None).normalize() if good.index.tz else good.index.normalize()
+    i0 = int(np.searchsorted(dates, pd.Timestamp(start))) if start else 0
+    i1 = int(np.searchsorted(dates, pd.Timestamp(end), "right")) - 1 if end else len(good) - 1
+    if i1 < i0:
+        raise ValueError(f"no sessions for {symbol} between {start} and {end}")
+    p = shapes.prepare(good)
+    first = max(0, i0 - rules.recent_sessions)
+    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
+    w = watch_table(p, ev, rules)
+    piv = pivot_arrays(find_pivots(good))
+    ratio = atr_ratio(good)
+    day = day_numbers(good.index)
+    close = closes(good)
+    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
+    avg = average_volume(volume)
+    transitions: list[Transition] = []
+    outcomes: list[Outcome] = []
+    prev: Breakout | None = None
+    counted: set[float] = set()
+    for i in range(i0, i1 + 1):
+        found = bases_at(p, ev, w, i - first, rules)
+        n = i + 1
+        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
+        state = state_from_arrays(
+            day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
+            near_pct=near_pct, extended_pct=extended_pct,
+            confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
+            recent_sessions=rules.recent_sessions,
+        )
+        if state is None:
+            prev = None
+            continue
+        same_level = prev is not None and abs(prev.level - state.level) < 1e-9
+        changed = prev is None or state.state != prev.state
+        if changed or (not same_level and state.state != "below"):
+            transitions.append(Transition(
+                date=good.index[i].date(), state=state.state,
+                previous=prev.state if prev else None, level=state.level,
+                level_source=state.level_source, close=float(close[i]),
+                volume_ratio=state.volume_ratio,
+            ))
+        entered = state.state == "confirmed" or (
+            state.state == "extended" and (state.volume_ratio or 0) >= confirm_volume_ratio
+        )
+        if entered and round(state.level, 6) not in counted:
+            counted.add(round(state.level, 6))
+            outcomes.append(breakout_outcome(good, i, state.level, state.level_source,
+                                             stop_pct=stop_pct, bust_pct=bust_pct))
+        prev = state
+    summary = summarize("all", outcomes)
+    kinds = sorted({o.kind for o in outcomes}, key=lambda k: (KINDS + ("zone",)).index(k))
+    return HistoryReport(
+        symbol=symbol,
+        start=good.index[i0].date(),
+        end=good.index[i1].date(),
+        bases=tuple(_history_bases(p, ev, w, i0 - first, i1 - first, rules)),
+        transitions=tuple(transitions),
+        outcomes=tuple(outcomes),
+        summary=summary,
+        by_kind=tuple(summarize(k, [o for o in outcomes if o.kind == k]) for k in kinds),
+    )
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{v:+.1f}%"
+
+
+def format_history(report: HistoryReport) -> str:
+    """Plain-text rendering of a `HistoryReport`."""
+    r = report
+    lines = [f"{r.symbol}  {r.start} .. {r.end}", "", f"bases ({len(r.bases)}):"]
+    for b in r.bases:
+        lines.append(
+            f"  {b.kind:<16} from {b.start}  seen {b.first_seen}..{b.last_seen}  "
+            f"pivot {b.pivot:>10.2f}  depth {b.depth_pct:4.1f}%  {b.length_weeks:4.1f} wk  "
+            f"q {b.quality:>3}  {b.outcome}"
+        )
+    lines += ["", f"breakout transitions ({len(r.transitions)}):"]
+    for t in r.transitions:
+        vol = f"  vol {t.volume_ratio:.1f}x" if t.volume_ratio is not None else ""
+        lines.append(f"  {t.date}  {t.previous or '-':>9} -> {t.state:<9} {t.level:>10.2f}  "
+                     f"close {t.close:>10.2f}{vol}  ({t.level_source})")
+    lines += ["", f"confirmed breakouts ({len(r.outcomes)}):"]
+    for o in r.outcomes:
+        verdict = {True: "FAILED", False: "worked", None: "open"}[o.failed] + f"  ({o.kind})"
+        stop = f"stopped {o.stopped}" if o.stopped else "not stopped"
+        lines.append(
+            f"  {o.date}  at {o.level:>10.2f}  max gain before -8% {_pct(o.max_gain_pct)} "
+            f"({stop})  21d {_pct(o.gain_21_pct)}  63d {_pct(o.gain_63_pct)}  "
+            f"ultimate {_pct(o.ultimate_rise_pct)}  {verdict}"
+        )
+    lines.append("")
+    for s in (r.summary, *r.by_kind):
+        rate = "-" if s.failure_rate_pct is None else f"{s.failure_rate_pct:.0f}%"
+        lines.append(
+            f"summary ({s.kind}): {s.breakouts} confirmed breakouts, {s.failures} of {s.decided} "
+            f"decided failed ({rate}); average max gain before -8% {_pct(s.avg_max_gain_pct)}, "
+            f"after 21 sessions {_pct(s.avg_gain_21_pct)}, after 63 {_pct(s.avg_gain_63_pct)}, "
+            f"ultimate rise {_pct(s.avg_ultimate_rise_pct)}"
+        )
+    lines.append("Bulkowski, cups with handle in bull markets: failure ~5%, average rise 34-54%.")
+    return "\n".join(lines)
