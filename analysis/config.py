@@ -78,6 +78,7 @@ class Thresholds:
     confirm_volume_ratio: float = 1.4
     fail_sessions: int = 10
     streak_milestones: tuple[int, ...] = (5, 8, 10, 12)
+    leaders_window: int = 21
 
 
 @dataclass(frozen=True)
@@ -360,6 +361,7 @@ extended_pct = 5.0         # past the buy zone beyond this % above the pivot
 confirm_volume_ratio = 1.4 # confirmed breakout: volume >= 1.4 x the 50-day average
 fail_sessions = 10         # a close back below the pivot within this many sessions fails it
 streak_milestones = [5, 8, 10, 12]
+leaders_window = 21        # leaders: first new closing highs within the last N sessions
 
 [refresh]                  # seconds
 market_open = 60

@@ -246,7 +246,8 @@ def analyze(
 
     market_facts = MarketFacts(
         pair=pair,
-        leaders=leaders.leaders(equities) if equities else None,
+        leaders=(leaders.leaders(equities, window=config.thresholds.leaders_window)
+                 if equities else None),
         race=race_result,
         clock=clock,
         fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),

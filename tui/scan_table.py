@@ -70,10 +70,12 @@ def market_lines(snap: Snapshot) -> list[str]:
 
 
 def print_scan(snap: Snapshot) -> None:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 200)
     for line in market_lines(snap):
         console.print(line, highlight=False)
     table = Table(show_lines=False, header_style="bold")
