@@ -151,9 +151,12 @@ class FakeYahoo(Session):
         if override:
             day = pd.Timestamp(self.asof.date()).tz_localize(df.index.tz)
             row = cut.iloc[-1].to_dict() if len(cut) and cut.index[-1] == day else None
-            row = row or {"open": override.get("close", 0.0), "high": 0.0, "low": 0.0,
-                          "close": 0.0, "volume": 0.0, "adj_close": float("nan")}
+            if row is None:  # a session past the sample: open/high/low default to the price
+                price = override.get("close", float(cut["close"].iloc[-1]) if len(cut) else 1.0)
+                row = dict.fromkeys(("open", "high", "low", "close"), price) | {"volume": 0.0}
             row.update(override)
+            row["high"] = max(row["high"], row["close"], row["open"])  # a quote so far stays
+            row["low"] = min(row["low"], row["close"], row["open"])    # inside the day's range
             row["adj_close"] = override.get("adj_close", row["close"])
             extra = pd.DataFrame([row], index=pd.DatetimeIndex([day], name="date"))
             cut = pd.concat([cut[cut.index < day], extra[cut.columns]])
