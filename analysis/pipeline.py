@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from analysis.config import Config
+from analysis.facts_cache import FactsCache
 from analysis.snapshot import Snapshot, analyze
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Pipeline:
     def __init__(self, config: Config, source: Source) -> None:
         self.config = config
         self.source = source
+        self.cache = FactsCache(maxsize=512)
 
     def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
         return self.source.fetch(list(symbols or self.config.universe()))
@@ -54,6 +56,6 @@ class Pipeline:
     ) -> Refresh:
         from analysis.bars import upto
 
-        snap = analyze(fetched, self.config, asof=asof, now=now)
+        snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache)
         bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
         return Refresh(snapshot=snap, bars=bars, fetch=fetched)

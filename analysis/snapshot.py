@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from analysis.config import Config
     from analysis.events import Event
+    from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,7 @@ def analyze(
     asof: date | None = None,
     now: datetime | None = None,
     live_weights: Mapping[str, float] | None = None,
+    cache: FactsCache | None = None,
 ) -> Snapshot:
     """Every fact for every fetched symbol, as of ``asof`` (default: the newest bar).
 
@@ -202,6 +204,7 @@ def analyze(
     from analysis import market
     from analysis.bars import upto
     from analysis.facts import leaders, race, strength
+    from analysis.facts_cache import fingerprint
     from analysis.symbols import is_crypto
 
     bars = {s: upto(df, asof) for s, df in fetched.bars.items()}
@@ -217,7 +220,15 @@ def analyze(
     symbols: dict[str, SymbolFacts] = {}
     for sym, df in bars.items():
         try:
-            symbols[sym] = _symbol_facts(sym, df, bench, config, clock)
+            if cache is None:
+                symbols[sym] = _symbol_facts(sym, df, bench, config, clock)
+                continue
+            crypto = is_crypto(sym)
+            key = (sym, fingerprint(df), fingerprint(bench), config.thresholds, config.benchmark,
+                   round(_session_fraction(df, clock, crypto), 4), clock.status == "open")
+            symbols[sym] = cache.get(
+                key, lambda sym=sym, df=df: _symbol_facts(sym, df, bench, config, clock)
+            )
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
             errors[sym] = f"analysis failed: {exc}"
