@@ -86,9 +86,9 @@ def test_cli_bad_config_exits_2_with_the_message(tmp_path, capsys):
     path = write(tmp_path, '[thresholds]\nnear_pct = 3.0\nfoo = 1\n')
     assert main(["--config", str(path), "data", "status"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (f"basewatch: {path}, line 3, key 'thresholds.foo': unknown key "
-                           f"(known: drawdown_pct, near_pct, extended_pct, confirm_volume_ratio, "
-                           f"fail_sessions, streak_milestones)")
+    assert err.startswith(f"basewatch: {path}, line 3, key 'thresholds.foo': unknown key "
+                          f"(known: drawdown_pct, near_pct, ")
+    assert err.count("\n") == 1 and "Traceback" not in err
     assert main(["data", "status", "--config", str(path)]) == 2  # after the subcommand too
 
 
