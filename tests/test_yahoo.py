@@ -229,3 +229,19 @@ def test_sector_weight_names_and_scale():
     got = sector_weights_from_yahoo({"technology": 0.25, "financial_services": {"raw": 0.5},
                                      "realestate": 0.25, "junk": "x"})
     assert got == {"Information Technology": 25.0, "Financials": 50.0, "Real Estate": 25.0}
+
+
+@pytest.mark.parametrize(("raw", "words", "transient"), [
+    ("DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com "
+     "(Domain name not found).')", "cannot resolve Yahoo's address", True),
+    ("YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')", "HTTP 429", True),
+    ("HTTPError('HTTP Error 404: Not Found')", "does not know this symbol", False),
+    ("No data found, symbol may be delisted", "has no data for this symbol", False),
+    ("JSONDecodeError('Expecting value: line 1 column 1 (char 0)')", "empty or garbled", True),
+    ("Timeout('Failed to perform, curl: (28) Operation timed out')", "timed out", True),
+])
+def test_yfinance_reasons_in_plain_words(raw, words, transient):
+    from analysis.sources.yfcall import is_transient, plain
+
+    assert words in plain(raw)
+    assert is_transient(raw) is transient

@@ -164,20 +164,21 @@ def yfinance_reasons():
 def plain(why: str) -> str:
     """yfinance's wording (often an exception repr) -> what happened, for the header."""
     low = why.lower()
-    for needles, plain in (
+    for needles, words in (
         (("too many requests", "rate limit"), "Yahoo is rate-limiting requests (HTTP 429)"),
-        (("404", "not found"), "Yahoo does not know this symbol (HTTP 404)"),
-        (("no data found", "may be delisted"), "Yahoo has no data for this symbol"),
         (("could not resolve", "dnserror"), "cannot resolve Yahoo's address (no network or DNS)"),
         (("curl: (28)", "timed out", "timeout"), "Yahoo timed out"),
         (("curl: (7)", "connection", "connect"), "cannot connect to Yahoo"),
         (("currently down", "right back"), "Yahoo is down (server error)"),
         (("sessionclosed", "session is closed"), "the Yahoo request was abandoned"),
+        (("http error 404", "404:", "quote not found"),
+         "Yahoo does not know this symbol (HTTP 404)"),
+        (("no data found", "may be delisted"), "Yahoo has no data for this symbol"),
         (("expecting", "decode", "json"), "Yahoo sent an empty or garbled answer"),
         (("possibly delisted",), "Yahoo sent no usable data"),
     ):
         if any(n in low for n in needles):
-            return plain
+            return words
     return why if len(why) <= 160 else why[:157] + "..."
 
 
