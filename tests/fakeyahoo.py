@@ -93,19 +93,23 @@ class FakeYahoo(Session):
         self.log: list[Req] = []
         self.fund_sectors: dict[str, dict[str, float]] = {"IWM": bundled_r2k_yahoo_weights()}
         self._known = set(available_symbols())
-        self._faults: deque[tuple[str, str | None]] = deque()
+        self._faults: deque[tuple[str, str | None, str]] = deque()
         self._last_bar: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
         self._release = threading.Event()
 
     # -- knobs ------------------------------------------------------------------------------------
 
-    def inject(self, kind: str, times: int = 1, symbol: str | None = None) -> None:
-        """The next ``times`` chart requests (for ``symbol``, or any) fail with ``kind``."""
+    def inject(self, kind: str, times: int = 1, symbol: str | None = None,
+               on: str = "chart") -> None:
+        """The next ``times`` requests of ``on`` ("chart": price history and time-zone lookups;
+        "summary": quoteSummary/fund data) for ``symbol`` (or any) fail with ``kind``."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
+        if on not in ("chart", "summary"):
+            raise ValueError("on: 'chart' or 'summary'")
         with self._lock:
-            self._faults.extend([(kind, symbol)] * times)
+            self._faults.extend([(kind, symbol, on)] * times)
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -210,12 +214,13 @@ class FakeYahoo(Session):
         elif path.startswith("/v8/finance/chart/"):
             symbol = path.rsplit("/", 1)[-1].upper()
             kind = "tz" if query.get("range") == "1d" else "chart"
-            fault = self._take_fault(symbol)
+            fault = self._take_fault(symbol, "chart")
             if fault is None:
                 status, data = self._chart(symbol, query)
                 body, ctype = json.dumps(data).encode(), "application/json"
         elif path.startswith("/v10/finance/quoteSummary/"):
             kind, symbol = "summary", path.rsplit("/", 1)[-1].upper()
+            fault = self._take_fault(symbol, "summary")
             status, data = self._summary(symbol)
             body, ctype = json.dumps(data).encode(), "application/json"
         elif path.startswith("/v7/finance/quote"):
@@ -235,10 +240,10 @@ class FakeYahoo(Session):
             raise Timeout(f"fake Yahoo: {url} did not answer")
         return _response(str(url), status, body, ctype)
 
-    def _take_fault(self, symbol: str) -> str | None:
+    def _take_fault(self, symbol: str, on: str) -> str | None:
         with self._lock:
-            for i, (kind, sym) in enumerate(self._faults):
-                if sym is None or sym == symbol:
+            for i, (kind, sym, where) in enumerate(self._faults):
+                if where == on and (sym is None or sym == symbol):
                     del self._faults[i]
                     return kind
         return None

@@ -221,6 +221,12 @@ def test_sector_weights_from_fund_data(fake_yahoo):
 
 def test_sector_weights_none_when_unknown_or_hanging(fake_yahoo):
     assert fetch_sector_weights("ZZZZ", session=fake_yahoo, deadline=5.0) is None
+    fake_yahoo.inject("hang", on="summary")
+    t0 = time.monotonic()
+    assert fetch_sector_weights("IWM", session=fake_yahoo, deadline=0.5) is None
+    assert time.monotonic() - t0 < 1.0
+    fake_yahoo.release()
+    assert wait_idle(10.0)
     fake_yahoo.fund_sectors["IWM"] = {}
     assert fetch_sector_weights("IWM", session=fake_yahoo, deadline=5.0) is None
 

@@ -296,11 +296,11 @@ def fetch_sector_weights(fund_symbol: str, session: Any = None,
 
     try:
         raw = run_guarded(call, deadline, f"fund data {sym}")
-    except TimedOut:
-        if owned:
-            session.close()
+    except Exception:  # noqa: BLE001 - timed out, unreachable, busy, yfinance failed: no weights
         return None
-    except Exception:  # noqa: BLE001 - unreachable, busy, or yfinance failed: no live weights
-        return None
+    finally:
+        if owned:  # also makes a call stuck past the deadline fail fast
+            with contextlib.suppress(Exception):
+                session.close()
     weights = sector_weights_from_yahoo(dict(raw or {}))
     return weights or None
