@@ -13,9 +13,11 @@ It serves what yfinance 1.x asks for (read from the installed yfinance source):
   ``.../v7/finance/quote``: minimal JSON; unknown symbols get Yahoo's 404 error JSON.
 
 Knobs: ``asof`` (pretend today is that date; ``advance()`` moves it), ``aliases`` (serve a made-up
-symbol with a bundled symbol's bars, for batching tests), ``inject(kind, times, symbol)`` faults on
-chart requests ("429", "500", "503", "hang", "empty", "garbled", "truncated"), ``set_last_bar``
-(an intraday quote for the last session: price/high/low/volume so far), ``fund_sectors``.
+symbol with a bundled symbol's bars, for batching tests), ``inject(kind, times, symbol, on)``
+faults on chart (or fund-data) requests ("429", "500", "502", "503", "hang", "empty", "garbled",
+"truncated"; a hang lasts until ``release()``), ``set_last_bar``/``clear_last_bar`` (an intraday
+quote for the last session: price/high/low/volume so far), ``fund_sectors``. Unknown symbols get
+Yahoo's 404 error JSON.
 Every request is appended to ``log`` (a ``Req``), so tests can count requests and see which
 symbols and periods were asked for.
 """
@@ -127,6 +129,13 @@ class FakeYahoo(Session):
         if "price" in values:
             values["close"] = values.pop("price")
         self._last_bar[symbol.upper()] = dict(values)
+
+    def clear_last_bar(self, symbol: str | None = None) -> None:
+        """Drop the intraday override(s): the session has closed and Yahoo has the final bar."""
+        if symbol is None:
+            self._last_bar.clear()
+        else:
+            self._last_bar.pop(symbol.upper(), None)
 
     def release(self) -> None:
         """Let every hanging request go (each then fails with a curl Timeout, as curl would)."""

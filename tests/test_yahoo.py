@@ -113,7 +113,7 @@ def test_a_partial_last_bar_is_replaced_on_the_next_refresh(fake_yahoo):
     fake_yahoo.set_last_bar("KRE", price=61.0, high=61.5, volume=1_000.0)  # intraday so far
     live = src.fetch(["KRE"]).bars["KRE"]
     assert live["close"].iloc[-1] == 61.0 and live["volume"].iloc[-1] == 1_000.0
-    fake_yahoo._last_bar.clear()  # the session closes: Yahoo now has the final bar
+    fake_yahoo.clear_last_bar("KRE")  # the session closes: Yahoo now has the final bar
     final = src.fetch(["KRE"]).bars["KRE"]
     real = raw_rows("KRE", "2025-12-08")[-1]
     assert final.index[-1].strftime("%Y-%m-%d") == real["Date"] == "2025-12-08"
