@@ -19,6 +19,7 @@ cups with handle (failure ~5%, average rise 34-54% in bull markets).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts import base_shapes as shapes
-from analysis.facts.bases import KINDS, BaseRules, bases_at, watch_table
+from analysis.facts.bases import KINDS, Base, BaseRules, bases_at, watch_table
 from analysis.facts.breakout import KIND_WORDS, Breakout, average_volume, state_from_arrays
 from analysis.facts.clean import closes, day_numbers, usable
 from analysis.facts.pivots import find_pivots
@@ -209,6 +210,43 @@ def _history_bases(p, ev, w, first_row: int, last_row: int, rules: BaseRules
     return out
 
 
+def daily_states(
+    good: pd.DataFrame,
+    i0: int,
+    i1: int,
+    rules: BaseRules,
+    *,
+    near_pct: float = 3.0,
+    extended_pct: float = 5.0,
+    confirm_volume_ratio: float = 1.4,
+    fail_sessions: int = 10,
+) -> Iterator[tuple[int, tuple[Base, ...], Breakout | None]]:
+    """For each session index i in [i0, i1] of the usable bars ``good``: (i, the `find_bases`
+    answer, the `breakout_state` answer) as of that session — the same as calling them on
+    ``good.iloc[:i + 1]`` (zones only when no base is watched), in one pass."""
+    p = shapes.prepare(good)
+    first = max(0, i0 - rules.recent_sessions)
+    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
+    w = watch_table(p, ev, rules)
+    piv = pivot_arrays(find_pivots(good))
+    ratio = atr_ratio(good)
+    day = day_numbers(good.index)
+    close = closes(good)
+    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
+    avg = average_volume(volume)
+    for i in range(i0, i1 + 1):
+        found = bases_at(p, ev, w, i - first, rules)
+        n = i + 1
+        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
+        state = state_from_arrays(
+            day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
+            near_pct=near_pct, extended_pct=extended_pct,
+            confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
+            recent_sessions=rules.recent_sessions,
+        )
+        yield i, found, state
+
+
 def scan_history(
     bars: pd.DataFrame,
     symbol: str,
@@ -236,30 +274,15 @@ def scan_history(
     i1 = int(np.searchsorted(dates, pd.Timestamp(end), "right")) - 1 if end else len(good) - 1
     if i1 < i0:
         raise ValueError(f"no sessions for {symbol} between {start} and {end}")
-    p = shapes.prepare(good)
-    first = max(0, i0 - rules.recent_sessions)
-    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
-    w = watch_table(p, ev, rules)
-    piv = pivot_arrays(find_pivots(good))
-    ratio = atr_ratio(good)
-    day = day_numbers(good.index)
-    close = closes(good)
-    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
-    avg = average_volume(volume)
     transitions: list[Transition] = []
     outcomes: list[Outcome] = []
     prev: Breakout | None = None
     counted: set[float] = set()
-    for i in range(i0, i1 + 1):
-        found = bases_at(p, ev, w, i - first, rules)
-        n = i + 1
-        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
-        state = state_from_arrays(
-            day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
-            near_pct=near_pct, extended_pct=extended_pct,
-            confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
-            recent_sessions=rules.recent_sessions,
-        )
+    close = closes(good)
+    for i, _, state in daily_states(
+        good, i0, i1, rules, near_pct=near_pct, extended_pct=extended_pct,
+        confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
+    ):
         if state is None:
             prev = None
             continue
@@ -280,6 +303,10 @@ def scan_history(
             outcomes.append(breakout_outcome(good, i, state.level, state.level_source,
                                              stop_pct=stop_pct, bust_pct=bust_pct))
         prev = state
+    p = shapes.prepare(good)
+    first = max(0, i0 - rules.recent_sessions)
+    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
+    w = watch_table(p, ev, rules)
     summary = summarize("all", outcomes)
     kinds = sorted({o.kind for o in outcomes}, key=lambda k: (KINDS + ("zone",)).index(k))
     return HistoryReport(

@@ -139,7 +139,15 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     low, t_low = p.lmin.query(hd + 1, dd)
     t_low_ = np.maximum(t_low, 0)
     depth = (1.0 - low / hl) * 100.0
+    # The advance into the high starts at the lowest low since price was last above it (within
+    # the prior window): a high inside a deeper correction has no prior advance of its own.
     prior_start = np.maximum(_pos_of_day_before(p, cal[hd] - int(rules.prior_weeks * 7)), 0)
+    back = wk_[..., None] - np.arange(1, int(np.ceil(rules.prior_weeks)) + 1)
+    above = (back >= 0) & (p.week_high[np.maximum(back, 0)] > hl[..., None])
+    nearest = np.argmax(above, axis=-1)
+    higher_at = p.week_high_at[np.maximum(np.take_along_axis(back, nearest[..., None], -1)[..., 0],
+                                          0)]
+    prior_start = np.where(above.any(axis=-1), np.maximum(higher_at, prior_start), prior_start)
     prior_low = p.lmin.value(prior_start, hd)
     prior_gain = (hl / prior_low - 1.0) * 100.0
     # Cup: the right-side high after the low, and the handle after it.
@@ -168,6 +176,8 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     m_ = np.maximum(m_at, 0)
     after_mid = p.hmax.value(m_ + 1, dd)
     w_found = (t1 >= 0) & (m_at >= 0)
+    # A W whose second low holds above the first: the lowest low, a peak, then a higher low.
+    b_found = ~w_found & (r_at > t_low) & (dd > r_)
     undercut = (low1 / np.where(low > 0, low, 1.0) - 1.0) * 100.0
     rally = (mid_peak / np.where(low1 > 0, low1, 1.0) - 1.0) * 100.0
     # Volume drying up late in the base, and the price against its 50-session average.
@@ -216,11 +226,12 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
         ],
         "double_bottom": [
             (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
-            (w_found, "no_w"),
-            (low < low1, "no_undercut"),
-            (undercut <= rules.db_max_undercut_pct, "undercut_too_deep"),
-            (rally >= rules.db_min_rally_pct, "middle_peak_low"),
-            (mid_peak >= after_mid, "middle_peak_taken"),
+            (w_found | b_found, "no_w"),
+            (w_found | ~b_found, "no_undercut_b"),
+            (~w_found | (low < low1), "no_undercut"),
+            (~w_found | (undercut <= rules.db_max_undercut_pct), "undercut_too_deep"),
+            (~w_found | (rally >= rules.db_min_rally_pct), "middle_peak_low"),
+            (~w_found | (mid_peak >= after_mid), "middle_peak_taken"),
             (depth >= rules.db_min_depth_pct, "too_shallow_db"),
             (depth <= max_depth, "too_deep_cup"),
             (weeks >= rules.db_min_weeks, "too_short_db"),

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 KINDS = ("cup_with_handle", "cup", "flat_base", "double_bottom", "consolidation")
+RECENT_PRIORITY = {"cup_with_handle": 4, "double_bottom": 3, "cup": 2, "flat_base": 1,
+                   "consolidation": 0}
 
 PENALTIES: tuple[tuple[str, int], ...] = (
     ("deep_bull", 25),
@@ -172,6 +174,7 @@ MESSAGES = {
     "too_short_flat": "{weeks:.1f} weeks < {r.flat_min_weeks:.0f}-week minimum",
     "no_w": "no first low at least {r.db_min_separation_weeks:.0f} weeks before the low",
     "no_undercut": "second low {low:.2f} does not undercut the first {low1:.2f}",
+    "no_undercut_b": "second low {h_low:.2f} does not undercut the first {low:.2f}",
     "undercut_too_deep": "second low undercuts the first by {undercut:.1f}% > "
     "{r.db_max_undercut_pct:.0f}%",
     "middle_peak_low": "middle peak {mid_peak:.2f} only {rally:.1f}% above the first low",
@@ -264,12 +267,17 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
     best_high = p.hmax.value(ev.days[then_] + 1, d_now)
     defining = np.nan_to_num(pivots[then_], nan=np.inf) - rules.tick
     crossed = valid[..., None] & found[then_] & (best_high[..., None] > defining)
-    any_kind = crossed.any(axis=2)
-    has = any_kind.any(axis=1)
-    step = np.argmax(any_kind, axis=1)
+    # The latest-starting base that was crossed, and for one start (left-side high) the kind whose
+    # pivot sits below that high (once a cup-with-handle or a W breaks out, the "cup" seen at the
+    # same high is the same base), then the most recent session it was seen forming.
+    starts = ev.f["hd"][ar[:, None], cols]  # [rows, kinds]
+    prio = np.array([RECENT_PRIORITY[kind] for kind in KINDS], dtype="float64")
+    score = np.where(crossed, starts[then_] * 4096.0 + prio * 512 - back[..., None], -1.0)
+    flat = score.reshape(rows, -1)
+    pick = np.argmax(flat, axis=1)
+    has = flat[ar, pick] >= 0
+    step, recent_kind = np.divmod(pick, k)
     recent_row = np.where(has, ar - back[0, step], -1)
-    q = np.where(crossed[ar, step], quality[np.maximum(recent_row, 0)], -2.0)
-    recent_kind = np.argmax(q, axis=1)
     return Watch(found, cols, quality, pivots, recent_row, recent_kind)
 
 
