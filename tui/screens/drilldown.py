@@ -1,0 +1,300 @@
+"""The drill-down screen: one symbol's chart and the facts that explain it.
+
+Pushed by the dashboard on Enter with the symbols of the current pane (``[`` / ``]`` step through
+them); Esc pops it and the dashboard is exactly where it was. It reads the app's latest refresh
+(``app.latest``: snapshot + bars) and rebuilds only when this symbol's bars or facts change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.chart_data import MODES, TIMEFRAMES
+from tui.chart_levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
+from tui.messages import SnapshotReady
+from tui.screens.drilldown_keys import DRILLDOWN_BINDINGS
+from tui.semantic import SemanticColors
+from tui.widgets.chart import PriceChart
+from tui.widgets.facts_panel import FactsPanel
+from tui.widgets.rs_chart import RSChart
+from tui.widgets.study_table import ReturnsHistogram, StudyTable
+
+if TYPE_CHECKING:
+    from analysis.config import Config
+    from analysis.pipeline import Refresh
+
+DEFAULT_TIMEFRAME = "1Y"
+HISTORY_CACHE = 32  # symbols x as-of dates whose past breakouts are kept
+
+
+def _config(app: Any) -> Config:
+    from analysis.config import Config
+
+    return getattr(app, "config", None) or Config()
+
+
+class DrilldownScreen(Screen):
+    """Chart, RS panel, side facts and the streak study of ``symbol``."""
+
+    BINDINGS = list(DRILLDOWN_BINDINGS)
+    CSS_PATH = "../styles/drilldown.tcss"
+
+    def __init__(self, symbol: str, symbols: Sequence[str] = (), *,
+                 timeframe: str = DEFAULT_TIMEFRAME) -> None:
+        super().__init__()
+        self.symbols: list[str] = list(dict.fromkeys(symbols)) or [symbol]
+        if symbol not in self.symbols:
+            self.symbols.insert(0, symbol)
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.mode = MODES[0]
+        self.benchmark = ""
+        self.histogram = -1  # index into the study horizons; -1: hidden
+        self._key: tuple | None = None
+        self._history: dict[tuple, tuple] = {}  # (symbol, asof) -> past breakouts
+        self._levels_args: tuple | None = None
+        self.loads = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="dd-title")
+        with Horizontal(id="dd-body"):
+            with Vertical(id="dd-charts"):
+                yield PriceChart(id="dd-price")
+                yield Static(id="dd-legend")
+                yield Static(id="dd-rs-caption")
+                yield RSChart(id="dd-rs")
+                yield ReturnsHistogram(id="dd-hist")
+            with VerticalScroll(id="dd-side"):
+                yield FactsPanel(id="dd-facts")
+                yield StudyTable(id="dd-study")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#dd-hist").display = False
+        self._fit_side(self.app.size.width)
+        self.load(force=True)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: Any) -> None:
+        # After the app has taken the theme's semantic colours: facts and titles in them.
+        self.call_after_refresh(self.load, True)
+
+    def on_resize(self, event: Any) -> None:
+        self._fit_side(event.size.width)
+
+    def _fit_side(self, width: int) -> None:
+        side = self.query_one("#dd-side")
+        side.styles.width = max(30, min(46, width * 3 // 10))
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def refresh_data(self) -> Refresh | None:
+        return getattr(self.app, "latest", None)
+
+    def _data_key(self, refresh: Refresh | None) -> tuple:
+        """What this screen shows depends on: the symbol's facts, its last bar, the benchmark's."""
+        if refresh is None:
+            return (self.symbol, None)
+        facts = refresh.snapshot.symbols.get(self.symbol)
+        return (self.symbol, self.benchmark, facts, _last_bar(refresh.bars.get(self.symbol)),
+                _last_bar(refresh.bars.get(self.benchmark)))
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        self.load()
+
+    def load(self, force: bool = False) -> None:
+        """Show the symbol from ``app.latest``; nothing is rebuilt unless its data changed."""
+        refresh = self.refresh_data
+        key = self._data_key(refresh)
+        if not force and key == self._key:
+            return
+        self._key = key
+        self.loads += 1
+        price = self.query_one(PriceChart)
+        rs = self.query_one(RSChart)
+        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        bars = refresh.bars.get(self.symbol) if refresh is not None else None
+        if refresh is None or facts is None or bars is None or bars.empty:
+            error = (refresh.snapshot.errors.get(self.symbol) if refresh is not None else None)
+            self.query_one("#dd-title", Static).update(
+                f"[b]{self.symbol}[/b]  " + (error or "waiting for data…"))
+            price.show(self.symbol, bars, None, None) if bars is not None else None
+            self.query_one(FactsPanel).show(None, "", None)
+            self.query_one(StudyTable).show(None)
+            return
+        config = _config(self.app)
+        choices = benchmarks_for(self.symbol, config, tuple(refresh.bars))
+        if self.benchmark not in choices:
+            self.benchmark = choices[0] if choices else ""
+            self._key = self._data_key(refresh)
+        bench = refresh.bars.get(self.benchmark) if self.benchmark else None
+        asof = facts.asof
+        price.configure(timeframe=self.timeframe, mode=self.mode)
+        past = self._history.get((self.symbol, asof))
+        self._levels_args = (self.symbol, bars, asof, facts, config.thresholds.extended_pct)
+        price.show(self.symbol, bars, asof,
+                   levels_from_facts(facts, config.thresholds.extended_pct, past or ()))
+        if past is None:
+            self._find_past_breakouts(self.symbol, bars, asof, config.thresholds)
+        rs.configure(timeframe=self.timeframe)
+        rs.show(self.symbol, bars, self.benchmark, bench, asof)
+        if facts.rs is not None and facts.rs.benchmark == self.benchmark:
+            rs_now = facts.rs
+        else:
+            rs_now = (rs_facts(bars, bench, asof, self.symbol, self.benchmark)
+                      if bench is not None else None)
+        self.query_one(FactsPanel).show(facts, self.benchmark, rs_now)
+        self.query_one(StudyTable).show(facts.streak)
+        self._show_histogram()
+        self._update_titles()
+
+    # ------------------------------------------------------------------ past breakouts
+
+    def _find_past_breakouts(self, symbol: str, bars: Any, asof: Any, thresholds: Any) -> None:
+        """Past confirmed breakouts take a few hundred ms (the analysis' history mode): found in a
+        thread worker, then drawn; the chart shows the snapshot's own breakouts meanwhile."""
+        key = (symbol, asof)
+
+        def work() -> None:
+            found = past_breakouts(bars, asof, symbol, thresholds)
+            with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
+                self.app.call_from_thread(self._past_breakouts_found, key, found)
+
+        self.run_worker(work, thread=True, exclusive=True, group="drilldown-history",
+                        name=f"past breakouts {symbol}")
+
+    def _past_breakouts_found(self, key: tuple, found: tuple) -> None:
+        self._history[key] = found
+        while len(self._history) > HISTORY_CACHE:
+            self._history.pop(next(iter(self._history)))
+        args = self._levels_args
+        if not self.is_attached or args is None or (args[0], args[2]) != key:
+            return
+        symbol, bars, asof, facts, extended = args
+        self.query_one(PriceChart).show(symbol, bars, asof,
+                                        levels_from_facts(facts, extended, found))
+        self.call_after_refresh(self._update_captions)
+
+    # ------------------------------------------------------------------ titles
+
+    def _update_titles(self) -> None:
+        from tui.format import pct, price
+
+        refresh = self.refresh_data
+        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        chart = self.query_one(PriceChart)
+        if facts is None:
+            return
+        from analysis.bars import tz_for
+
+        tz = "UTC" if tz_for(self.symbol) == "UTC" else "ET"
+        change = facts.change_pct
+        colors = getattr(self.app, "semantic_colors", None) or SemanticColors()
+        colour = "" if change is None else (colors.up if change >= 0 else colors.down)
+        pos = f"{self.symbols.index(self.symbol) + 1}/{len(self.symbols)}"
+        live = " live" if facts.intraday else ""
+        change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
+        self.query_one("#dd-title", Static).update(
+            f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+            f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
+            f"[b]{self.timeframe}[/b] {self.mode}"
+            + ("" if chart.show_volume else " · no volume")
+        )
+        self.call_after_refresh(self._update_captions)
+
+    def _update_captions(self) -> None:
+        self.query_one("#dd-legend", Static).update(self.query_one(PriceChart).legend())
+        hist = self.query_one(ReturnsHistogram)
+        caption = hist.caption() if self.histogram >= 0 else self.query_one(RSChart).caption()
+        self.query_one("#dd-rs-caption", Static).update(caption)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_timeframe(self, timeframe: str) -> None:
+        if timeframe not in TIMEFRAMES or timeframe == self.timeframe:
+            return
+        self.timeframe = timeframe
+        self.query_one(PriceChart).configure(timeframe=timeframe)
+        self.query_one(RSChart).configure(timeframe=timeframe)
+        self._update_titles()
+
+    def action_cycle_mode(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.query_one(PriceChart).configure(mode=self.mode)
+        self._update_titles()
+
+    def action_toggle_volume(self) -> None:
+        chart = self.query_one(PriceChart)
+        chart.configure(show_volume=not chart.show_volume)
+        self._update_titles()
+
+    def action_toggle_overlays(self) -> None:
+        chart = self.query_one(PriceChart)
+        chart.configure(show_overlays=not chart.show_overlays)
+        self._update_titles()
+
+    def action_cycle_benchmark(self) -> None:
+        refresh = self.refresh_data
+        if refresh is None:
+            return
+        choices = benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
+        if not choices:
+            self.notify("no benchmark with bars", severity="warning")
+            return
+        i = choices.index(self.benchmark) if self.benchmark in choices else -1
+        self.benchmark = choices[(i + 1) % len(choices)]
+        self.load(force=True)
+
+    def action_histogram(self) -> None:
+        refresh = self.refresh_data
+        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        study = facts.streak.study if facts is not None else None
+        horizons = len(study.after) if study is not None else 0
+        if horizons == 0 or study is None or study.events == 0:
+            self.histogram = -1
+            self.notify("no past streaks to show", timeout=3)
+        else:
+            self.histogram = self.histogram + 1 if self.histogram + 1 < horizons else -1
+        self._show_histogram()
+        self._update_captions()
+
+    def _show_histogram(self) -> None:
+        refresh = self.refresh_data
+        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        study = facts.streak.study if facts is not None else None
+        hist = self.query_one(ReturnsHistogram)
+        if study is None or study.events == 0:
+            self.histogram = -1
+        shown = self.histogram >= 0
+        hist.display = shown
+        self.query_one(RSChart).display = not shown
+        if shown:
+            hist.show(study, self.histogram)
+
+    def action_step(self, delta: int) -> None:
+        if len(self.symbols) < 2:
+            return
+        i = self.symbols.index(self.symbol)
+        self.symbol = self.symbols[(i + delta) % len(self.symbols)]
+        self.histogram = -1
+        self.query_one("#dd-side", VerticalScroll).scroll_home(animate=False)
+        self.load(force=True)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _last_bar(df: Any) -> tuple | None:
+    """Identity of a frame's newest bar (its time and values), to see whether it changed."""
+    if df is None or len(df) == 0:
+        return None
+    row = df.iloc[-1]
+    return (len(df), df.index[-1], *(float(v) for v in row.to_numpy()))
