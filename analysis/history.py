@@ -175,7 +175,7 @@ def _history_bases(p, ev, w, first_row: int, last_row: int, rules: BaseRules
     seen: dict[tuple[str, int], list[int]] = {}
     for j, kind in enumerate(KINDS):
         rows = np.flatnonzero(w.found[first_row : last_row + 1, j]) + first_row
-        starts = ev.f["hd"][rows, w.cols[rows, j]]
+        starts = ev.get("hd", rows, w.cols[rows, j])
         for s in np.unique(starts):
             seen[(kind, int(s))] = rows[starts == s].tolist()
     out = []
@@ -201,8 +201,8 @@ def _history_bases(p, ev, w, first_row: int, last_row: int, rules: BaseRules
             first_seen=p.index[int(ev.days[rows[0]])].date(),
             last_seen=p.index[d_then].date(),
             pivot=pivot,
-            depth_pct=float(ev.f["depth"][r, col]),
-            length_weeks=float(ev.f["weeks"][r, col]),
+            depth_pct=float(ev.get("depth", r, col)),
+            length_weeks=float(ev.get("weeks", r, col)),
             quality=int(round(float(ev.quality[kind][r, col]))),
             outcome=outcome,
         ))

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, highs, usable
-from analysis.facts.pivots import lows
+from analysis.facts.clean import closes, highs, usable
+from analysis.facts.pivots import lows, session_days
 from analysis.facts.ranges import RangeExtreme, prefix_sum, range_sum
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
     good = usable(bars)
     high, low, close = highs(good), lows(good), closes(good)
     volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
-    day = day_numbers(good.index)
+    day = session_days(good.index)
     ath = np.empty(len(high))
     if len(high):
         ath[0] = NEG
@@ -96,20 +96,33 @@ def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
 
 @dataclass
 class Evaluation:
-    """Measurements per (evaluation session, candidate) cell, 2-D arrays ``[len(days), offsets]``.
+    """Measurements of the candidates of every (evaluation session, offset) cell.
 
-    ``ok[kind]`` marks cells meeting every hard rule of that kind; ``checks[kind]`` lists
-    (passes, label) for each hard rule and ``penalties[kind]`` (points, label) for the quality score
-    (labels are keys of `analysis.facts.bases.MESSAGES`).
+    Only cells that are left-side highs (``structural``) are measured: ``cell[row, col]`` is the
+    index of a cell into the 1-D arrays of ``f``, ``checks`` and ``penalties`` (-1 elsewhere).
+    ``ok[kind]`` and ``quality[kind]`` are 2-D ``[len(days), offsets]``; ``ok`` marks cells meeting
+    every hard rule of that kind; ``checks[kind]`` lists (passes, label) for each hard rule and
+    ``penalties[kind]`` (hit, label) for the quality score (labels are keys of
+    `analysis.facts.bases.MESSAGES`).
     """
 
     days: np.ndarray
     f: dict[str, np.ndarray]
     structural: np.ndarray
+    cell: np.ndarray
     checks: dict[str, list[tuple[np.ndarray, str]]]
     penalties: dict[str, list[tuple[np.ndarray, str]]]
     ok: dict[str, np.ndarray]
     quality: dict[str, np.ndarray]
+    weeks: np.ndarray
+
+    def get(self, key: str, rows, cols) -> np.ndarray:
+        """Measurement ``key`` at cells (rows, cols); 0 where a cell was not measured."""
+        idx = self.cell[rows, cols]
+        arr = self.f[key]
+        if arr.size == 0:
+            return np.zeros(np.shape(idx))
+        return np.where(idx >= 0, arr[np.maximum(idx, 0)], 0)
 
 
 def _pos_of_day_before(p: Prepared, target_day: np.ndarray) -> np.ndarray:
@@ -134,7 +147,14 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     before = p.week_high[np.clip(wk_[..., None] - np.arange(1, rules.peak_weeks + 1), 0, None)]
     peak = (hl >= before.max(axis=-1)) | (wk_ == 0)
     structural = exists & (hl >= later_max) & peak & (hd < d)
-    dd = np.broadcast_to(d, hd.shape)
+    # Measure only the candidates that are left-side highs (1-D), then spread back to 2-D.
+    shape = structural.shape
+    cells = np.flatnonzero(structural)
+
+    def pick(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, shape).ravel()[cells]
+
+    dd, hd, hl, wk_, weeks = pick(d), pick(hd), pick(hl), pick(wk_), pick(weeks)
     # The base low (the last session at the lowest low) and the prior advance into the high.
     low, t_low = p.lmin.query(hd + 1, dd)
     t_low_ = np.maximum(t_low, 0)
@@ -153,7 +173,7 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     # Cup: the right-side high after the low, and the handle after it.
     rs, r_at = p.hmax.query(t_low_ + 1, dd)
     r_ = np.maximum(r_at, 0)
-    handle_weeks = np.where(r_at >= 0, (cal[d] - cal[r_]) / 7.0, 0.0)
+    handle_weeks = np.where(r_at >= 0, (cal[dd] - cal[r_]) / 7.0, 0.0)
     cup_weeks = np.where(r_at >= 0, (cal[r_] - cal[hd]) / 7.0, weeks)
     h_low, h_low_at = p.lmin.query(r_ + 1, dd)
     h_low = np.where(r_at >= 0, h_low, np.inf)
@@ -260,37 +280,41 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
         "double_bottom": [(deep, "deep_bull"), (drying, "no_dry_up"), (below_ma, "below_ma")],
         "consolidation": [(drying, "no_dry_up"), (below_ma, "below_ma")],
     }
+    def spread(x: np.ndarray, fill) -> np.ndarray:
+        out = np.full(shape, fill, dtype=np.result_type(x, type(fill)))
+        out.ravel()[cells] = x
+        return out
+
     ok, quality = {}, {}
     for kind, rule_list in checks.items():
-        mask = structural.copy()
+        mask = np.ones(len(cells), dtype=bool)
         for passes, _ in rule_list:
             mask &= passes
-        ok[kind] = mask
-        points = np.full(mask.shape, 100.0)
+        ok[kind] = spread(mask, False)
+        points = np.full(len(cells), 100.0)
         for hit, label in penalties[kind]:
             points -= np.where(hit, rules.penalty(label), 0.0)
-        quality[kind] = np.clip(points, 0, 100)
-    return Evaluation(np.asarray(days), f, structural, checks, penalties, ok, quality)
+        quality[kind] = spread(np.clip(points, 0, 100), 0.0)
+    f = {key: np.broadcast_to(val, cells.shape) for key, val in f.items()}
+    cell = spread(np.arange(len(cells)), -1)
+    return Evaluation(np.asarray(days), f, structural, cell, checks, penalties, ok, quality,
+                      spread(weeks, 0.0))
 
 
 def best(ev: Evaluation, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """Per evaluation session: (found, offset column) of the best candidate of ``kind``: highest
     quality, then the longest base."""
-    score = np.where(ev.ok[kind], ev.quality[kind] * 1000.0 + ev.f["weeks"], NEG)
+    score = np.where(ev.ok[kind], ev.quality[kind] * 1000.0 + ev.weeks, NEG)
     col = np.argmax(score, axis=1)
     found = np.isfinite(score[np.arange(len(col)), col])
     return found, col
+
+
+LEVEL_KEY = {"cup_with_handle": "rs", "double_bottom": "mid_peak"}
 
 
 def pivot_of(ev: Evaluation, kind: str, rows: np.ndarray, cols: np.ndarray, tick: float
              ) -> np.ndarray:
     """The buy point of candidates: handle high for a cup with handle, the middle peak for a
     double bottom, the left-side (= base) high otherwise; plus the tick."""
-    f = ev.f
-    if kind == "cup_with_handle":
-        level = f["rs"][rows, cols]
-    elif kind == "double_bottom":
-        level = f["mid_peak"][rows, cols]
-    else:
-        level = f["hl"][rows, cols]
-    return level + tick
+    return ev.get(LEVEL_KEY.get(kind, "hl"), rows, cols) + tick

@@ -197,7 +197,8 @@ MESSAGES = {
 
 
 def _cell(ev: shapes.Evaluation, row: int, col: int) -> dict[str, float]:
-    return {k: float(v[row, col]) for k, v in ev.f.items()}
+    ci = int(ev.cell[row, col])
+    return {k: float(v[ci]) for k, v in ev.f.items()}
 
 
 def _say(label: str, cell: dict[str, float], rules: BaseRules) -> str:
@@ -211,7 +212,8 @@ def _date(p: shapes.Prepared, i: int) -> date:
 def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, col: int,
                rules: BaseRules, status: str = "forming") -> Base:
     c = _cell(ev, row, col)
-    reasons = tuple(_say(lbl, c, rules) for hit, lbl in ev.penalties[kind] if hit[row, col])
+    ci = int(ev.cell[row, col])
+    reasons = tuple(_say(lbl, c, rules) for hit, lbl in ev.penalties[kind] if hit[ci])
     handle = None
     if kind == "cup_with_handle":
         handle = Handle(start=_date(p, c["r_at"]), end=_date(p, c["d"]), high=c["rs"],
@@ -270,7 +272,7 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
     # The latest-starting base that was crossed, and for one start (left-side high) the kind whose
     # pivot sits below that high (once a cup-with-handle or a W breaks out, the "cup" seen at the
     # same high is the same base), then the most recent session it was seen forming.
-    starts = ev.f["hd"][ar[:, None], cols]  # [rows, kinds]
+    starts = ev.get("hd", ar[:, None], cols)  # [rows, kinds]
     prio = np.array([RECENT_PRIORITY[kind] for kind in KINDS], dtype="float64")
     score = np.where(crossed, starts[then_] * 4096.0 + prio * 512 - back[..., None], -1.0)
     flat = score.reshape(rows, -1)
@@ -354,12 +356,13 @@ def explain(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[BaseCan
                 f"of the last {rules.max_weeks:.0f} weeks (at a new high, or a base under a "
                 "week old)",)))
             continue
-        fails = sum(~passes[0].astype(bool) for passes, _ in ev.checks[kind]).astype(float)
-        score = np.where(ev.structural[0], -fails * 1000.0 + ev.f["weeks"][0], -np.inf)
-        c = int(np.argmax(score))
+        cols = np.flatnonzero(ev.structural[0])
+        ci = ev.cell[0, cols]
+        fails = sum((~passes[ci]).astype(float) for passes, _ in ev.checks[kind])
+        c = int(cols[np.argmax(-fails * 1000.0 + ev.weeks[0, cols])])
         cell = _cell(ev, 0, c)
         reasons = tuple(_say(lbl, cell, rules) for passes, lbl in ev.checks[kind]
-                        if not passes[0, c])
+                        if not passes[ev.cell[0, c]])
         pivot = float(shapes.pivot_of(ev, kind, np.array([0]), np.array([c]), rules.tick)[0])
         out.append(BaseCandidate(kind, False, _date(p, cell["hd"]), _date(p, cell["d"]), pivot,
                                  cell["depth"], cell["weeks"], reasons))

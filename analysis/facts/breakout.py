@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, usable
+from analysis.facts.clean import closes, usable
+from analysis.facts.pivots import session_days
 from analysis.facts.zones import Zone, nearest_overhead
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def breakout_state(
         return None
     volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
     return state_from_arrays(
-        day_numbers(good.index), closes(good), volume, average_volume(volume), base, zones,
+        session_days(good.index), closes(good), volume, average_volume(volume), base, zones,
         near_pct=near_pct, extended_pct=extended_pct, confirm_volume_ratio=confirm_volume_ratio,
         fail_sessions=fail_sessions, session_fraction=session_fraction,
         recent_sessions=recent_sessions, zone_min_touches=zone_min_touches,

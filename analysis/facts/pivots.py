@@ -12,6 +12,7 @@ already confirmed. Everything is array operations (sliding windows), no loop ove
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -34,6 +35,26 @@ class Pivot:
     price: float
     confirmed: date
     position: int
+
+
+_DAYS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def session_days(index: pd.DatetimeIndex) -> np.ndarray:
+    """`analysis.facts.clean.day_numbers` of ``index``, remembered while the index lives (the
+    facts of one frame ask for it several times; an index is immutable). Read-only result."""
+    key = id(index)
+    hit = _DAYS.get(key)
+    if hit is not None and hit[0]() is index:
+        return hit[1]
+    days = day_numbers(index)
+    days.flags.writeable = False
+    try:
+        ref = weakref.ref(index, lambda _, k=key: _DAYS.pop(k, None))
+    except TypeError:
+        return days
+    _DAYS[key] = (ref, days)
+    return days
 
 
 def lows(bars: pd.DataFrame) -> np.ndarray:
@@ -96,6 +117,22 @@ def pivot_masks(
     return is_high, is_low
 
 
+def pivot_table(
+    bars: pd.DataFrame, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pivots of (usable) ``bars`` as arrays, without building `Pivot` objects:
+    (is_high, price, day, confirmed_day, atr/close per bar). Days are since 1970-01-01."""
+    high, low, close = highs(bars), lows(bars), closes(bars)
+    atr = average_true_range(high, low, close, atr_window)
+    is_high, is_low = pivot_masks(high, low, atr, k, prominence_atr)
+    days = session_days(bars.index)
+    hi_pos, lo_pos = np.flatnonzero(is_high), np.flatnonzero(is_low)
+    pos = np.concatenate((hi_pos, lo_pos))
+    kind = np.concatenate((np.ones(len(hi_pos), bool), np.zeros(len(lo_pos), bool)))
+    price = np.concatenate((high[hi_pos], low[lo_pos]))
+    return kind, price, days[pos], days[pos + k], atr / close
+
+
 def find_pivots(
     bars: pd.DataFrame, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14
 ) -> tuple[Pivot, ...]:
@@ -114,7 +151,7 @@ def find_pivots(
     order = np.lexsort((~is_hi, pos))  # by position; an outside bar's high before its low
     pos, is_hi = pos[order], is_hi[order]
     price = np.where(is_hi, high[pos], low[pos])
-    days = day_numbers(good.index)
+    days = session_days(good.index)
     when = as_dates(days[pos])
     known = as_dates(days[pos + k])
     return tuple(

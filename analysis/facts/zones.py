@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, highs, usable
-from analysis.facts.pivots import Pivot, average_true_range, find_pivots, lows
+from analysis.facts.clean import closes, highs, usable
+from analysis.facts.pivots import Pivot, average_true_range, lows, pivot_table, session_days
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -173,11 +173,13 @@ def find_zones(
     if good.empty:
         return ()
     if pivots is None:
-        pivots = find_pivots(good, atr_window=atr_window)
+        *piv, ratio = pivot_table(good, atr_window=atr_window)
+    else:
+        piv, ratio = pivot_arrays(pivots), atr_ratio(good, atr_window)
     return zones_as_of(
-        pivot_arrays(pivots),
-        atr_ratio(good, atr_window),
-        day_numbers(good.index),
+        tuple(piv),
+        ratio,
+        session_days(good.index),
         float(closes(good)[-1]),
         lookback_years=lookback_years,
         tolerance_atr=tolerance_atr,

@@ -1,0 +1,91 @@
+"""Bases + zones + breakout state as of the last bar for 3,000 synthetic symbols x 10 years of
+daily bars (seeded random walks) on one core, against a single numpy pass over the same array."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+SYMBOLS = int(os.environ.get("BASEWATCH_BENCH_SYMBOLS", "3000"))
+SESSIONS = 2520  # 10 years
+TARGET_S = 5.0
+
+
+def synthetic(symbols: int = SYMBOLS, sessions: int = SESSIONS, seed: int = 20251209):
+    """Seeded random-walk OHLCV as arrays of shape (symbols, sessions) and the session index."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    start = rng.uniform(20, 500, (symbols, 1))
+    drift = rng.normal(0.0003, 0.0004, (symbols, 1))
+    vol = rng.uniform(0.008, 0.03, (symbols, 1))
+    close = start * np.exp(np.cumsum(rng.normal(drift, vol, (symbols, sessions)), axis=1))
+    rng_hi = np.abs(rng.normal(0, 0.6, close.shape)) * vol
+    rng_lo = np.abs(rng.normal(0, 0.6, close.shape)) * vol
+    open_ = close * (1 + rng.normal(0, 0.3, close.shape) * vol)
+    high = np.maximum(close, open_) * (1 + rng_hi)
+    low = np.minimum(close, open_) * (1 - rng_lo)
+    volume = rng.lognormal(13, 0.4, close.shape)
+    index = pd.bdate_range("2016-01-04", periods=sessions, tz="America/New_York", name="date")
+    return index, open_, high, low, close, volume
+
+
+def frames(index, open_, high, low, close, volume):
+    import pandas as pd
+
+    return [
+        pd.DataFrame({"open": open_[i], "high": high[i], "low": low[i], "close": close[i],
+                      "volume": volume[i], "adj_close": close[i]}, index=index)
+        for i in range(len(close))
+    ]
+
+
+def analyse(bars) -> None:
+    from analysis.facts.bases import find_bases
+    from analysis.facts.breakout import breakout_state
+    from analysis.facts.zones import find_zones
+
+    zones = find_zones(bars)
+    bases = find_bases(bars)
+    breakout_state(bars, bases[0] if bases else None, zones)
+
+
+def run() -> list[dict]:
+    index, open_, high, low, close, volume = synthetic()
+    dfs = frames(index, open_, high, low, close, volume)
+    analyse(dfs[0])  # warm imports
+    t0 = time.perf_counter()
+    for df in dfs:
+        analyse(df)
+    total = time.perf_counter() - t0
+    floor_times = []
+    for _ in range(5):
+        f0 = time.perf_counter()
+        np.maximum.accumulate(close, axis=1)
+        floor_times.append(time.perf_counter() - f0)
+    floor = min(floor_times)
+    n = len(dfs)
+    return [
+        {
+            "name": f"bases+zones+breakout: {n:,} symbols x {SESSIONS:,} bars",
+            "measured": total,
+            "target": TARGET_S,
+            "unit": "s",
+            "note": f"{total / n * 1000:.2f} ms per symbol; floor (one numpy running max over "
+            f"the same {n:,}x{SESSIONS:,} closes) {floor * 1000:.1f} ms: ratio "
+            f"{total / floor:,.0f}x",
+        },
+        {
+            "name": "bases+zones+breakout vs one numpy pass (ratio)",
+            "measured": total / floor,
+            "target": None,
+            "unit": "x",
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
