@@ -29,21 +29,31 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"basewatch {__version__}")
-    add_common_options(parser)
+    add_common_options(parser, top_level=True)
+    importlib.import_module("tui.commands.dashboard").add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"tui.commands.{name}").add_parser(sub)
     return parser
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Options every face understands: the config file and the data source."""
+def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """Options every face understands: the config file and the data source.
+
+    They may come before or after the subcommand; a subcommand's copy has no default, so it never
+    resets a value given before the subcommand name.
+    """
+    default = None if top_level else argparse.SUPPRESS
     parser.add_argument(
-        "--config", metavar="FILE", help="config file (default: the user config dir)"
+        "--config",
+        metavar="FILE",
+        default=default,
+        help="config file (default: the user config dir)",
     )
     parser.add_argument(
         "--source",
         metavar="SOURCE",
+        default=default,
         help="where bars come from: auto (default), yahoo, store, sample, or csv:DIR",
     )
 
@@ -68,4 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module so exceptions raised by subcommands (which import
+    # tui.cli) are the same classes main() catches.
+    from tui.cli import main as package_main
+
+    sys.exit(package_main())

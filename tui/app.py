@@ -1,0 +1,358 @@
+"""The Basewatch Textual app: screens, app-wide keys, themes, the watchlist, and the refresh loop.
+
+The refresh loop is driven by a Feed (``analysis.feed``: live or replay). One refresh runs at a
+time in a thread worker; the next is scheduled with ``feed.delay`` after the previous one finished
+(never a fixed interval, so slow refreshes cannot pile up); a result computed for a universe that
+changed meanwhile (a symbol added or removed) is dropped and a new refresh starts. The feed itself
+is created inside the first worker, so the first paint happens before pandas is imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.worker import Worker, WorkerState
+
+from tui.bindings import APP_BINDINGS, DASHBOARD_BINDINGS, HELP_TEXT, TABLE_BINDINGS
+from tui.messages import RefreshFailed, SnapshotReady
+from tui.screens.dashboard import DashboardScreen
+from tui.semantic import SemanticColors
+
+if TYPE_CHECKING:
+    from analysis.config import Config
+    from analysis.events import Event
+    from analysis.feed import Feed
+    from analysis.pipeline import Refresh
+
+MAX_BACKOFF = 900.0
+
+
+@dataclass(frozen=True)
+class RefreshDone:
+    """What a refresh worker hands back to the UI thread."""
+
+    generation: int
+    refresh: Refresh
+    events: tuple[Event, ...]
+    label: str
+    delay: float
+    warning: str = ""
+
+
+class BasewatchApp(App):
+    """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
+    ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
+    ``now`` is the wall clock (tests fix it so countdowns are deterministic)."""
+
+    TITLE = "Basewatch"
+    CSS_PATH = "styles/app.tcss"
+    BINDINGS: ClassVar = list(APP_BINDINGS)
+
+    def __init__(
+        self,
+        config: Config,
+        make_feed: Callable[[], Feed],
+        *,
+        auto_refresh: bool = True,
+        now: Callable[[], datetime] | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        from analysis.state import load_state
+
+        self.config = config
+        self._make_feed = make_feed
+        self._feed: Feed | None = None
+        self.scheduled = auto_refresh
+        self.now = now or (lambda: datetime.now(UTC))
+        self.messages: list[str] = []
+        self.state = load_state(default_watchlist=config.watchlist, warn=self.messages.append)
+        self.watchlist: list[str] = list(self.state.symbols)
+        self.pending: set[str] = set()
+        self.latest: Refresh | None = None
+        self.feed_label = "LIVE"
+        self.paused = False
+        self.busy = False
+        self.last_error = ""
+        self.last_error_at: datetime | None = None
+        self.stale_after: float | None = None
+        self.refreshes_applied = 0
+        self._generation = 0
+        self._failures = 0
+        self._again = False
+        self._timer = None
+        self._applied_at = self.now()
+        self._delay = float(config.refresh.market_open)
+        self.semantic_colors = SemanticColors()
+        self._themes: list[Any] = []
+        self._setup_themes(theme)
+        self._setup_keys()
+
+    # -- themes and keys -------------------------------------------------------------------------
+
+    def _setup_themes(self, wanted: str | None) -> None:
+        from tui.themes import load_themes, resolve_theme_name
+
+        self._themes, problems = load_themes()
+        self.messages.extend(problems)
+        for loaded in self._themes:
+            self.register_theme(loaded.theme)
+        name, problems = resolve_theme_name(
+            self._themes, ("--theme", wanted), ("state", self.state.theme),
+            ("config", self.config.theme))
+        self.messages.extend(problems)
+        self._theme_name = name if any(t.name == name for t in self._themes) else None
+
+    def _on_theme_changed(self, theme: Any) -> None:
+        loaded = next((t for t in self._themes if t.name == theme.name), None)
+        self.semantic_colors = loaded.semantic if loaded else SemanticColors()
+        dash = self.dashboard
+        if dash is not None:
+            dash.render_all()
+
+    def _setup_keys(self) -> None:
+        from tui.keymap import apply_keymap
+
+        result = apply_keymap(
+            {"app": APP_BINDINGS, "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS)},
+            self.config.keys,
+        )
+        self.keymap = dict(result.keymap)
+        self.messages.extend(result.problems)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> DashboardScreen:
+        return DashboardScreen(id="dashboard")
+
+    @property
+    def dashboard(self) -> DashboardScreen | None:
+        """The dashboard, once it is mounted."""
+        stack = self.screen_stack if self.is_running else []
+        dash = stack[0] if stack else None
+        return dash if isinstance(dash, DashboardScreen) and dash.ready else None
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if self._theme_name:
+            self.theme = self._theme_name
+            self._on_theme_changed(self.current_theme)
+        for message in self.messages:
+            self.notify(message, severity="warning", timeout=10, markup=False)
+        self.request_refresh()
+
+    def market_now(self) -> datetime:
+        """The time countdowns count from: the snapshot's clock, advanced by the time since it
+        was applied (so replay shows its simulated time and live the real one)."""
+        if self.latest is None:
+            return self.now()
+        return self.latest.snapshot.market.clock.now + (self.now() - self._applied_at)
+
+    def universe(self) -> tuple[str, ...]:
+        """Every symbol a refresh must fetch: the watchlist plus the config's other symbols."""
+        return dataclasses.replace(self.config, watchlist=tuple(self.watchlist)).universe()
+
+    # -- the refresh loop --------------------------------------------------------------------------
+
+    def request_refresh(self) -> None:
+        """Refresh now, or as soon as the running refresh finishes."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.busy:
+            self._again = True
+            return
+        self.busy = True
+        self._again = False
+        self._update_status()
+        previous = self.latest.snapshot if self.latest else None
+        self._refresh_worker(self._generation, self.universe(), previous)
+
+    @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
+    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
+        from analysis.events import EventLog
+        from analysis.snapshot import diff
+
+        if self._feed is None:
+            self._feed = self._make_feed()
+        feed = self._feed
+        refresh = feed.next(symbols)
+        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+        warning = ""
+        if events:
+            try:
+                EventLog().append(events)
+            except OSError as exc:
+                warning = f"could not write the event log: {exc}"
+        return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
+                           warning)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place refresh outcomes arrive: apply, drop, or report the failure."""
+        worker = event.worker
+        if worker.group != "refresh":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.busy = False
+            self._apply(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.busy = False
+            self._failed(worker.error)
+        elif event.state == WorkerState.CANCELLED:
+            self.busy = False
+
+    def _apply(self, done: RefreshDone) -> None:
+        if done.generation != self._generation:  # the universe changed while it ran: drop it
+            self.request_refresh()
+            return
+        self.latest = done.refresh
+        self.refreshes_applied += 1
+        self._applied_at = self.now()
+        self.pending.clear()
+        self.feed_label = done.label
+        self.last_error, self.last_error_at, self._failures = "", None, 0
+        self._delay = max(done.delay, 0.0)
+        self.stale_after = 2 * self._delay + self.config.refresh.deadline
+        for screen in self.screen_stack:
+            screen.post_message(SnapshotReady(done.refresh, done.events))
+        if done.warning:
+            self.notify(done.warning, severity="warning")
+        if done.events and self.config.alerts.command:
+            self._alert_worker(done.events)
+        self._schedule(self._delay)
+
+    def _failed(self, error: BaseException | None) -> None:
+        self._failures += 1
+        text = str(error) or type(error).__name__
+        self.last_error, self.last_error_at = text, self.now().astimezone()
+        for screen in self.screen_stack:
+            screen.post_message(RefreshFailed(text))
+        backoff = min(15.0 * 2 ** (self._failures - 1), MAX_BACKOFF)
+        self._schedule(backoff)
+
+    def _schedule(self, delay: float) -> None:
+        if self._again:
+            self.request_refresh()
+            return
+        self._update_status()
+        if not self.scheduled or self.paused:
+            return
+        if delay <= 0:  # Textual timers need a positive interval
+            self.call_later(self.request_refresh)
+        else:
+            self._timer = self.set_timer(delay, self.request_refresh, name="next-refresh")
+
+    @work(thread=True, exit_on_error=False, group="alerts")
+    def _alert_worker(self, events: Iterable[Event]) -> None:
+        from analysis.alerts import run_alert_command
+
+        alerts = self.config.alerts
+        for event in events:
+            outcome = run_alert_command(alerts.command, event, alerts.timeout_seconds)
+            if not outcome.ok:
+                self.call_from_thread(self.notify, f"alert command: {outcome.error}",
+                                      severity="warning", markup=False)
+
+    def _update_status(self) -> None:
+        dash = self.dashboard
+        if dash is not None:
+            dash.update_strip()
+
+    # -- watchlist edits -------------------------------------------------------------------------
+
+    def add_symbol(self, raw: str) -> str | None:
+        """Add a symbol to the active watchlist; returns an error message, or None when added."""
+        from analysis.state import StateError, add_symbol
+        from analysis.symbols import SymbolError, validate_symbol
+
+        try:
+            sym = validate_symbol(raw)
+        except SymbolError as exc:
+            return str(exc)
+        if sym in self.watchlist:
+            return f"{sym} is already in the watchlist"
+        self.state = add_symbol(self.state, sym)
+        self._universe_changed(sym)
+        try:
+            from analysis.state import save_state
+
+            save_state(self.state)
+        except StateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self.notify(f"Added {sym}: loading…", timeout=3)
+        return None
+
+    def remove_symbol(self, sym: str) -> None:
+        from analysis.state import StateError, remove_symbol, save_state
+
+        if sym not in self.watchlist:
+            return
+        self.state = remove_symbol(self.state, sym)
+        self._universe_changed()
+        try:
+            save_state(self.state)
+        except StateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+
+    def _universe_changed(self, added: str | None = None) -> None:
+        self.watchlist = list(self.state.symbols)
+        if added:
+            self.pending.add(added)
+        self._generation += 1
+        dash = self.dashboard
+        if dash is not None:
+            dash.render_pane("watchlist")
+        self.request_refresh()
+
+    # -- app-wide actions --------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.request_refresh()
+        self.notify("Refreshing…", timeout=1.5)
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        if self.paused and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        elif not self.paused and not self.busy:
+            self._schedule(0.0)
+        self._update_status()
+        self.notify("Paused: no automatic refresh (r still refreshes)" if self.paused
+                    else "Resumed", timeout=2)
+
+    def action_cycle_theme(self) -> None:
+        from analysis.state import StateError, save_state
+        from tui.themes import next_theme_name
+
+        self.theme = next_theme_name(self._themes, self.theme)
+        self.state = dataclasses.replace(self.state, theme=self.theme)
+        with contextlib.suppress(StateError):
+            save_state(self.state)
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        """The command palette: every key's action by name, then Textual's own commands."""
+        for binding in (*APP_BINDINGS, *DASHBOARD_BINDINGS):
+            if isinstance(screen, DashboardScreen) or binding in APP_BINDINGS:
+                action = binding.action
+                target = screen if binding in DASHBOARD_BINDINGS else self
+                yield SystemCommand(
+                    binding.description, HELP_TEXT.get(binding.id or "", ""),
+                    lambda t=target, a=action: self.run_action(a, t),
+                )
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,96 @@
+"""Every key binding of the dashboard, each with an ``id``, in one place.
+
+The config's ``[keys]`` table maps these ids to other keys (``refresh = "f5"``) through Textual's
+keymap; the help screen and the command palette are generated from these same lists, so what they
+show is always what the keys do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.binding import Binding
+
+APP_BINDINGS: tuple[Binding, ...] = (
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Keys", id="help"),
+    Binding("r", "refresh", "Refresh", id="refresh"),
+    Binding("p", "pause", "Pause", id="pause"),
+    Binding("t", "cycle_theme", "Theme", id="theme"),
+)
+"""Keys that work on every screen."""
+
+DASHBOARD_BINDINGS: tuple[Binding, ...] = (
+    Binding("1", "pane('watchlist')", "Watchlist", show=False, id="pane_watchlist"),
+    Binding("2", "pane('sectors')", "Sectors", show=False, id="pane_sectors"),
+    Binding("3", "pane('crypto')", "Crypto", show=False, id="pane_crypto"),
+    Binding("4", "pane('events')", "Events", show=False, id="pane_events"),
+    Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next_pane"),
+    Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="prev_pane"),
+    Binding("slash", "filter", "Filter", id="filter"),
+    Binding("s", "sort", "Sort", id="sort"),
+    Binding("a", "add_symbol", "Add", id="add"),
+    Binding("x", "remove_symbol", "Remove", id="remove"),
+    Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+)
+"""Keys of the dashboard screen."""
+
+TABLE_BINDINGS: tuple[Binding, ...] = (
+    Binding("down,j", "cursor_down", "Down", show=False, id="down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="up"),
+    Binding("enter", "select_cursor", "Chart", id="drilldown"),
+    Binding("left", "cursor_left", "Scroll left", show=False, id="left"),
+    Binding("right", "cursor_right", "Scroll right", show=False, id="right"),
+    Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+)
+"""Keys inside a pane (a table of symbols)."""
+
+SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
+    ("Everywhere", APP_BINDINGS),
+    ("Dashboard", DASHBOARD_BINDINGS),
+    ("In a pane", TABLE_BINDINGS),
+)
+
+HELP_TEXT: dict[str, str] = {
+    "quit": "quit Basewatch",
+    "help": "this list of keys",
+    "refresh": "refresh now",
+    "pause": "pause / resume automatic refresh",
+    "theme": "next colour theme",
+    "pane_watchlist": "go to the watchlist pane",
+    "pane_sectors": "go to the sector-bases pane",
+    "pane_crypto": "go to the crypto pane",
+    "pane_events": "go to the event log",
+    "next_pane": "next pane",
+    "prev_pane": "previous pane",
+    "filter": "filter rows by symbol or sector",
+    "sort": "cycle the sort order of the pane",
+    "add": "add a symbol to the watchlist",
+    "remove": "remove the symbol under the cursor from the watchlist",
+    "clear_filter": "clear the filter / close the prompt",
+    "down": "move down",
+    "up": "move up",
+    "drilldown": "open the chart of the symbol under the cursor",
+    "left": "scroll the pane left",
+    "right": "scroll the pane right",
+    "page_up": "page up",
+    "page_down": "page down",
+}
+"""What each binding does, in the words the help screen and the command palette show."""
+
+
+def all_bindings() -> tuple[Binding, ...]:
+    """Every binding, in help-screen order."""
+    return tuple(b for _, group in SECTIONS for b in group)
+
+
+def binding_ids() -> tuple[str, ...]:
+    """Every binding id (what the config's ``[keys]`` table may name)."""
+    return tuple(b.id for b in all_bindings() if b.id)
+
+
+def keys_for(binding: Binding, keymap: Mapping[str, str]) -> tuple[str, ...]:
+    """The keys that trigger ``binding`` once ``keymap`` (id -> "key1,key2") is applied."""
+    raw = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return tuple(k.strip() for k in raw.split(",") if k.strip())

@@ -1,0 +1,112 @@
+"""Formatting for table cells and the market strip: prices, percentages, ratios, ages, countdowns.
+
+Pure string functions (no Textual, no pandas), so they are cheap to import and easy to test.
+``None`` and NaN always render as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+DASH = "—"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def price(value: float | None, compact: bool = False) -> str:
+    """A price with thousands separators: 2 decimals (4 below 1; none above 10,000 when compact)."""
+    if _missing(value):
+        return DASH
+    if abs(value) < 1:
+        return f"{value:.4f}"
+    if compact and abs(value) >= 10_000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
+    """A percentage, signed by default: +1.2% / -3.4%."""
+    if _missing(value):
+        return DASH
+    return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
+
+
+def ratio(value: float | None, digits: int = 1) -> str:
+    """A multiple such as volume pace: 1.4x."""
+    if _missing(value):
+        return DASH
+    return f"{value:.{digits}f}x"
+
+
+def short_date(day: date | None) -> str:
+    """Month-day (12-09) for dates in a strip where the year is obvious."""
+    return DASH if day is None else day.strftime("%m-%d")
+
+
+def duration(delta: timedelta) -> str:
+    """A countdown a trader reads at a glance: 2d 4h, 16h 59m, 42m, <1m.
+
+    Rounded up to the minute so the number never says less time than is left.
+    """
+    seconds = max(delta.total_seconds(), 0.0)
+    minutes = math.ceil(seconds / 60.0)
+    if minutes < 1:
+        return "<1m"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins:02d}m"
+    return f"{mins}m"
+
+
+def age(then: datetime, now: datetime) -> str:
+    """How long ago, compact: 12s, 5m, 3h, 2d."""
+    seconds = max((now - then).total_seconds(), 0.0)
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f}m"
+    if seconds < 86400:
+        return f"{seconds // 3600:.0f}h"
+    return f"{seconds // 86400:.0f}d"
+
+
+def streak(length: int) -> str:
+    """A signed streak: +12 (twelve higher closes), -3, 0."""
+    return f"{length:+d}" if length else "0"
+
+
+def trend_arrow(trend: str | None) -> str:
+    """up / down / flat as an arrow."""
+    return {"up": "↑", "down": "↓", "flat": "→"}.get(trend or "", DASH)
+
+
+def words(identifier: str) -> str:
+    """A snake_case identifier as words: cup_with_handle -> cup with handle."""
+    return identifier.replace("_", " ")
+
+
+BASE_SHORT: dict[str, str] = {
+    "cup_with_handle": "cup+handle",
+    "cup": "cup",
+    "flat_base": "flat base",
+    "double_bottom": "dbl bottom",
+    "consolidation": "consolid.",
+}
+
+
+def base_kind(kind: str | None) -> str:
+    """A base kind in at most 10 characters."""
+    if not kind:
+        return DASH
+    return BASE_SHORT.get(kind, words(kind)[:10])
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut text to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

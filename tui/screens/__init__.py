@@ -1,0 +1,1 @@
+"""Screens of the dashboard: the dashboard itself, the help screen, the drill-down."""

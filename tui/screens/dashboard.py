@@ -1,0 +1,255 @@
+"""The dashboard screen: the market strip, the watchlist, sector-bases and crypto panes, the event
+log and the prompt. It renders the app's latest snapshot and turns keys into app actions.
+
+Wide terminals show every pane (the focused one larger); below 100x32 the panes become tabs
+(1/2/3/4, Tab) so each still gets the whole height.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Static
+
+from tui.bindings import DASHBOARD_BINDINGS
+from tui.messages import RefreshFailed, SnapshotReady
+from tui.widgets.crypto import CryptoTable
+from tui.widgets.event_log import EventLogPane
+from tui.widgets.market_strip import MarketStrip, StripState
+from tui.widgets.pane_table import PaneTable, View
+from tui.widgets.sector_bases import SectorBasesTable
+from tui.widgets.symbol_input import SymbolInput
+from tui.widgets.watchlist import WatchlistTable
+
+if TYPE_CHECKING:
+    from tui.app import BasewatchApp
+
+PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
+COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
+MAX_TOASTS = 3
+
+
+class DashboardScreen(Screen):
+    """The screen a trader keeps open all day."""
+
+    BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
+    app: BasewatchApp
+
+    def compose(self) -> ComposeResult:
+        yield MarketStrip(id="strip")
+        yield Static(id="tabs")
+        with Vertical(id="panes"):
+            yield WatchlistTable(id="watchlist", classes="pane -active")
+            yield SectorBasesTable(id="sectors", classes="pane")
+            with Horizontal(id="bottom"):
+                yield CryptoTable(id="crypto", classes="pane")
+                yield EventLogPane(id="events", classes="pane")
+        yield SymbolInput(id="prompt")
+        yield Footer()
+
+    compact: bool | None = None
+    ready = False
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.query_one(SymbolInput).display = False
+        self._layout_for(self.size.width, self.size.height)
+        self.render_all()
+        self.query_one("#watchlist").focus()
+        self.set_interval(5, self.update_strip, name="strip-clock")
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def pane(self, name: str) -> Widget:
+        return self.query_one(f"#{name}")
+
+    def tables(self) -> list[PaneTable]:
+        return list(self.query(PaneTable))
+
+    @property
+    def active_pane(self) -> str:
+        for name in PANES:
+            if self.pane(name).has_class("-active"):
+                return name
+        return PANES[0]
+
+    def _layout_for(self, width: int, height: int) -> None:
+        compact = width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+        if compact != self.compact:
+            self.compact = compact
+            self.set_class(compact, "-compact")
+            self.query_one(Footer).compact = compact
+            self.render_all()
+        self._mark_active(self.active_pane)
+
+    def _mark_active(self, name: str) -> None:
+        for other in PANES:
+            self.pane(other).set_class(other == name, "-active")
+        self.query_one("#bottom").set_class(name in ("crypto", "events"), "-active")
+        tabs = Text()
+        for i, other in enumerate(PANES, start=1):
+            label = f" {i} {other.capitalize()} "
+            tabs.append(label, style="reverse bold" if other == name else "dim")
+            tabs.append(" ")
+        self.query_one("#tabs", Static).update(tabs)
+
+    def view_for(self, table: PaneTable) -> View:
+        app = self.app
+        symbols = {
+            "watchlist": tuple(app.watchlist),
+            "sectors": tuple(s.etf for s in app.config.sectors),
+            "crypto": tuple(app.config.crypto),
+        }[table.PANE_KEY]
+        snap = app.latest.snapshot if app.latest else None
+        return View(snap, symbols, app.semantic_colors, bool(self.compact), app.config,
+                    frozenset(app.pending))
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def render_all(self) -> None:
+        """Re-render every pane and the strip from the app's latest snapshot."""
+        if not self.ready:
+            return
+        for table in self.tables():
+            table.show(self.view_for(table))
+        self.update_strip()
+
+    def render_pane(self, name: str) -> None:
+        table = self.pane(name)
+        if isinstance(table, PaneTable):
+            table.show(self.view_for(table))
+
+    def update_strip(self) -> None:
+        app = self.app
+        snap = app.latest.snapshot if app.latest else None
+        self.query_one(MarketStrip).update_state(StripState(
+            snapshot=snap, label=app.feed_label, now=app.market_now(),
+            semantic=app.semantic_colors, paused=app.paused, busy=app.busy,
+            error=app.last_error, error_at=app.last_error_at, stale_after=app.stale_after,
+        ))
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        self.render_all()
+        if message.events:
+            self.announce(message.events)
+
+    def on_refresh_failed(self, message: RefreshFailed) -> None:
+        self.update_strip()
+        self.query_one(EventLogPane).note(f"refresh failed: {message.error}",
+                                          self.app.semantic_colors.down)
+
+    def announce(self, events) -> None:
+        """Log every event; toast the first few; ring the bell if the config asks for it."""
+        sem = self.app.semantic_colors
+        self.query_one(EventLogPane).add_events(events, sem)
+        for event in events[:MAX_TOASTS]:
+            severity = "warning" if event.kind in ("failed",) else "information"
+            title = event.kind.replace("_", " ").upper()
+            self.notify(event.message, title=title, severity=severity, timeout=8,
+                        markup=False)
+        if len(events) > MAX_TOASTS:
+            self.notify(f"+{len(events) - MAX_TOASTS} more in the event log (4)", timeout=8)
+        if self.app.config.alerts.bell:
+            self.app.bell()
+
+    def on_resize(self, event) -> None:
+        self._layout_for(event.size.width, event.size.height)
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        name = widget.id if widget.id in PANES else None
+        if name:
+            self._mark_active(name)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_pane(self, name: str) -> None:
+        self._mark_active(name)
+        self.pane(name).focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        i = PANES.index(self.active_pane)
+        self.action_pane(PANES[(i + step) % len(PANES)])
+
+    def focused_table(self) -> PaneTable | None:
+        pane = self.pane(self.active_pane)
+        return pane if isinstance(pane, PaneTable) else None
+
+    def action_sort(self) -> None:
+        table = self.focused_table()
+        if table is None:
+            self.notify("The event log is in time order; sort a table pane (1-3).")
+            return
+        sort = table.cycle_sort()
+        self.notify(f"{table.TITLE[2:]}: sorted by {sort.name}", timeout=2)
+
+    def action_filter(self) -> None:
+        self.query_one(SymbolInput).open("filter", self.tables()[0].filter_text)
+
+    def action_clear_filter(self) -> None:
+        if any(t.filter_text for t in self.tables()):
+            self.apply_filter("")
+
+    def apply_filter(self, text: str) -> None:
+        for table in self.tables():
+            table.set_filter(text)
+
+    def action_add_symbol(self) -> None:
+        self.query_one(SymbolInput).open("add")
+
+    def action_remove_symbol(self) -> None:
+        table = self.focused_table()
+        if not isinstance(table, WatchlistTable):
+            self.notify("x removes from the watchlist: go to the watchlist (1) first.",
+                        severity="warning")
+            return
+        sym = table.cursor_key()
+        if sym is None:
+            return
+        self.app.remove_symbol(sym)
+        self.notify(f"Removed {sym} from the watchlist (a adds it back)", timeout=4)
+
+    def on_symbol_input_typed(self, message: SymbolInput.Typed) -> None:
+        self.apply_filter(message.value)
+
+    def on_symbol_input_done(self, message: SymbolInput.Done) -> None:
+        prompt = self.query_one(SymbolInput)
+        if message.mode == "filter":
+            self.apply_filter(message.value)
+            self._close_prompt()
+            return
+        error = self.app.add_symbol(message.value)
+        if error:
+            prompt.show_error(error)
+            self.notify(error, title="Not added", severity="error")
+            return
+        self._close_prompt()
+
+    def on_symbol_input_cancelled(self, message: SymbolInput.Cancelled) -> None:
+        if message.mode == "filter":
+            self.apply_filter("")
+        self._close_prompt()
+
+    def _close_prompt(self) -> None:
+        self.query_one(SymbolInput).close()
+        self.pane(self.active_pane).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        table = event.data_table
+        if not isinstance(table, PaneTable):
+            return
+        sym = event.row_key.value
+        snap = self.app.latest.snapshot if self.app.latest else None
+        if snap is None or sym not in snap.symbols:
+            why = snap.errors.get(sym) if snap else None
+            self.notify(why or f"{sym}: no data yet", title=sym,
+                        severity="error" if why else "information")
+            return
+        from tui.screens.drilldown import DrilldownScreen
+
+        self.app.push_screen(DrilldownScreen(sym, tuple(table.visible_keys())))

@@ -1,0 +1,1 @@
+"""Widgets of the dashboard: the market strip, the panes (one module each), the prompt."""

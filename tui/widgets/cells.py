@@ -1,0 +1,134 @@
+"""Cells shared by the panes: symbol, change, sparkline, breakout state, error and loading rows.
+
+Each function turns one fact into a coloured ``rich.text.Text`` for a table cell; none computes
+analysis, they only choose words, marks and colours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+
+from tui import format as fmt
+from tui.semantic import SemanticColors
+from tui.widgets.pane_table import colored, signed_color
+from tui.widgets.sparkline import sparkline
+
+if TYPE_CHECKING:
+    from analysis.facts.breakout import Breakout
+    from analysis.snapshot import SymbolFacts
+
+STATE_RANK: dict[str, int] = {
+    "breaking": 0, "confirmed": 1, "near": 2, "below": 3, "extended": 4, "failed": 5,
+}
+"""Closest to a breakout first: the order the sector pane ranks by."""
+
+STATE_LABEL: dict[str, str] = {
+    "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
+    "extended": "extended", "failed": "FAILED",
+}
+
+
+def tone_for(breakout: Breakout | None) -> str | None:
+    """The row tone of a breakout state: highlighted while breaking or confirmed."""
+    if breakout is None:
+        return None
+    if breakout.state in ("breaking", "confirmed"):
+        return "breakout"
+    if breakout.state == "failed":
+        return "failed"
+    return None
+
+
+def breakout_rank(breakout: Breakout | None) -> tuple[int, float]:
+    """Sort key: state order, then distance to the level."""
+    if breakout is None:
+        return (len(STATE_RANK), 0.0)
+    return (STATE_RANK.get(breakout.state, len(STATE_RANK)), abs(breakout.pct_to_level))
+
+
+def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
+               with_level: bool = True) -> Text:
+    """The state and where the price is against the level: BREAKING +0.8% (a badge in the
+    breakout colour), near -1.2%, below -8.0%, FAILED -2.0%; the wide layout adds the level."""
+    if breakout is None:
+        return colored(fmt.DASH, sem.stale)
+    label = STATE_LABEL.get(breakout.state, breakout.state)
+    if compact:
+        label = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext"}.get(label, label)
+    # pct_to_level is the move still needed to reach the level; the cell shows the price's side.
+    gap = fmt.pct(-breakout.pct_to_level)
+    at = "" if compact or not with_level else f" @{fmt.price(breakout.level, True)}"
+    if breakout.state in ("breaking", "confirmed"):
+        color = Color.parse(sem.breakout).rich_color
+        badge = label if compact else f" {label} "
+        text = Text(badge, style=Style(color=color, reverse=True, bold=True), no_wrap=True)
+        text.append(f" {gap}", style=Style(color=color, bold=True))
+        text.append(at, style=Style(color=Color.parse(sem.pivot).rich_color))
+        return text
+    color = {"near": sem.pivot, "failed": sem.failed, "extended": sem.up}.get(breakout.state)
+    text = colored(f"{label} {gap}", color or sem.stale, bold=breakout.state == "failed")
+    text.append(at, style=Style(color=Color.parse(sem.pivot).rich_color))
+    return text
+
+
+def gap_cell(breakout: Breakout | None, sem: SemanticColors, near_pct: float) -> Text:
+    """% still to go to the level (+2.2%: below it); the pivot colour within ``near_pct``, the
+    breakout colour once above it."""
+    if breakout is None:
+        return colored(fmt.DASH, sem.stale, right=True)
+    gap = breakout.pct_to_level
+    color = sem.breakout if gap <= 0 else sem.pivot if gap <= near_pct else None
+    return colored(fmt.pct(gap), color, right=True)
+
+
+def symbol_cell(symbol: str, sem: SemanticColors, facts: SymbolFacts | None = None,
+                error: bool = False) -> Text:
+    """The symbol, bold; red with a ! when it failed; with a ★ after a new closing ATH."""
+    if error:
+        return colored(f"{symbol}!", sem.down, bold=True)
+    text = colored(symbol, None, bold=True)
+    if facts is not None and facts.highs is not None and facts.highs.new_closing_ath:
+        text.append("★", style=Style(color=Color.parse(sem.ath).rich_color))
+    return text
+
+
+def change_cell(value: float | None, sem: SemanticColors, digits: int = 1) -> Text:
+    return colored(fmt.pct(value, digits), signed_color(value, sem), right=True)
+
+
+def spark_cell(values: tuple[float, ...], width: int, sem: SemanticColors) -> Text:
+    """The sparkline, in the up colour when the window rose, down when it fell."""
+    if not values:
+        return colored("", None)
+    color = sem.up if values[-1] >= values[0] else sem.down
+    return colored(sparkline(values, width), color)
+
+
+def ath_cell(facts: SymbolFacts, sem: SemanticColors, compact: bool) -> Text:
+    """% from the all-time high, or a mark for a new closing (ATH▲) or intraday (iATH△) record."""
+    h = facts.highs
+    if h is None:
+        return colored(fmt.DASH, sem.stale, right=True)
+    if h.new_closing_ath:
+        return colored("ATH▲" if compact else "new ATH▲", sem.ath, bold=True, right=True)
+    if h.new_intraday_ath:
+        return colored("iATH△" if compact else "intraday△", sem.ath, bold=True, right=True)
+    color = sem.ath if h.pct_from_ath > -1.0 else None
+    return colored(fmt.pct(h.pct_from_ath), color, right=True)
+
+
+def error_message(symbol: str, message: str) -> str:
+    """An error without the symbol repeated at its start."""
+    text = message.strip()
+    if text.upper().startswith(symbol.upper()):
+        text = text[len(symbol):].lstrip(" :-")
+    return text or "failed to load"
+
+
+def filler(columns: tuple[str, ...], text: str, sem: SemanticColors) -> dict[str, Text]:
+    """Placeholder cells (loading / error rows)."""
+    return {c: colored(text, sem.stale) for c in columns}

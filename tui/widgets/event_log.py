@@ -1,0 +1,73 @@
+"""The event log pane: timestamped breakouts, failures, new ATHs, streak milestones, race
+results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+from textual.widgets import RichLog
+
+from tui.semantic import SemanticColors
+
+if TYPE_CHECKING:
+    from analysis.events import Event
+
+MAX_LINES = 500
+
+
+def kind_color(kind: str, sem: SemanticColors) -> str | None:
+    """The semantic colour of an event kind."""
+    return {
+        "breaking": sem.breakout, "confirmed": sem.breakout, "near": sem.pivot,
+        "extended": sem.up, "failed": sem.failed, "new_ath": sem.ath,
+        "new_intraday_ath": sem.ath, "streak": sem.up, "race": sem.breakout, "fomc": sem.pivot,
+    }.get(kind)
+
+
+def event_line(event: Event, sem: SemanticColors) -> Text:
+    """12-09 16:30  confirmed  KRE confirmed above 65.20 (cup pivot)"""
+    from zoneinfo import ZoneInfo
+
+    at = event.at.astimezone(ZoneInfo("America/New_York")) if event.at.tzinfo else event.at
+    color = kind_color(event.kind, sem)
+    when = f"{event.asof:%m-%d}" + (f" {at:%H:%M}" if at.date() == event.asof else "")
+    text = Text(f"{when} ", style=Style(dim=True), no_wrap=True)
+    text.append(f"{event.kind.replace('_', ' '):<10} ",
+                style=Style(color=Color.parse(color).rich_color if color else None, bold=True))
+    text.append(event.message)
+    return text
+
+
+class EventLogPane(RichLog):
+    """Newest events at the bottom; focusable so it scrolls from the keyboard."""
+
+    PANE_KEY = "events"
+    TITLE = "4 Events"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, max_lines=MAX_LINES, wrap=True, markup=False,
+                         highlight=False, auto_scroll=True)
+        self.count = 0
+        self.border_title = self.TITLE
+
+    def on_mount(self) -> None:
+        self.write(Text("Breakouts, failures, new highs, streak milestones and the race appear "
+                        "here as they happen.", style=Style(dim=True, italic=True)))
+
+    def add_events(self, events: Iterable[Event], sem: SemanticColors) -> int:
+        """Append events; returns how many were added."""
+        n = 0
+        for event in events:
+            self.write(event_line(event, sem))
+            n += 1
+        self.count += n
+        self.border_title = f"{self.TITLE} ({self.count})" if self.count else self.TITLE
+        return n
+
+    def note(self, text: str, color: str | None = None) -> None:
+        """A line that is not an event (e.g. a failed refresh)."""
+        self.write(Text(text, style=Style(color=Color.parse(color).rich_color if color else None)))

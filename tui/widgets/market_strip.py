@@ -1,0 +1,240 @@
+"""The market strip: three lines above the panes.
+
+1. feed status (LIVE / REPLAY / PAUSED), the market clock with its countdown, the next FOMC
+   decision (a banner the day before and the day of), the data source and its as-of time;
+2. the benchmark pair (small vs large caps): record-high status, % vs the prior-cycle peak, RS
+   trend;
+3. leaders (who made a new high first) and the reference-high race.
+
+Each line is a list of parts joined by " │ "; parts that do not fit the width are dropped, lowest
+priority first, so 80 columns still show the essentials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.color import Color
+from textual.widget import Widget
+
+from tui import format as fmt
+from tui.semantic import SemanticColors
+
+if TYPE_CHECKING:
+    from analysis.snapshot import Snapshot
+
+SEP = " │ "
+SHORT_STATUS: dict[str, str] = {"pre-market": "pre", "after-hours": "after"}
+
+
+@dataclass(frozen=True)
+class StripState:
+    """What the strip shows besides the snapshot: the feed label, pause and failure status, the
+    time the strip treats as now (for countdowns and ages), and the colours."""
+
+    snapshot: Snapshot | None
+    label: str
+    now: datetime
+    semantic: SemanticColors
+    paused: bool = False
+    busy: bool = False
+    error: str = ""
+    error_at: datetime | None = None
+    stale_after: float | None = None
+
+
+def _c(semantic_color: str | None, **kw: bool) -> Style:
+    return Style(color=Color.parse(semantic_color).rich_color if semantic_color else None, **kw)
+
+
+def _fit(parts: list[tuple[int, Text]], width: int) -> Text:
+    """Join parts with separators, dropping the lowest-priority ones (highest number) to fit."""
+    chosen = list(parts)
+    while chosen:
+        joined = Text(SEP).join(t for _, t in chosen)
+        if joined.cell_len <= width or len(chosen) == 1:
+            joined.truncate(width, overflow="ellipsis")
+            return joined
+        worst = max(range(len(chosen)), key=lambda i: (chosen[i][0], i))
+        del chosen[worst]
+    return Text("")
+
+
+def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
+    sem = st.semantic
+    label = Text(f" {st.label} ", style=Style(reverse=True, bold=True))
+    if st.paused:
+        label.append(" PAUSED ", style=_c(sem.failed, reverse=True, bold=True))
+    if st.busy:
+        label.append(" ⟳", style=_c(sem.pivot))
+    parts: list[tuple[int, Text]] = [(0, label)]
+    snap = st.snapshot
+    if snap is None:
+        parts.append((0, Text("loading market data…", style=_c(sem.stale, italic=True))))
+    if st.error:
+        when = f" {st.error_at:%H:%M}" if st.error_at else ""
+        parts.append((0, Text(f"⚠ refresh failed{when}: {st.error}", style=_c(sem.down))))
+    if snap is None:
+        return parts
+    clock = snap.market.clock
+    status = (SHORT_STATUS.get(clock.status, clock.status) if compact else clock.status) + (
+        " (early close)" if clock.early_close else "")
+    target, word = (clock.next_close, "closes") if clock.status == "open" else (
+        clock.next_open, "opens")
+    countdown = fmt.duration(target - st.now)
+    clock_text = Text("NYSE " if not compact else "")
+    clock_text.append(status, style=_c(sem.up if clock.status == "open" else None, bold=True))
+    clock_text.append(f" · {word} {countdown}")
+    parts.append((1, clock_text))
+    fomc = snap.market.fomc
+    if fomc.banner:
+        banner = fomc.banner
+        if compact and fomc.days_until is not None:
+            banner = "FOMC today" if fomc.days_until == 0 else "FOMC tomorrow"
+        parts.append((0, Text(f" {banner} ", style=_c(sem.breakout, reverse=True, bold=True))))
+    elif fomc.next_decision:
+        days = f" ({fomc.days_until}d)" if fomc.days_until is not None else ""
+        parts.append((4, Text(f"FOMC {fomc.next_decision:%b %d}{days}")))
+    parts.append((2, source_text(st, compact)))
+    return parts
+
+
+def source_text(st: StripState, compact: bool) -> Text:
+    snap = st.snapshot
+    assert snap is not None
+    sem = st.semantic
+    out = Text(snap.source)
+    last_bar = max((f.bar_time for f in snap.symbols.values()), default=None)
+    asof = f"{snap.asof:%Y-%m-%d}" if not compact else fmt.short_date(snap.asof)
+    out.append(f" {asof}")
+    if last_bar is not None and any(f.intraday for f in snap.symbols.values()):
+        out.append(f" {last_bar:%H:%M}")
+    old = st.stale_after is not None and (st.now - snap.fetched_at).total_seconds() > st.stale_after
+    if snap.fallback:
+        why = f": {snap.note}" if snap.note else ""
+        out.append(f" · FALLBACK{why}", style=_c(sem.stale, bold=True))
+    elif old:
+        out.append(f" · STALE since {snap.fetched_at.astimezone():%H:%M}", style=_c(sem.stale,
+                                                                                      bold=True))
+    return out
+
+
+def pair_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
+    snap, sem = st.snapshot, st.semantic
+    if snap is None:
+        return []
+    pair = snap.market.pair
+    parts: list[tuple[int, Text]] = []
+    names = [pair.symbol, pair.benchmark] if pair else []
+    for priority, sym in enumerate(names):
+        facts = snap.symbols.get(sym)
+        if facts is None or facts.highs is None:
+            continue
+        h = facts.highs
+        t = Text(f"{sym} ", style=Style(bold=True))
+        if h.new_closing_ath:
+            t.append("record close", style=_c(sem.ath, bold=True))
+        elif h.new_intraday_ath:
+            t.append("intraday ATH", style=_c(sem.ath, bold=True))
+        else:
+            t.append(f"{fmt.pct(h.pct_from_ath)} vs ATH")
+        if h.pct_vs_prior_cycle_peak is not None and h.prior_cycle_peak_date is not None:
+            peak = f"'{h.prior_cycle_peak_date:%y}" if compact else f"{h.prior_cycle_peak_date:%Y}"
+            color = sem.up if h.pct_vs_prior_cycle_peak >= 0 else sem.down
+            t.append(f" · {fmt.pct(h.pct_vs_prior_cycle_peak)} vs {peak} peak", style=_c(color))
+        parts.append((priority * 2, t))
+    if pair is not None:
+        t = Text(f"RS {pair.symbol}/{pair.benchmark} ")
+        color = {"up": sem.up, "down": sem.down}.get(pair.trend)
+        t.append(fmt.trend_arrow(pair.trend), style=_c(color, bold=True))
+        if pair.change_3m is not None:
+            t.append(f" 3m {fmt.pct(pair.change_3m)}")
+        if pair.quadrant and not compact:
+            t.append(f" {pair.quadrant}")
+        if pair.new_high:
+            t.append(" · RS high", style=_c(sem.ath, bold=True))
+        parts.append((1, t))
+    return parts
+
+
+def leader_race_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
+    snap, sem = st.snapshot, st.semantic
+    if snap is None:
+        return []
+    parts: list[tuple[int, Text]] = []
+    leaders = snap.market.leaders
+    if leaders is not None:
+        made = [ld for ld in leaders.order if ld.first_new_high]
+        t = Text("Leaders " if not compact else "Lead ")
+        if not made:
+            t.append(f"no new highs since {fmt.short_date(leaders.window_start)}",
+                     style=_c(sem.stale))
+        shown = made[: 3 if compact else 5]
+        for i, ld in enumerate(shown):
+            if i:
+                t.append(" › ")
+            t.append(ld.symbol, style=Style(bold=i == 0))
+            if not compact:
+                t.append(f" {fmt.short_date(ld.first_new_high)}", style=_c(sem.stale))
+        if len(made) > len(shown):
+            t.append(f" +{len(made) - len(shown)}")
+        parts.append((0, t))
+    race = snap.market.race
+    if race is not None:
+        parts.append((1, race_text(race, sem, compact)))
+    return parts
+
+
+def race_text(race, sem: SemanticColors, compact: bool) -> Text:
+    """The reference-high race in one line: who is how far from their reference-session high."""
+    t = Text("Race " if compact else f"Race to {fmt.short_date(race.reference_date)} highs: ")
+    if race.status == "won" and race.winner:
+        t.append(f"{race.winner} won {fmt.short_date(race.won_on)}",
+                 style=_c(sem.breakout, bold=True))
+        return t
+    if race.status == "tie":
+        t.append(f"tie {fmt.short_date(race.won_on)}", style=_c(sem.breakout, bold=True))
+        return t
+    if race.status == "invalid":
+        t.append(f"n/a ({race.note})" if race.note else "n/a", style=_c(sem.stale))
+        return t
+    for i, e in enumerate(race.entries):
+        if i:
+            t.append(" · ")
+        t.append(e.symbol.removesuffix("-USD"), style=Style(bold=True))
+        if e.crossed_on:
+            t.append(f" crossed {fmt.short_date(e.crossed_on)}", style=_c(sem.breakout))
+        else:
+            t.append(f" {fmt.pct(e.distance_pct)}")
+    return t
+
+
+class MarketStrip(Widget):
+    """Three lines of market context; re-rendered on each snapshot and on resize."""
+
+    DEFAULT_CSS = "MarketStrip { height: 3; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state: StripState | None = None
+
+    def update_state(self, state: StripState) -> None:
+        self.state = state
+        self.refresh()
+
+    def render(self) -> Text:
+        st = self.state
+        if st is None:
+            return Text(" Basewatch │ starting…")
+        width = max(self.size.width, 20)
+        compact = width < 110
+        lines = [
+            _fit(status_parts(st, compact), width),
+            _fit(pair_parts(st, compact), width),
+            _fit(leader_race_parts(st, compact), width),
+        ]
+        return Text("\n").join(lines)

@@ -1,0 +1,132 @@
+"""The sector-bases pane: each sector of the benchmark index, its ETF's base and breakout state,
+ranked by how close it is to a breakout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from tui import format as fmt
+from tui.widgets import cells
+from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
+
+if TYPE_CHECKING:
+    from analysis.facts.bases import Base
+    from analysis.facts.zones import Zone
+    from analysis.snapshot import SymbolFacts
+
+SHORT_SECTORS: dict[str, str] = {
+    "Information Technology": "Technology",
+    "Consumer Discretionary": "Cons. Disc.",
+    "Communication Services": "Comm. Svcs",
+    "Consumer Staples": "Staples",
+}
+
+
+STATUS_MARK: dict[str, str] = {"forming": "", "broken_out": "↑", "failed": "✗"}
+
+
+def watched_base(facts: SymbolFacts) -> Base | None:
+    """The base the breakout state machine watches: the newest one, whatever its status."""
+    return facts.bases[0] if facts.bases else None
+
+
+def nearest_resistance(facts: SymbolFacts) -> Zone | None:
+    """The resistance zone closest to the last close that is not already below it."""
+    overhead = [z for z in facts.zones if z.kind == "resistance" and z.position != "above"]
+    return min(overhead, key=lambda z: abs(z.distance_pct)) if overhead else None
+
+
+def zone_text(zone: Zone | None, compact: bool) -> str:
+    if zone is None:
+        return fmt.DASH
+    low, high = fmt.price(zone.low, True), fmt.price(zone.high, True)
+    if compact:
+        return f"{low}-{high}"
+    where = "in" if zone.position == "inside" else fmt.pct(-abs(zone.distance_pct), 0)
+    return f"{low}-{high} ×{zone.touches} {where}"
+
+
+class SectorBasesTable(PaneTable):
+    """Sector, ETF, weight in the index, base kind, depth, length, pivot, % to pivot, the nearest
+    resistance zone and the breakout state. Ranked by closeness to a breakout by default."""
+
+    TITLE = "2 Sector bases"
+    PANE_KEY = "sectors"
+    COLUMNS: ClassVar = (
+        Col("sector", "Sector", 13, 11),
+        Col("symbol", "ETF", 5, 4),
+        Col("weight", "Wt%", 5, 4, right=True),
+        Col("base", "Base", 11, 11),
+        Col("depth", "Depth", 5, 4, right=True, short="Dep"),
+        Col("length", "Len", 4, 3, right=True),
+        Col("pivot", "Pivot", 8, 7, right=True),
+        Col("gap", "To piv", 6, 6, right=True),
+        Col("zone", "Resistance zone", 20, 11, short="Resistance"),
+        Col("state", "State", 17, 11),
+    )
+    COMPACT_ORDER: ClassVar = ("symbol", "sector", "state", "gap", "pivot", "base", "depth",
+                               "length", "zone", "weight")
+    SORTS: ClassVar = (
+        Sort("closest to breakout", "rank"),
+        Sort("index weight", "weight", descending=True),
+        Sort("base depth", "depth"),
+        Sort("sector", "name"),
+    )
+
+    def subtitle(self, view: View) -> str:
+        snap = view.snapshot
+        if snap is None:
+            return ""
+        w = snap.market.sector_weights
+        small = view.config.benchmark.weights_of
+        when = f" {w.asof}" if w.asof else ""
+        return f"weights in {small}'s index: {w.source}{when}"
+
+    def build_rows(self, view: View) -> list[Row]:
+        return [self.row(s.name, s.etf, s.weight, view) for s in view.config.sectors
+                if s.etf in view.symbols]
+
+    def row(self, name: str, etf: str, weight: float | None, view: View) -> Row:
+        sem, compact, snap = view.semantic, view.compact, view.snapshot
+        keys = tuple(c.key for c in self.COLUMNS)
+        if snap is not None:
+            weight = snap.market.sector_weights.weights.get(name, weight)
+        label = SHORT_SECTORS.get(name, name)
+        base_cells = {
+            "sector": colored(fmt.truncate(label, 11 if compact else 13), None),
+            "weight": colored(f"{weight:.1f}" if weight is not None else fmt.DASH, None,
+                              right=True),
+        }
+        search = f"{etf} {name}"
+        facts = snap.symbols.get(etf) if snap else None
+        error = snap.errors.get(etf) if snap else None
+        sort_common = {"weight": weight, "name": name}
+        if facts is None:
+            out = cells.filler(keys, "…" if not error else "", sem) | base_cells
+            out["symbol"] = cells.symbol_cell(etf, sem, error=bool(error))
+            msg = fmt.truncate(cells.error_message(etf, error), 30) if error else "loading…"
+            out["state"] = colored(msg, sem.down if error else sem.stale)
+            return Row(etf, out, tone="error" if error else None, search=search,
+                       sort=sort_common | {"rank": (99, 0.0)})
+        base = watched_base(facts)
+        b = facts.breakout
+        stale = is_stale(snap, facts)
+        state = cells.state_cell(b, sem, compact, with_level=False)
+        if stale and not snap.fallback:
+            state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
+        out = base_cells | {
+            "symbol": cells.symbol_cell(etf, sem, facts),
+            "base": colored(fmt.base_kind(base.kind) + STATUS_MARK.get(base.status, "")
+                            if base else fmt.DASH, None if base else sem.stale),
+            "depth": colored(f"{base.depth_pct:.0f}%" if base else fmt.DASH, None, right=True),
+            "length": colored(f"{base.length_weeks:.0f}w" if base else fmt.DASH, None,
+                              right=True),
+            "pivot": colored(fmt.price(b.level, True) if b else fmt.DASH, sem.pivot, right=True),
+            "gap": cells.gap_cell(b, sem, view.config.thresholds.near_pct),
+            "zone": colored(zone_text(nearest_resistance(facts), compact), sem.zone),
+            "state": state,
+        }
+        tone = "stale" if stale else cells.tone_for(b)
+        return Row(etf, out, tone=tone, search=search,
+                   sort=sort_common | {"rank": cells.breakout_rank(b),
+                                       "depth": base.depth_pct if base else None})
