@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, highs, usable
-from analysis.facts.pivots import lows, session_days
+from analysis.facts.pivots import frame_arrays
 from analysis.facts.ranges import RangeExtreme, prefix_sum, range_sum
 
 if TYPE_CHECKING:
@@ -30,7 +29,8 @@ NEG = -np.inf
 
 @dataclass
 class Prepared:
-    """Daily arrays of (a tail of) one symbol's bars, their weeks, and range-query tables."""
+    """Daily arrays of (a tail of) one symbol's bars, their weeks, and range-query tables.
+    ``index`` is the whole (usable) index; the arrays start at its row ``offset``."""
 
     index: pd.DatetimeIndex
     day: np.ndarray
@@ -52,10 +52,8 @@ class Prepared:
 def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
     """Arrays for `evaluate`. ``tail_days`` keeps only the last that many calendar days (plus the
     all-time high before them), which is all the shape rules look at."""
-    good = usable(bars)
-    high, low, close = highs(good), lows(good), closes(good)
-    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
-    day = session_days(good.index)
+    a = frame_arrays(bars)
+    high, low, close, volume, day = a.high, a.low, a.close, a.volume, a.day
     ath = np.empty(len(high))
     if len(high):
         ath[0] = NEG
@@ -76,7 +74,7 @@ def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
         week_high = np.zeros(0)
         week_high_at = np.zeros(0, dtype=np.int64)
     return Prepared(
-        index=good.index[sl],
+        index=a.index,
         day=day,
         high=high,
         low=low,
@@ -144,7 +142,7 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     weeks = (cal[d] - cal[hd]) / 7.0
     # The left-side high: nothing traded above it since, and it tops the weeks just before it.
     later_max = p.hmax.value(hd + 1, np.broadcast_to(d, hd.shape))
-    before = p.week_high[np.clip(wk_[..., None] - np.arange(1, rules.peak_weeks + 1), 0, None)]
+    before = p.week_high[np.maximum(wk_[..., None] - np.arange(1, rules.peak_weeks + 1), 0)]
     peak = (hl >= before.max(axis=-1)) | (wk_ == 0)
     structural = exists & (hl >= later_max) & peak & (hd < d)
     # Measure only the candidates that are left-side highs (1-D), then spread back to 2-D.
@@ -294,8 +292,7 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
         points = np.full(len(cells), 100.0)
         for hit, label in penalties[kind]:
             points -= np.where(hit, rules.penalty(label), 0.0)
-        quality[kind] = spread(np.clip(points, 0, 100), 0.0)
-    f = {key: np.broadcast_to(val, cells.shape) for key, val in f.items()}
+        quality[kind] = spread(np.minimum(np.maximum(points, 0.0), 100.0), 0.0)
     cell = spread(np.arange(len(cells)), -1)
     return Evaluation(np.asarray(days), f, structural, cell, checks, penalties, ok, quality,
                       spread(weeks, 0.0))

@@ -206,7 +206,7 @@ def _say(label: str, cell: dict[str, float], rules: BaseRules) -> str:
 
 
 def _date(p: shapes.Prepared, i: int) -> date:
-    return p.index[int(i)].date()
+    return np.datetime64(int(p.day[int(i)]), "D").astype(object)
 
 
 def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, col: int,

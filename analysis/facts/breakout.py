@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, usable
-from analysis.facts.pivots import session_days
+from analysis.facts.pivots import frame_arrays
 from analysis.facts.zones import Zone, nearest_overhead
 
 if TYPE_CHECKING:
@@ -143,12 +142,11 @@ def breakout_state(
 ) -> Breakout | None:
     """The state as of the last bar against ``base``'s pivot, else a resistance zone's top (of at
     least ``zone_min_touches`` touches); None when there is neither (see the module docstring)."""
-    good = usable(bars)
-    if good.empty:
+    a = frame_arrays(bars)
+    if len(a.close) == 0:
         return None
-    volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
     return state_from_arrays(
-        session_days(good.index), closes(good), volume, average_volume(volume), base, zones,
+        a.day, a.close, a.volume, average_volume(a.volume), base, zones,
         near_pct=near_pct, extended_pct=extended_pct, confirm_volume_ratio=confirm_volume_ratio,
         fail_sessions=fail_sessions, session_fraction=session_fraction,
         recent_sessions=recent_sessions, zone_min_touches=zone_min_touches,

@@ -18,7 +18,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from analysis.facts.clean import closes, day_numbers, highs, usable
 
@@ -38,6 +37,45 @@ class Pivot:
 
 
 _DAYS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """The usable rows of a bar frame as float arrays (see `analysis.facts.clean`): rows with a
+    finite positive close; a missing high (low) is the close, and never below (above) it."""
+
+    index: pd.DatetimeIndex
+    day: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+
+def frame_arrays(bars: pd.DataFrame) -> Arrays:
+    """`Arrays` of ``bars`` from one conversion of the frame (cheaper than column by column)."""
+    cols = list(bars.columns)
+    arr = bars.to_numpy(dtype="float64", na_value=np.nan)
+    close = arr[:, cols.index("close")]
+    ok = np.isfinite(close) & (close > 0)
+    index = bars.index
+    if not ok.all():
+        arr, close, index = arr[ok], close[ok], index[ok]
+
+    def col(name: str, fill: np.ndarray) -> np.ndarray:
+        if name not in cols:
+            return fill
+        v = arr[:, cols.index(name)]
+        return np.where(np.isfinite(v), v, fill)
+
+    return Arrays(
+        index=index,
+        day=session_days(index),
+        high=np.fmax(col("high", close), close),
+        low=np.fmin(col("low", close), close),
+        close=close,
+        volume=col("volume", np.zeros(len(close))),
+    )
 
 
 def session_days(index: pd.DatetimeIndex) -> np.ndarray:
@@ -104,12 +142,17 @@ def pivot_masks(
     is_low = np.zeros(n, dtype=bool)
     if k < 1 or n < 2 * k + 1:
         return is_high, is_low
-    hw = sliding_window_view(high, 2 * k + 1)
-    lw = sliding_window_view(low, 2 * k + 1)
     ch, cl = high[k : n - k], low[k : n - k]
     need = prominence_atr * atr[k : n - k]
-    left_hi, right_hi = hw[:, :k].max(axis=1), hw[:, k + 1 :].max(axis=1)
-    left_lo, right_lo = lw[:, :k].min(axis=1), lw[:, k + 1 :].min(axis=1)
+    m = n - 2 * k
+    # Extremes of the k bars before (after) each centre: k shifted array ops, no window copies.
+    left_hi, right_hi = high[:m].copy(), high[k + 1 : k + 1 + m].copy()
+    left_lo, right_lo = low[:m].copy(), low[k + 1 : k + 1 + m].copy()
+    for j in range(1, k):
+        np.maximum(left_hi, high[j : j + m], out=left_hi)
+        np.minimum(left_lo, low[j : j + m], out=left_lo)
+        np.maximum(right_hi, high[k + 1 + j : k + 1 + j + m], out=right_hi)
+        np.minimum(right_lo, low[k + 1 + j : k + 1 + j + m], out=right_lo)
     drop = np.minimum(ch - left_lo, ch - right_lo)
     rise = np.minimum(left_hi - cl, right_hi - cl)
     is_high[k : n - k] = (ch > left_hi) & (ch >= right_hi) & (drop >= need)
@@ -118,14 +161,15 @@ def pivot_masks(
 
 
 def pivot_table(
-    bars: pd.DataFrame, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14
+    a: Arrays, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14, start: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The pivots of (usable) ``bars`` as arrays, without building `Pivot` objects:
-    (is_high, price, day, confirmed_day, atr/close per bar). Days are since 1970-01-01."""
-    high, low, close = highs(bars), lows(bars), closes(bars)
+    """The pivots of ``a`` (rows from ``start`` on) as arrays, without building `Pivot` objects:
+    (is_high, price, day, confirmed_day, atr/close per row from ``start``). Days are since
+    1970-01-01. Pivots at rows before ``start + k`` (and the ATR of the first ``atr_window`` rows)
+    may differ from those of the whole frame: start early enough."""
+    high, low, close, days = a.high[start:], a.low[start:], a.close[start:], a.day[start:]
     atr = average_true_range(high, low, close, atr_window)
     is_high, is_low = pivot_masks(high, low, atr, k, prominence_atr)
-    days = session_days(bars.index)
     hi_pos, lo_pos = np.flatnonzero(is_high), np.flatnonzero(is_low)
     pos = np.concatenate((hi_pos, lo_pos))
     kind = np.concatenate((np.ones(len(hi_pos), bool), np.zeros(len(lo_pos), bool)))

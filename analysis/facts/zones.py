@@ -27,13 +27,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, highs, usable
-from analysis.facts.pivots import Pivot, average_true_range, lows, pivot_table, session_days
+from analysis.facts.clean import closes, highs
+from analysis.facts.pivots import (
+    Pivot,
+    average_true_range,
+    frame_arrays,
+    lows,
+    pivot_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DAYS_PER_YEAR = 365.25
+PIVOT_K = 5
 
 
 @dataclass(frozen=True)
@@ -169,23 +176,20 @@ def find_zones(
     ``pivots`` may be passed to avoid recomputing them (e.g. ``find_pivots(bars)``); pivots not yet
     confirmed by the last bar are ignored either way.
     """
-    good = usable(bars)
-    if good.empty:
+    a = frame_arrays(bars)
+    if len(a.close) == 0:
         return ()
-    if pivots is None:
-        *piv, ratio = pivot_table(good, atr_window=atr_window)
-    else:
-        piv, ratio = pivot_arrays(pivots), atr_ratio(good, atr_window)
-    return zones_as_of(
-        tuple(piv),
-        ratio,
-        session_days(good.index),
-        float(closes(good)[-1]),
-        lookback_years=lookback_years,
-        tolerance_atr=tolerance_atr,
-        min_touches=min_touches,
-        max_width_atr=max_width_atr,
-    )
+    last = float(a.close[-1])
+    opts = dict(lookback_years=lookback_years, tolerance_atr=tolerance_atr,
+                min_touches=min_touches, max_width_atr=max_width_atr)
+    if pivots is not None:
+        ratio = average_true_range(a.high, a.low, a.close, atr_window) / a.close
+        return zones_as_of(pivot_arrays(pivots), ratio, a.day, last, **opts)
+    # Only the lookback matters: start there, early enough for the pivots' windows and the ATR.
+    since_day = int(a.day[-1]) - int(round(lookback_years * DAYS_PER_YEAR))
+    first = max(int(np.searchsorted(a.day, since_day)) - (PIVOT_K + atr_window + 2), 0)
+    *piv, ratio = pivot_table(a, k=PIVOT_K, atr_window=atr_window, start=first)
+    return zones_as_of(tuple(piv), ratio, a.day[first:], last, **opts)
 
 
 def nearest_overhead(
