@@ -54,8 +54,10 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
     """Bring a frame from any source to the convention.
 
     Renames Yahoo-style columns, localises (or converts) the index to ``tz``, sorts, drops duplicate
-    timestamps (last wins), drops rows without a close, fills a missing ``adj_close`` from ``close``
-    and missing ``volume`` with 0. Raises BarsError if open/high/low/close are absent.
+    timestamps (last wins), drops rows without a price (a close that is missing, infinite or not
+    positive: Yahoo sends 0 for "no trade"), fills a missing ``adj_close`` from ``close``, a missing
+    or non-positive open/high/low from ``close`` and missing ``volume`` with 0. Raises BarsError if
+    open/high/low/close are absent.
     """
     import numpy as np
     import pandas as pd
@@ -78,11 +80,12 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
     out.index = idx.rename("date")
     out = out[~out.index.isna()]
     out = out[~out.index.duplicated(keep="last")].sort_index()
-    out = out[out["close"].notna()]
+    close = out["close"].to_numpy()
+    out = out[np.isfinite(close) & (close > 0)]
     out["adj_close"] = out["adj_close"].fillna(out["close"])
     out["volume"] = out["volume"].fillna(0.0)
     for col in ("open", "high", "low"):
-        out[col] = out[col].fillna(out["close"])
+        out[col] = out[col].where(out[col] > 0).fillna(out["close"])
     return out
 
 

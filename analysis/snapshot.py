@@ -204,14 +204,20 @@ def analyze(
     from analysis import market
     from analysis.bars import upto
     from analysis.facts import leaders, race, strength
+    from analysis.facts.clean import usable
     from analysis.facts_cache import fingerprint
     from analysis.symbols import is_crypto
 
-    bars = {s: upto(df, asof) for s, df in fetched.bars.items()}
+    # Bars without a price (NaN, zero or negative close) are not quotes: drop them up front, so
+    # the last price, the change and every fact see the same bars.
+    cut = {s: upto(df, asof) for s, df in fetched.bars.items()}
+    bars = {s: usable(df) for s, df in cut.items()}
     errors: dict[str, str] = dict(fetched.errors)
     for sym, df in bars.items():
         if df.empty and sym not in errors:
             errors[sym] = f"no bars for {sym}" + (f" on or before {asof}" if asof else "")
+            if len(cut[sym]):
+                errors[sym] += " with a price (every close is missing, zero or negative)"
     bars = {s: df for s, df in bars.items() if not df.empty}
     day = asof or max((df.index[-1].date() for df in bars.values()), default=date.today())
     now = now or (_default_now(asof) if asof else datetime.now(UTC))
