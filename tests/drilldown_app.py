@@ -70,3 +70,18 @@ def widget_text(widget, width: int = 200) -> str:
     console = Console(width=width, record=True, color_system=None)
     console.print(widget.content)
     return console.export_text()
+
+
+async def settle(pilot) -> None:
+    """Until the drill-down shows its past breakouts (found in a worker after the first paint)."""
+    from tui.screens.drilldown import DrilldownScreen
+
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, DrilldownScreen) or screen.past_ready:
+            break
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()

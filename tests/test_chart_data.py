@@ -103,6 +103,21 @@ def test_weekly_bars_match_a_hand_aggregation_labelled_by_their_last_session(kre
     assert got.index[-1].date() == ASOF
 
 
+@pytest.mark.parametrize("symbol", ["KRE", "BTC-USD"])
+def test_weekly_bars_are_the_bar_conventions_to_weekly(symbol):
+    from analysis.bars import to_weekly
+
+    win = cd.window(load_sample(symbol), ASOF, "3Y")
+    agg = cd.aggregate(win, 200)
+    assert agg.period == "weekly"
+    expected = to_weekly(win)
+    np.testing.assert_array_equal(agg.frame.to_numpy(), expected.to_numpy())
+    # to_weekly labels a week with its Friday; the chart with the week's last session.
+    fridays = [ts.date() for ts in expected.index]
+    for label, friday in zip(agg.frame.index, fridays, strict=True):
+        assert 0 <= (friday - label.date()).days < 7
+
+
 @pytest.mark.parametrize("columns", [20, 37, 60, 88, 111, 150, 230])
 def test_five_years_fit_in_the_columns_with_about_one_bar_each(kre, columns):
     win = cd.window(kre, ASOF, "5Y")

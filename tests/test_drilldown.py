@@ -10,7 +10,15 @@ from rich.color import ColorType
 from textual.widgets import DataTable
 
 from analysis.sources.sample import load_sample
-from tests.drilldown_app import ASOF, PANE, DrillApp, sample_refresh, screen_text, widget_text
+from tests.drilldown_app import (
+    ASOF,
+    PANE,
+    DrillApp,
+    sample_refresh,
+    screen_text,
+    settle,
+    widget_text,
+)
 from tui.messages import SnapshotReady
 from tui.screens.drilldown import DrilldownScreen
 from tui.semantic import SemanticColors
@@ -23,9 +31,7 @@ SIZE = (120, 40)
 
 
 async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_open_shows_the_symbol_its_chart_and_its_facts():

@@ -57,43 +57,55 @@ class Aggregated:
     weeks: int
 
 
-_AGG = {"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum",
-        "adj_close": "last"}
+_COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
+
+
+def week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Number of the Friday-ending week (as ``to_weekly`` groups them) of each bar, counted from
+    the week ending Friday 1970-01-02, on the bars' own wall-clock dates."""
+    days = index.tz_localize(None).to_numpy().astype("datetime64[D]").astype(np.int64)
+    return (days + 5) // 7  # day 1 is Friday 1970-01-02: Saturday starts the next week
+
+
+def group_bars(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
+    """One bar per run of equal ``key`` (sorted): first open, highest high, lowest low, last close
+    and adjusted close, summed volume; labelled with the group's last session."""
+    import pandas as pd
+
+    key = np.asarray(key)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], key.size] - 1
+    cols = {c: frame[c].to_numpy(dtype=float) for c in _COLUMNS}
+    data = {
+        "open": cols["open"][starts],
+        "high": np.maximum.reduceat(cols["high"], starts),
+        "low": np.minimum.reduceat(cols["low"], starts),
+        "close": cols["close"][ends],
+        "volume": np.add.reduceat(cols["volume"], starts),
+        "adj_close": cols["adj_close"][ends],
+    }
+    return pd.DataFrame(data, index=frame.index[ends].rename("date"))
 
 
 def aggregate(daily: pd.DataFrame, columns: int) -> Aggregated:
     """At most ``max(columns, 1)`` bars: daily if they fit, else weekly, else groups of k weeks.
 
-    Groups of k weeks are anchored to a fixed epoch (week number // k), so a bar does not change
-    when later sessions arrive; every bar is labelled with the last session in it.
+    Weekly bars are ``analysis.bars.to_weekly``'s (weeks ending Friday; the tests hold the two
+    equal) computed with numpy, because the chart is rebuilt on the UI thread. Groups of k weeks
+    are anchored to a fixed epoch (week number // k), so a bar does not change when later
+    sessions arrive; every bar is labelled with the last session in it.
     """
-    import pandas as pd
-
-    from analysis.bars import to_weekly
-
     columns = max(int(columns), 1)
     if len(daily) <= columns:
         return Aggregated(daily, "daily", 0)
-    last_session = daily.index.to_series().resample("W-FRI").last().dropna()
-    weekly = to_weekly(daily)
-    weekly = weekly.loc[weekly.index.isin(last_session.index)]
-    weekly.index = last_session.loc[weekly.index].to_numpy()
-    weekly.index = weekly.index.rename("date")
-    if len(weekly) <= columns:
-        return Aggregated(weekly, "weekly", 1)
-    # Friday-ending weeks numbered from a fixed Friday (1970-01-02); a group is week number // k.
-    days = (weekly.index.tz_localize(None).normalize() - np.datetime64("1970-01-02")).days
-    week_no = (np.asarray(days) + 6) // 7
-    k = math.ceil(len(weekly) / columns)
-    while True:
-        key = week_no // k
-        out = weekly.groupby(key, sort=True).agg(_AGG)
-        if len(out) <= columns:
-            break
+    week_no = week_numbers(daily.index)
+    weeks = int(np.count_nonzero(np.diff(week_no))) + 1
+    if weeks <= columns:
+        return Aggregated(group_bars(daily, week_no), "weekly", 1)
+    k = math.ceil(weeks / columns)
+    while len(np.unique(week_no // k)) > columns:
         k += 1
-    out.index = pd.DatetimeIndex(weekly.index.to_series().groupby(key, sort=True).last(),
-                                 name="date")
-    return Aggregated(out, f"{k}-week", k)
+    return Aggregated(group_bars(daily, week_no // k), f"{k}-week", k)
 
 
 def sample_at(series: pd.Series, labels: pd.DatetimeIndex) -> np.ndarray:
@@ -346,7 +358,7 @@ def prepare_rs(bars: pd.DataFrame, bench: pd.DataFrame, asof: date | None, timef
     frame = aggregate(daily, canvas).frame
     line = ratio.reindex(frame.index).ffill().to_numpy(float)
     # A bar is marked when a session inside it (after the previous label) made a new high.
-    bins = np.searchsorted(frame.index.asi8, highs.index.asi8, side="left")
+    bins = frame.index.searchsorted(highs.index, side="left")
     in_view = (highs.index >= daily.index[0]) & (bins < len(frame))
     marked = np.zeros(len(frame), bool)
     marked[bins[in_view & highs.to_numpy()]] = True

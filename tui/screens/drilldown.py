@@ -8,7 +8,10 @@ them); Esc pops it and the dashboard is exactly where it was. It reads the app's
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -31,7 +34,21 @@ if TYPE_CHECKING:
     from analysis.pipeline import Refresh
 
 DEFAULT_TIMEFRAME = "1Y"
-HISTORY_CACHE = 32  # symbols x as-of dates whose past breakouts are kept
+HISTORY_CACHE = 32  # symbols whose past breakouts are kept
+HISTORY_EVERY = 10.0  # seconds: as the as-of date moves on (replay), recompute at most this often
+
+
+@dataclass(frozen=True)
+class _Past:
+    """Past breakouts of a symbol as found on its bars up to ``asof`` (at ``when``, monotonic)."""
+
+    asof: date
+    found: tuple
+    when: float
+
+
+_PAST: dict[str, _Past] = {}
+"""Shared by every drill-down: reopening a chart or stepping back to a symbol reuses them."""
 
 
 def _config(app: Any) -> Config:
@@ -58,8 +75,8 @@ class DrilldownScreen(Screen):
         self.benchmark = ""
         self.histogram = -1  # index into the study horizons; -1: hidden
         self._key: tuple | None = None
-        self._history: dict[tuple, tuple] = {}  # (symbol, asof) -> past breakouts
         self._levels_args: tuple | None = None
+        self.past_ready = False  # the chart shows the past breakouts of this symbol and date
         self.loads = 0
 
     def compose(self) -> ComposeResult:
@@ -138,12 +155,21 @@ class DrilldownScreen(Screen):
         bench = refresh.bars.get(self.benchmark) if self.benchmark else None
         asof = facts.asof
         price.configure(timeframe=self.timeframe, mode=self.mode)
-        past = self._history.get((self.symbol, asof))
         self._levels_args = (self.symbol, bars, asof, facts, config.thresholds.extended_pct)
+        entry = _PAST.get(self.symbol)
+        # Found on bars up to an earlier (or the same) session: still true as of now. Found on
+        # later bars (the as-of date went back): their outcomes would look ahead, so not used.
+        known = entry is not None and entry.asof <= asof
+        past = tuple(p for p in entry.found if p.day <= asof) if known else ()
         price.show(self.symbol, bars, asof,
-                   levels_from_facts(facts, config.thresholds.extended_pct, past or ()))
-        if past is None:
-            self._find_past_breakouts(self.symbol, bars, asof, config.thresholds)
+                   levels_from_facts(facts, config.thresholds.extended_pct, past))
+        self.past_ready = known and entry.asof == asof
+        stale = not known or (entry.asof < asof
+                              and time.monotonic() - entry.when >= HISTORY_EVERY)
+        if stale:
+            # After the first paint, so the worker's CPU does not delay it.
+            self.call_after_refresh(self._find_past_breakouts, self.symbol, bars, asof,
+                                    config.thresholds)
         rs.configure(timeframe=self.timeframe)
         rs.show(self.symbol, bars, self.benchmark, bench, asof)
         if facts.rs is not None and facts.rs.benchmark == self.benchmark:
@@ -161,26 +187,28 @@ class DrilldownScreen(Screen):
     def _find_past_breakouts(self, symbol: str, bars: Any, asof: Any, thresholds: Any) -> None:
         """Past confirmed breakouts take a few hundred ms (the analysis' history mode): found in a
         thread worker, then drawn; the chart shows the snapshot's own breakouts meanwhile."""
-        key = (symbol, asof)
-
         def work() -> None:
             found = past_breakouts(bars, asof, symbol, thresholds)
             with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
-                self.app.call_from_thread(self._past_breakouts_found, key, found)
+                self.app.call_from_thread(self._past_breakouts_found, symbol, asof, found)
 
         self.run_worker(work, thread=True, exclusive=True, group="drilldown-history",
                         name=f"past breakouts {symbol}")
 
-    def _past_breakouts_found(self, key: tuple, found: tuple) -> None:
-        self._history[key] = found
-        while len(self._history) > HISTORY_CACHE:
-            self._history.pop(next(iter(self._history)))
+    def _past_breakouts_found(self, symbol: str, asof: date, found: tuple) -> None:
+        kept = _PAST.get(symbol)
+        if kept is None or kept.asof <= asof:  # a late worker never replaces newer findings
+            _PAST.pop(symbol, None)
+            _PAST[symbol] = _Past(asof, found, time.monotonic())
+        while len(_PAST) > HISTORY_CACHE:
+            _PAST.pop(next(iter(_PAST)))
         args = self._levels_args
-        if not self.is_attached or args is None or (args[0], args[2]) != key:
+        if not self.is_attached or args is None or (args[0], args[2]) != (symbol, asof):
             return
         symbol, bars, asof, facts, extended = args
         self.query_one(PriceChart).show(symbol, bars, asof,
                                         levels_from_facts(facts, extended, found))
+        self.past_ready = True
         self.call_after_refresh(self._update_captions)
 
     # ------------------------------------------------------------------ titles

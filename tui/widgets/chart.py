@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from rich.color import Color as RichColor
@@ -191,11 +190,13 @@ def matrix_strips(matrix: Any, palette: ChartPalette, base: Style, width: int, h
     fgs = matrix.fullground[::-1][:height]
     bgs = matrix.background[::-1][:height]
     for chars, colours, backs in zip(rows, fgs, bgs, strict=True):
-        segments = [
-            Segment("".join(cell[0] for cell in run), style_of(key))
-            for key, run in groupby(zip(chars[:width], colours[:width], backs[:width],
-                                        strict=True), key=lambda cell: (cell[1], cell[2]))
-        ]
+        keys = list(zip(colours[:width], backs[:width], strict=True))
+        line = "".join(chars[:width])
+        # Runs of one colour: where the key changes from the cell before.
+        cuts = [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
+        bounds = [0, *cuts, len(keys)]
+        segments = [Segment(line[a:b], style_of(keys[a]))
+                    for a, b in zip(bounds, bounds[1:], strict=False)]
         strips.append(Strip(segments).adjust_cell_length(width, base))
     while len(strips) < height:
         strips.append(Strip.blank(width, base))

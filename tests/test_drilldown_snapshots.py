@@ -1,0 +1,24 @@
+"""Snapshots of the drill-down for KRE as of 2025-12-09 (bundled bars, real pipeline), at 120x40
+and 80x24: fixed size, fixed data, no timers; past breakouts are waited for."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.drilldown_app import DrillApp, settle
+
+_ready = settle
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_drilldown_kre(snap_compare, size):
+    assert snap_compare(DrillApp("KRE"), terminal_size=size, run_before=_ready)
+
+
+def test_drilldown_kre_5y_ohlc_with_histogram(snap_compare):
+    async def keys(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("6", "c", "c", "h", "h")
+        await _ready(pilot)
+
+    assert snap_compare(DrillApp("KRE"), terminal_size=(120, 40), run_before=keys)
