@@ -27,45 +27,80 @@ CUP_KINDS = ("cup_with_handle", "cup")
 NEG = -np.inf
 
 
+SHIFT_DAYS = 7 * 20_000  # calendar gap between symbols stacked in one Prepared (whole weeks)
+
+
 @dataclass
 class Prepared:
-    """Daily arrays of (a tail of) one symbol's bars, their weeks, and range-query tables.
-    ``index`` is the whole (usable) index; the arrays start at its row ``offset``."""
+    """Daily arrays of (tails of) one or more symbols' bars stacked end to end, their weeks, and
+    range-query tables. ``cal`` is the calendar day shifted by ``SHIFT_DAYS`` per symbol so that
+    ranges and weeks never straddle two symbols; ``day`` is the true day. ``first`` is the index of
+    the first row of each row's symbol, ``pos`` a row's position in its own (usable) frame.
+    ``index`` is the usable index of a single symbol (None when several are stacked)."""
 
-    index: pd.DatetimeIndex
+    index: pd.DatetimeIndex | None
     day: np.ndarray
+    cal: np.ndarray
+    first: np.ndarray
+    pos: np.ndarray
     high: np.ndarray
     low: np.ndarray
     close: np.ndarray
     volume: np.ndarray
     ath_before: np.ndarray
     week: np.ndarray
+    first_week: np.ndarray
     week_high: np.ndarray
     week_high_at: np.ndarray
     hmax: RangeExtreme
     lmin: RangeExtreme
     csum: np.ndarray
     vsum: np.ndarray
-    offset: int
+    bounds: np.ndarray
 
 
 def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
     """Arrays for `evaluate`. ``tail_days`` keeps only the last that many calendar days (plus the
     all-time high before them), which is all the shape rules look at."""
-    a = frame_arrays(bars)
-    high, low, close, volume, day = a.high, a.low, a.close, a.volume, a.day
-    ath = np.empty(len(high))
-    if len(high):
-        ath[0] = NEG
-        ath[1:] = np.maximum.accumulate(high)[:-1]
-    start = 0
-    if tail_days is not None and len(day):
-        start = int(np.searchsorted(day, day[-1] - tail_days))
-    sl = slice(start, None)
-    high, low, close, volume, day, ath = high[sl], low[sl], close[sl], volume[sl], day[sl], ath[sl]
-    week_id = (day + 5) // 7  # weeks end on Friday, like analysis.bars.to_weekly
-    starts = np.flatnonzero(np.r_[True, np.diff(week_id) != 0]) if len(day) else np.zeros(0, int)
-    week = np.cumsum(np.r_[False, np.diff(week_id) != 0]) if len(day) else np.zeros(0, int)
+    p = prepare_many([bars], tail_days)
+    p.index = frame_arrays(bars).index
+    return p
+
+
+def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Prepared:
+    """`prepare` for several symbols at once (``bounds[i]:bounds[i+1]`` are symbol i's rows)."""
+    parts = []
+    for i, bars in enumerate(frames):
+        a = frame_arrays(bars)
+        n = len(a.close)
+        ath = np.empty(n)
+        if n:
+            ath[0] = NEG
+            ath[1:] = np.maximum.accumulate(a.high)[:-1]
+        start = 0
+        if tail_days is not None and n:
+            start = int(np.searchsorted(a.day, a.day[-1] - tail_days))
+        sl = slice(start, None)
+        parts.append((a.high[sl], a.low[sl], a.close[sl], a.volume[sl], a.day[sl], ath[sl],
+                      np.arange(start, n), i))
+    sizes = np.array([len(part[0]) for part in parts], dtype=np.int64)
+    longest = int(sizes.max()) if len(sizes) else 0  # no range spans two symbols
+    bounds = np.r_[0, np.cumsum(sizes)]
+
+    def cat(j: int, dtype="float64") -> np.ndarray:
+        return np.concatenate([part[j] for part in parts]).astype(dtype) if parts else \
+            np.zeros(0, dtype)
+
+    high, low, close, volume, day, ath = (cat(j) for j in range(6))
+    day = day.astype(np.int64)
+    pos = cat(6, np.int64)
+    sym = np.repeat(np.arange(len(parts)), sizes)
+    cal = day + sym * SHIFT_DAYS
+    first = np.repeat(bounds[:-1], sizes)
+    week_id = (cal + 5) // 7  # weeks end on Friday, like analysis.bars.to_weekly
+    new_week = np.r_[True, np.diff(week_id) != 0] if len(day) else np.zeros(0, bool)
+    starts = np.flatnonzero(new_week)
+    week = np.cumsum(new_week) - 1
     if len(day):
         week_high = np.maximum.reduceat(high, starts)
         at_max = np.where(high == week_high[week], np.arange(len(high)), len(high))
@@ -74,21 +109,25 @@ def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
         week_high = np.zeros(0)
         week_high_at = np.zeros(0, dtype=np.int64)
     return Prepared(
-        index=a.index,
+        index=None,
         day=day,
+        cal=cal,
+        first=first,
+        pos=pos,
         high=high,
         low=low,
         close=close,
         volume=volume,
         ath_before=ath,
         week=week.astype(np.int64),
+        first_week=week[first].astype(np.int64) if len(day) else np.zeros(0, np.int64),
         week_high=week_high,
         week_high_at=week_high_at.astype(np.int64),
-        hmax=RangeExtreme(high, "max", first=True),
-        lmin=RangeExtreme(low, "min", first=False),
+        hmax=RangeExtreme(high, "max", first=True, max_len=longest),
+        lmin=RangeExtreme(low, "min", first=False, max_len=longest),
         csum=prefix_sum(close),
         vsum=prefix_sum(volume),
-        offset=start,
+        bounds=bounds,
     )
 
 
@@ -125,7 +164,12 @@ class Evaluation:
 
 def _pos_of_day_before(p: Prepared, target_day: np.ndarray) -> np.ndarray:
     """Index of the last session on or before each calendar day (-1 if none)."""
-    return np.searchsorted(p.day, target_day, side="right") - 1
+    return np.searchsorted(p.cal, target_day, side="right") - 1
+
+
+def _week_start(p: Prepared, d: np.ndarray) -> np.ndarray:
+    """Index of the first session of the week of each session index ``d``."""
+    return np.searchsorted(p.week, p.week[d], side="left")
 
 
 def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
@@ -134,16 +178,20 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     max_o = int(np.ceil(rules.max_weeks)) + 2
     o = np.arange(1, max_o + 1)[None, :]
     wk = p.week[d] - o
-    exists = wk >= 0
-    wk_ = np.maximum(wk, 0)
+    first_week = p.first_week[d]
+    exists = wk >= first_week
+    wk_ = np.maximum(wk, first_week)
     hd = p.week_high_at[wk_]
     hl = p.week_high[wk_]
-    cal = p.day
+    cal = p.cal
     weeks = (cal[d] - cal[hd]) / 7.0
-    # The left-side high: nothing traded above it since, and it tops the weeks just before it.
-    later_max = p.hmax.value(hd + 1, np.broadcast_to(d, hd.shape))
-    before = p.week_high[np.maximum(wk_[..., None] - np.arange(1, rules.peak_weeks + 1), 0)]
-    peak = (hl >= before.max(axis=-1)) | (wk_ == 0)
+    # The left-side high: nothing traded above it since (the later weeks, then the current week
+    # so far), and it tops the weeks just before it.
+    this_week = p.hmax.value(_week_start(p, d), d)
+    later_max = np.maximum.accumulate(np.c_[this_week, np.where(exists, hl, NEG)[:, :-1]], axis=1)
+    bw = wk_[..., None] - np.arange(1, rules.peak_weeks + 1)
+    before = np.where(bw >= first_week[..., None], p.week_high[np.maximum(bw, 0)], NEG)
+    peak = hl >= before.max(axis=-1)
     structural = exists & (hl >= later_max) & peak & (hd < d)
     # Measure only the candidates that are left-side highs (1-D), then spread back to 2-D.
     shape = structural.shape
@@ -153,15 +201,17 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
         return np.broadcast_to(x, shape).ravel()[cells]
 
     dd, hd, hl, wk_, weeks = pick(d), pick(hd), pick(hl), pick(wk_), pick(weeks)
+    first_row, first_wk = p.first[dd], p.first_week[dd]
     # The base low (the last session at the lowest low) and the prior advance into the high.
     low, t_low = p.lmin.query(hd + 1, dd)
     t_low_ = np.maximum(t_low, 0)
     depth = (1.0 - low / hl) * 100.0
     # The advance into the high starts at the lowest low since price was last above it (within
     # the prior window): a high inside a deeper correction has no prior advance of its own.
-    prior_start = np.maximum(_pos_of_day_before(p, cal[hd] - int(rules.prior_weeks * 7)), 0)
+    prior_start = np.maximum(_pos_of_day_before(p, cal[hd] - int(rules.prior_weeks * 7)),
+                             first_row)
     back = wk_[..., None] - np.arange(1, int(np.ceil(rules.prior_weeks)) + 1)
-    above = (back >= 0) & (p.week_high[np.maximum(back, 0)] > hl[..., None])
+    above = (back >= first_wk[..., None]) & (p.week_high[np.maximum(back, 0)] > hl[..., None])
     nearest = np.argmax(above, axis=-1)
     higher_at = p.week_high_at[np.maximum(np.take_along_axis(back, nearest[..., None], -1)[..., 0],
                                           0)]
@@ -202,9 +252,9 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     last10 = np.maximum(dd - 9, hd)
     late_vol = range_sum(p.vsum, last10, dd) / (dd - last10 + 1)
     base_vol = range_sum(p.vsum, hd, dd) / np.maximum(dd - hd + 1, 1)
-    ma_from = np.maximum(dd - 49, 0)
+    ma_from = np.maximum(dd - 49, first_row)
     ma50 = range_sum(p.csum, ma_from, dd) / (dd - ma_from + 1)
-    below_ma = (p.close[dd] < ma50) & (dd + p.offset >= 49)
+    below_ma = (p.close[dd] < ma50) & (p.pos[dd] >= 49)
     ath_ok = hl >= p.ath_before[hd]
 
     f = {

@@ -263,8 +263,9 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
         pivots[:, j] = np.where(fnd, shapes.pivot_of(ev, kind, ar, col, rules.tick), np.nan)
     back = np.arange(1, rules.recent_sessions + 1)[None, :]
     then = ar[:, None] - back
-    valid = then >= 0
     then_ = np.maximum(then, 0)
+    # Rows of the same symbol only (several symbols may be stacked).
+    valid = (then >= 0) & (p.first[ev.days[then_]] == p.first[ev.days][:, None])
     d_now = np.broadcast_to(ev.days[:, None], then.shape)
     best_high = p.hmax.value(ev.days[then_] + 1, d_now)
     defining = np.nan_to_num(pivots[then_], nan=np.inf) - rules.tick
@@ -325,6 +326,27 @@ def find_bases(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[Base
     ev = shapes.evaluate(p, days, rules)
     w = watch_table(p, ev, rules)
     return bases_at(p, ev, w, len(days) - 1, rules)
+
+
+def find_bases_many(
+    frames: list[pd.DataFrame], rules: BaseRules | None = None, chunk: int = 200
+) -> list[tuple[Base, ...]]:
+    """`find_bases` of many symbols' bars (same answers), evaluated together, ``chunk`` symbols
+    per pass: one set of array operations for all of them instead of one per symbol."""
+    rules = rules or BaseRules()
+    out: list[tuple[Base, ...]] = []
+    for lo in range(0, len(frames), chunk):
+        p = shapes.prepare_many(frames[lo : lo + chunk], tail_days=rules.tail_days())
+        ends = p.bounds[1:]
+        starts = np.maximum(ends - 1 - rules.recent_sessions, p.bounds[:-1])
+        rows = [np.arange(a, b) for a, b in zip(starts, ends, strict=True)]
+        days = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        ev = shapes.evaluate(p, days, rules)
+        w = watch_table(p, ev, rules)
+        last_rows = np.cumsum([len(r) for r in rows]) - 1
+        for size, row in zip(np.diff(p.bounds), last_rows, strict=True):
+            out.append(bases_at(p, ev, w, int(row), rules) if size >= 2 else ())
+    return out
 
 
 def active_base(bars: pd.DataFrame, rules: BaseRules | None = None) -> Base | None:

@@ -12,9 +12,13 @@ import numpy as np
 
 
 class RangeExtreme:
-    """Range max (``kind="max"``) or min (``kind="min"``) over a fixed 1-D float array."""
+    """Range max (``kind="max"``) or min (``kind="min"``) over a fixed 1-D float array.
 
-    def __init__(self, values: np.ndarray, kind: str = "max", first: bool = True) -> None:
+    ``max_len`` bounds the length of the ranges that will be asked (a smaller table); a longer
+    range is then answered wrongly, so leave it None unless the bound is certain."""
+
+    def __init__(self, values: np.ndarray, kind: str = "max", first: bool = True,
+                 max_len: int | None = None) -> None:
         if kind not in ("max", "min"):
             raise ValueError(f"kind must be 'max' or 'min', not {kind!r}")
         self.kind = kind
@@ -27,7 +31,8 @@ class RangeExtreme:
         self.n = n
         levels = [np.arange(n, dtype=np.int64)]
         span = 1
-        while 2 * span <= n:
+        longest = n if max_len is None else min(n, max_len)
+        while 2 * span <= longest:
             prev = levels[-1]
             left, right = prev[: n - 2 * span + 1], prev[span : n - span + 1]
             take_right = (v[right] > v[left]) if first else (v[right] >= v[left])
@@ -37,6 +42,7 @@ class RangeExtreme:
         for k, lvl in enumerate(levels):
             table[k, : len(lvl)] = lvl
         self._table = table
+        self._top = len(levels) - 1
         self._v = v
         # floor(log2(length)) for every possible length 1..n
         self._log = np.zeros(n + 1, dtype=np.int64)
@@ -56,7 +62,7 @@ class RangeExtreme:
         top = self.n - 1
         a_ = np.minimum(np.maximum(a, 0), top)  # np.clip is several times slower on small arrays
         b_ = np.minimum(np.maximum(np.maximum(a, b), 0), top)
-        k = self._log[b_ - a_ + 1]
+        k = np.minimum(self._log[b_ - a_ + 1], self._top)
         left = self._table[k, a_]
         right = self._table[k, b_ - (np.int64(1) << k) + 1]
         vl, vr = self._v[left], self._v[right]
