@@ -268,19 +268,28 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
     valid = (then >= 0) & (p.first[ev.days[then_]] == p.first[ev.days][:, None])
     d_now = np.broadcast_to(ev.days[:, None], then.shape)
     best_high = p.hmax.value(ev.days[then_] + 1, d_now)
-    defining = np.nan_to_num(pivots[then_], nan=np.inf) - rules.tick
-    crossed = valid[..., None] & found[then_] & (best_high[..., None] > defining)
+    defining = np.nan_to_num(pivots, nan=np.inf) - rules.tick  # [rows, kinds]
+    # Pairs (session, earlier session) where something traded above a base seen then.
+    r_idx, b_idx = np.nonzero(valid & (best_high > defining.min(axis=1)[then_]))
+    t_idx = then_[r_idx, b_idx]
+    crossed = found[t_idx] & (best_high[r_idx, b_idx][:, None] > defining[t_idx])
     # The latest-starting base that was crossed, and for one start (left-side high) the kind whose
     # pivot sits below that high (once a cup-with-handle or a W breaks out, the "cup" seen at the
     # same high is the same base), then the most recent session it was seen forming.
     starts = ev.get("hd", ar[:, None], cols)  # [rows, kinds]
     prio = np.array([RECENT_PRIORITY[kind] for kind in KINDS], dtype="float64")
-    score = np.where(crossed, starts[then_] * 4096.0 + prio * 512 - back[..., None], -1.0)
-    flat = score.reshape(rows, -1)
-    pick = np.argmax(flat, axis=1)
-    has = flat[ar, pick] >= 0
-    step, recent_kind = np.divmod(pick, k)
-    recent_row = np.where(has, ar - back[0, step], -1)
+    score = np.where(crossed, starts[t_idx] * 4096.0 + prio * 512 - (b_idx + 1)[:, None], -1.0)
+    kind_best = np.argmax(score, axis=1)
+    pair_score = score[np.arange(len(r_idx)), kind_best]
+    recent_row = np.full(rows, -1)
+    recent_kind = np.zeros(rows, dtype=np.int64)
+    keep = pair_score >= 0
+    if keep.any():
+        order = np.lexsort((pair_score[keep], r_idx[keep]))  # by row, best last
+        rr = r_idx[keep][order]
+        last = np.r_[rr[1:] != rr[:-1], True]
+        recent_row[rr[last]] = t_idx[keep][order][last]
+        recent_kind[rr[last]] = kind_best[keep][order][last]
     return Watch(found, cols, quality, pivots, recent_row, recent_kind)
 
 
