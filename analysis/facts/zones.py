@@ -58,6 +58,26 @@ class Zone:
     distance_pct: float
 
 
+def _segments(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
+    """Start positions of the clusters of sorted log prices ``logp`` (see `cluster_prices`)."""
+    if len(logp) == 0:
+        return np.zeros(0, dtype=np.int64)
+    cuts = np.flatnonzero(np.diff(logp) > gap) + 1
+    bounds = np.r_[0, cuts, len(logp)]
+    wide = np.flatnonzero(logp[bounds[1:] - 1] - logp[bounds[:-1]] > max_width)
+    if len(wide) == 0:
+        return bounds[:-1]
+    starts = set(bounds[:-1].tolist())
+    pending = [(int(bounds[i]), int(bounds[i + 1])) for i in wide]
+    while pending:  # split a too-wide cluster at its widest gap, until every cluster fits
+        a, b = pending.pop()
+        if b - a > 1 and logp[b - 1] - logp[a] > max_width:
+            split = a + 1 + int(np.argmax(np.diff(logp[a:b])))
+            starts.add(split)
+            pending += [(a, split), (split, b)]
+    return np.array(sorted(starts), dtype=np.int64)
+
+
 def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.ndarray]:
     """Group ``prices`` (log-price units for ``gap``/``max_width``) by sorted gaps.
 
@@ -68,19 +88,8 @@ def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.
     if len(prices) == 0:
         return []
     order = np.argsort(prices, kind="stable")
-    logp = np.log(prices[order])
-    cuts = np.flatnonzero(np.diff(logp) > gap) + 1
-    pending = [(a, b) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(logp)], strict=True)]
-    done: list[np.ndarray] = []
-    while pending:
-        a, b = pending.pop()
-        if b - a > 1 and logp[b - 1] - logp[a] > max_width:
-            split = a + 1 + int(np.argmax(np.diff(logp[a:b])))
-            pending += [(a, split), (split, b)]
-        else:
-            done.append(order[a:b])
-    done.sort(key=lambda idx: float(prices[idx[0]]))
-    return done
+    starts = _segments(np.log(prices[order]), gap, max_width)
+    return np.split(order, starts[1:])
 
 
 def atr_ratio(bars: pd.DataFrame, atr_window: int = 14) -> np.ndarray:
@@ -108,10 +117,6 @@ def _describe(low: float, high: float, last: float) -> tuple[str, float]:
     if last > high:
         return "above", (high / last - 1.0) * 100.0
     return "inside", 0.0
-
-
-def _date(day: int) -> date:
-    return np.datetime64(int(day), "D").astype(object)
 
 
 def zones_as_of(
@@ -142,22 +147,23 @@ def zones_as_of(
     zones: list[Zone] = []
     for want_high, name in ((True, "resistance"), (False, "support")):
         sel = keep & (is_high == want_high)
-        prices, days = price[sel], pday[sel]
-        for idx in cluster_prices(prices, tolerance_atr * tol, max_width_atr * tol):
-            if len(idx) < min_touches:
-                continue
-            lo, hi = float(prices[idx].min()), float(prices[idx].max())
+        if sel.sum() < min_touches:
+            continue
+        order = np.argsort(price[sel], kind="stable")
+        prices, days = price[sel][order], pday[sel][order]
+        starts = _segments(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
+        ends = np.r_[starts[1:], len(prices)]
+        big = (ends - starts) >= min_touches
+        if not big.any():
+            continue
+        first = np.minimum.reduceat(days, starts)[big]
+        last_touch = np.maximum.reduceat(days, starts)[big]
+        first_d = first.astype("datetime64[D]").astype(object)
+        last_d = last_touch.astype("datetime64[D]").astype(object)
+        for j, (a, b) in enumerate(zip(starts[big], ends[big], strict=True)):
+            lo, hi = float(prices[a]), float(prices[b - 1])
             position, distance = _describe(lo, hi, last)
-            zones.append(Zone(
-                kind=name,
-                low=lo,
-                high=hi,
-                touches=len(idx),
-                first_touch=_date(days[idx].min()),
-                last_touch=_date(days[idx].max()),
-                position=position,
-                distance_pct=distance,
-            ))
+            zones.append(Zone(name, lo, hi, int(b - a), first_d[j], last_d[j], position, distance))
     zones.sort(key=lambda z: (abs(z.distance_pct), z.kind, z.low))
     return tuple(zones)
 
