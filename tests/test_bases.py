@@ -221,3 +221,16 @@ def test_kre_as_of_2025_12_09_shows_the_september_base_and_the_rejected_big_cup(
     big = next(c for c in explain(bars) if c.kind == "cup_with_handle")
     assert not big.accepted and str(big.start) == "2024-11-25"
     assert any("lower half" in r for r in big.reasons)
+
+
+def test_many_symbols_evaluated_together_give_the_same_bases():
+    from analysis.facts.bases import find_bases_many
+    from analysis.sources.sample import available_symbols
+
+    frames = [load_sample(s) for s in available_symbols()]
+    frames += [f.iloc[: 300 + 97 * i] for i, f in enumerate(frames)] + [frames[0].iloc[:1]]
+    closes, volume, _ = cup_with_handle()
+    frames.append(bars_from(closes, volume))
+    expect = [find_bases(f) for f in frames]
+    assert find_bases_many(frames, chunk=7) == expect
+    assert any(expect) and not all(expect)
