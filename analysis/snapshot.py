@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from analysis.events import Event
     from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
+    from analysis.sources.quotes import ExtendedQuote
 
 log = logging.getLogger(__name__)
 SPARK_SESSIONS = 30
@@ -41,7 +42,8 @@ class SymbolFacts:
     ``change_pct`` is the last close vs the previous close (for crypto: 24h); ``change_7d_pct`` vs
     the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
     the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
-    close).
+    close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
+    when the source has one (live only, never in history/replay).
     """
 
     symbol: str
@@ -60,6 +62,7 @@ class SymbolFacts:
     zones: tuple[Zone, ...]
     breakout: Breakout | None
     intraday: bool = False
+    extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ class MarketFacts:
 @dataclass(frozen=True)
 class Snapshot:
     """The whole picture at one moment. ``source``/``fetched_at``/``fallback``/``note`` say where
-    the bars came from and how fresh they are; ``errors`` holds per-symbol failures."""
+    the bars came from and how fresh they are; ``errors`` holds per-symbol failures. ``status``
+    is the feed's health: "live", "delayed", "rate_limited" or "offline" (the note then starts
+    with the header line, e.g. "offline since 10:42 — stored bars"; analysis.sources.health)."""
 
     asof: date
     source: str
@@ -90,6 +95,7 @@ class Snapshot:
     errors: Mapping[str, str] = field(default_factory=dict)
     fallback: bool = False
     note: str = ""
+    status: str = "live"  # issue 7: FetchResult.status, carried as is
 
 
 def _default_now(asof: date) -> datetime:
@@ -154,8 +160,10 @@ def _symbol_facts(
     if bench is not None and symbol != config.benchmark.rs_against:
         rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
     found_zones = zones.find_zones(df)
-    found_bases = bases.find_bases(df)
-    active = found_bases[0] if found_bases and found_bases[0].status == "forming" else None
+    found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol))
+    # The first base is the one being watched, also after it broke out (so confirmed, extended
+    # and failed stay measured against its pivot).
+    active = found_bases[0] if found_bases else None
     state = breakout.breakout_state(
         df,
         active,
@@ -238,6 +246,13 @@ def analyze(
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
             errors[sym] = f"analysis failed: {exc}"
+    # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
+    # date the bars are history and today's quote does not belong to them)
+    if fetched.extended and asof is None:
+        from dataclasses import replace
+
+        symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
+                   for s, f in symbols.items()}
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None
@@ -280,16 +295,8 @@ def analyze(
         errors=errors,
         fallback=fetched.fallback,
         note=fetched.note,
+        status=fetched.status,  # issue 7
     )
-
-
-_STATE_WORDS = {
-    "near": "is near",
-    "breaking": "is breaking out above",
-    "confirmed": "confirmed a breakout above",
-    "extended": "is extended past the buy zone above",
-    "failed": "failed its breakout above",
-}
 
 
 def diff(
@@ -299,10 +306,12 @@ def diff(
 ) -> tuple[Event, ...]:
     """What changed from ``previous`` to ``current``, as events (none for the first snapshot).
 
-    Breakout transitions (into near, breaking, confirmed, extended, failed), a new closing or
-    intraday ATH, a streak reaching a milestone, the race being decided, and the FOMC banner.
+    Breakout transitions worth telling (up the ladder near -> breaking -> confirmed -> extended,
+    or into failed; see ``breakout_events``), a new closing or intraday ATH, a streak reaching a
+    milestone, the race being decided, and the FOMC banner.
     """
     from analysis.events import Event
+    from analysis.facts.breakout import breakout_events
 
     if previous is None:
         return ()
@@ -317,13 +326,7 @@ def diff(
         old = previous.symbols.get(sym)
         if old is None:
             continue
-        b_new, b_old = cur.breakout, old.breakout
-        new_state = b_new.state if b_new else None
-        if b_new and new_state in _STATE_WORDS and new_state != (b_old.state if b_old else None):
-            add(new_state, sym,
-                f"{sym} {_STATE_WORDS[new_state]} {b_new.level:.2f} ({b_new.level_source})",
-                level=b_new.level, price=cur.last, pct_to_level=b_new.pct_to_level,
-                volume_ratio=b_new.volume_ratio, previous=b_old.state if b_old else None)
+        events.extend(breakout_events(old.breakout, cur.breakout, sym, current.asof, at))
         newer = cur.asof > old.asof
         if cur.highs.new_closing_ath and (newer or not old.highs.new_closing_ath):
             add("new_ath", sym, f"{sym} closed at a record high {cur.last:.2f}", price=cur.last)

@@ -63,3 +63,15 @@ def test_scan_bad_input_exits_2_with_a_clear_message(capsys, args, message):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_scan_history_lists_transitions_and_a_summary(capsys):
+    args = ["scan", "--source", "sample", "--history", "--symbols", "KRE",
+            "--from", "2025-06-01", "--to", "2025-12-31"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "confirmed breakouts" in out and "Bulkowski" in out
+    assert "2025-12-11" in out  # KRE traded through its pivot then (see README)
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc[0]["symbol"] == "KRE" and doc[0]["transitions"]

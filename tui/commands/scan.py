@@ -94,16 +94,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_history(args: argparse.Namespace, config, fetched) -> int:
-    from analysis.history import format_history, history_to_json, scan_history
+    from analysis.facts.bases import rules_for_symbol
+    from analysis.history import format_history, scan_history
+    from analysis.report import to_jsonable
 
+    th = config.thresholds
     reports = [
-        scan_history(df, sym, args.start, args.end, config)
+        scan_history(
+            df, sym, args.start, args.end, rules_for_symbol(sym),
+            near_pct=th.near_pct, extended_pct=th.extended_pct,
+            confirm_volume_ratio=th.confirm_volume_ratio, fail_sessions=th.fail_sessions,
+        )
         for sym, df in fetched.bars.items()
     ]
     if args.json:
         import json
 
-        json.dump([history_to_json(r) for r in reports], sys.stdout, indent=2)
+        json.dump([to_jsonable(r) for r in reports], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for report in reports:
