@@ -103,7 +103,12 @@ class AutoSource:
                 for s in got:
                     errors.pop(s, None)
                 where = "stored bars" if label == "store" else "the bundled sample"
-                notes.append(f"{_names(sorted(got))} from {where}")
+                # why, when Yahoo gave a final answer (e.g. delisted); passing failures are
+                # already summed up in Yahoo's note
+                final = [result.errors[s] for s in sorted(got) if s in result.errors
+                         and not result.errors[s].startswith(f"{s} not refreshed")]
+                notes.append(f"{_names(sorted(got))} from {where}"
+                             + (f" ({'; '.join(final)})" if final else ""))
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
                            fallback=True, note="; ".join(notes), origins=origins)
 

@@ -170,11 +170,12 @@ class BarStore:
     # -- writing ----------------------------------------------------------------------------------
 
     def upsert(self, symbol: str, bars: pd.DataFrame, source: str, interval: str = "1d",
-               fetched_at: datetime | None = None) -> int:
+               fetched_at: datetime | None = None, *, replace: bool = False) -> int:
         """Insert or replace ``bars`` of ``symbol`` in one transaction and record who wrote them.
 
         Bars already stored at the same timestamps are replaced (today's bar may have been partial).
-        Returns the number of bars written.
+        ``replace``: every stored bar of the symbol is dropped first, in the same transaction (the
+        source rescaled the whole history, e.g. after a split). Returns the number of bars written.
         """
         import numpy as np
 
@@ -190,6 +191,8 @@ class BarStore:
             rows = [(sym, interval, ts, *vals) for ts, vals in zip(secs, cells, strict=True)]
 
         def write(conn: sqlite3.Connection) -> int:
+            if replace:
+                conn.execute("DELETE FROM bars WHERE symbol = ? AND interval = ?", (sym, interval))
             if rows:
                 conn.executemany(_UPSERT, rows)
             conn.execute(_MARK, (sym, interval, source, stamp))
@@ -216,6 +219,20 @@ class BarStore:
         index = pd.DatetimeIndex(pd.to_datetime(arr[:, 0].astype("int64"), unit="s", utc=True),
                                  name="date").tz_convert(tz)
         return pd.DataFrame(arr[:, 1:], index=index, columns=list(COLUMNS))
+
+    def last_bar(self, symbol: str, interval: str = "1d") -> pd.Series | None:
+        """The newest stored bar of ``symbol`` (named by its tz-aware timestamp), None if none."""
+        import pandas as pd
+
+        sym = validate_symbol(symbol)
+        row = self._run(lambda c: c.execute(
+            f"SELECT ts, {_COLS} FROM bars WHERE symbol = ? AND interval = ? "
+            "ORDER BY ts DESC LIMIT 1", (sym, _interval(interval))).fetchone())
+        if row is None:
+            return None
+        stamp = pd.Timestamp(row[0], unit="s", tz="UTC").tz_convert(tz_for(sym))
+        return pd.Series([float("nan") if v is None else float(v) for v in row[1:]],
+                         index=list(COLUMNS), name=stamp, dtype="float64")
 
     def last_timestamp(self, symbol: str, interval: str = "1d") -> pd.Timestamp | None:
         """Timestamp of the newest stored bar of ``symbol`` (tz-aware), None when there is none."""

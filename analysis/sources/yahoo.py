@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from analysis.sources.store import BarStore
 
 MAX_BATCH = 50
+SPLIT_TOLERANCE = 0.15  # a stored session's open re-fetched more than 15% off: history rescaled
 
 
 class YahooUnreachable(SourceError):
@@ -166,8 +167,34 @@ class YahooSource:
                 valid.append(sym)
         fresh: dict[str, pd.DataFrame] = {}
         passing: dict[str, str] = {}  # symbol -> why it failed for a passing reason
-        stop: str | None = None
-        plan = self._plan(valid)
+        stop = self._run_plan(self._plan(valid), ends, fresh, errors, passing, None,
+                              progress=len(valid))
+        # A split between two refreshes: Yahoo rescaled the whole history, so the bars just fetched
+        # no longer match the stored ones. Never write them over the old scale; fetch it all again.
+        whole: dict[str, pd.DataFrame] = {}
+        rescaled = self._rescaled(fresh)
+        if rescaled:
+            for sym in rescaled:
+                fresh.pop(sym)
+            plan = [(None, list(rescaled)[i:i + self.batch_size])
+                    for i in range(0, len(rescaled), self.batch_size)]
+            stop = self._run_plan(plan, ends, whole, errors, passing, stop)
+            for sym, ratio in rescaled.items():
+                if sym in passing:
+                    passing[sym] = (f"Yahoo rescaled its history ({_ratio_words(ratio)}) and it "
+                                    f"could not be fetched again: {passing[sym]}")
+        for sym in valid:
+            if sym not in fresh and sym not in whole and sym not in errors:
+                passing.setdefault(sym, stop or "not fetched")
+        return self._finish(fresh, errors, passing, stop, time.monotonic() - t0,
+                            whole={s: (f, rescaled[s]) for s, f in whole.items()})
+
+    def _run_plan(self, plan: list[tuple[str | None, list[str]]], ends: float,
+                  fresh: dict[str, pd.DataFrame], errors: dict[str, str],
+                  passing: dict[str, str], stop: str | None, progress: int | None = None
+                  ) -> str | None:
+        """Download every batch of ``plan`` with retries while time is left; fills ``fresh``,
+        ``errors`` and ``passing``; returns why it stopped early (None: it did not)."""
         done = 0
         for start, batch in plan:
             pending = list(batch)
@@ -213,24 +240,48 @@ class YahooSource:
             for sym in pending:
                 passing.setdefault(sym, stop or "Yahoo gave no usable answer")
             done += len(batch)
-            if self.on_batch is not None:
-                self.on_batch(done, len(valid), batch)
-        for sym in valid:
-            if sym not in fresh and sym not in errors:
-                passing.setdefault(sym, stop or "not fetched")
-        return self._finish(fresh, errors, passing, stop, time.monotonic() - t0)
+            if self.on_batch is not None and progress is not None:
+                self.on_batch(done, progress, batch)
+        return stop
+
+    def _rescaled(self, fresh: dict[str, pd.DataFrame]) -> dict[str, float]:
+        """Symbols whose newly fetched bar of the last stored session disagrees with the stored
+        one by more than a split could explain otherwise (the open, which does not move once the
+        session has started, off by more than ``SPLIT_TOLERANCE``): symbol -> new / stored."""
+        import math
+
+        out: dict[str, float] = {}
+        if self.store is None:
+            return out
+        for sym, frame in fresh.items():
+            stored = self.store.last_bar(sym)
+            if stored is None:
+                continue
+            same = frame.index.normalize() == stored.name.normalize()
+            if not same.any():
+                continue
+            new = frame[same].iloc[0]
+            ratios = [new[c] / stored[c] for c in ("open", "close")
+                      if stored[c] > 0 and new[c] > 0]
+            if ratios and abs(math.log(ratios[0])) > math.log1p(SPLIT_TOLERANCE):
+                out[sym] = float(ratios[0])
+        return out
 
     def _finish(self, fresh: dict[str, pd.DataFrame], errors: dict[str, str],
-                passing: dict[str, str], stop: str | None, took: float) -> FetchResult:
+                passing: dict[str, str], stop: str | None, took: float,
+                whole: dict[str, tuple[pd.DataFrame, float]] | None = None) -> FetchResult:
+        """Store what was fetched and say what was not. ``whole``: symbols whose history Yahoo
+        rescaled, with their full new history and the ratio; it replaces the stored history."""
         now = datetime.now(UTC)
-        if not fresh and passing:
+        whole = whole or {}
+        if not fresh and not whole and passing:
             reasons = sorted(set(passing.values()), key=list(passing.values()).index)
             why = stop or reasons[0]
             if len(reasons) > 1 and stop is None:
                 why += f" (and {len(reasons) - 1} other reason{'s' * (len(reasons) > 2)})"
             raise YahooUnreachable(f"Yahoo cannot be reached: {why}")
         notes: list[str] = []
-        bars: dict[str, pd.DataFrame] = dict(fresh)
+        bars: dict[str, pd.DataFrame] = {**fresh, **{s: f for s, (f, _) in whole.items()}}
         if self.store is not None:
             from analysis.sources.store import StoreError
 
@@ -238,6 +289,11 @@ class YahooSource:
                 for sym, frame in fresh.items():
                     self.store.upsert(sym, frame, "yahoo", fetched_at=now)
                     bars[sym] = self.store.load(sym)
+                for sym, (frame, ratio) in whole.items():
+                    self.store.upsert(sym, frame, "yahoo", fetched_at=now, replace=True)
+                    bars[sym] = self.store.load(sym)
+                    notes.append(f"{sym}: Yahoo rescaled its history ({_ratio_words(ratio)}); "
+                                 "fetched it again in full")
             except StoreError as exc:
                 notes.append(f"bars not saved: {exc}")
             if self.store.warning:
@@ -249,6 +305,15 @@ class YahooSource:
                             f"({stop or next(iter(passing.values()))})")
         return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
                            note="; ".join(notes))
+
+
+def _ratio_words(ratio: float) -> str:
+    """new / stored price -> "a 2:1 split?" (or "a 1:10 reverse split?", or the factor)."""
+    for n in range(1, 21):
+        for m in range(1, 21):
+            if abs(ratio - m / n) < 0.005 * ratio and (n == 1 or m == 1 or n * m <= 20):
+                return f"a {n}:{m} split?" if n > m else f"a {n}:{m} reverse split?"
+    return f"prices x{ratio:.4g}, a split?"
 
 
 # -- fund data: the benchmark index's sector weights ----------------------------------------------
