@@ -30,6 +30,13 @@ from tui.widgets.study_table import ReturnsHistogram, StudyTable
 SIZE = (120, 40)
 
 
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch):
+    """The app reads the terminal's colours from the environment: these run as on a truecolor
+    terminal, wherever the tests run (the 16-colour test sets its own)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 async def _settle(app, pilot) -> None:
     await settle(pilot)
 
@@ -253,3 +260,37 @@ async def test_readable_at_small_and_large_sizes(size):
         assert chart.view is not None and chart.view.n > 10
         text = screen_text(app)
         assert "Breakout" in text and "RS KRE / SPY" in text
+
+
+async def test_a_symbol_without_data_says_so_and_draws_nothing():
+    app = DrillApp("KRE", open_on_mount=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(DrilldownScreen("KRE", ["KRE", "NOPE"]))
+        await _settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.symbol == "NOPE"
+        first = screen_text(app).splitlines()[0]
+        assert "NOPE" in first and "no data for this symbol" in first
+        assert screen.query_one(PriceChart).view is None
+        assert screen.query_one(RSChart).view is None
+        assert "RS KRE" not in screen_text(app)
+        await pilot.press("right_square_bracket")
+        await _settle(app, pilot)
+        assert screen.query_one(PriceChart).view.symbol == "KRE"
+
+
+async def test_sixteen_colour_terminal_draws_the_zone_as_dots_not_a_tint(monkeypatch):
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    app = DrillApp("KRE")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        assert app.console.color_system == "standard"
+        chart = app.screen.query_one(PriceChart)
+        zone = app.semantic_colors.zone
+        dots = [seg for strip in chart._strips for seg in strip if "·" in seg.text]
+        assert dots and all(seg.style.color.name == zone for seg in dots)
+        backgrounds = {seg.style.bgcolor for strip in chart._strips for seg in strip}
+        assert backgrounds <= {chart.rich_style.bgcolor}  # no tinted band

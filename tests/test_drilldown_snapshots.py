@@ -10,6 +10,13 @@ from tests.drilldown_app import DrillApp, settle
 _ready = settle
 
 
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch):
+    """The app reads the terminal's colours from the environment: these run as on a truecolor
+    terminal, wherever the tests run (the 16-colour test sets its own)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 def test_drilldown_kre(snap_compare, size):
     assert snap_compare(DrillApp("KRE"), terminal_size=size, run_before=_ready)

@@ -156,7 +156,8 @@ def hline_cells(level: float, x0: float, n: int, ylim: tuple[float, float], widt
 
 def band_cells(low: float, high: float, x0: float, n: int, ylim: tuple[float, float],
                width: int, height: int, char: str, role: str) -> Cells:
-    """A tinted band between two levels from bar ``x0`` to the right edge (background)."""
+    """A tinted band between two levels from bar ``x0`` to the right edge (background). Where no
+    tint can be shown, ``char`` on every other cell (a checkerboard) stands for it."""
     lo, hi = max(low, ylim[0]), min(high, ylim[1])
     if hi < lo:
         return _cells([], [], "", "")
@@ -165,7 +166,8 @@ def band_cells(low: float, high: float, x0: float, n: int, ylim: tuple[float, fl
     cols = np.arange(c0, width)
     rows = np.arange(r0, r1 + 1)
     cc, rr = np.meshgrid(cols, rows)
-    return _cells(cc.ravel(), rr.ravel(), char, role, "back")
+    chars = np.where((cc + rr) % 2 == 0, char, " ").ravel()
+    return _cells(cc.ravel(), rr.ravel(), chars, role, "back")
 
 
 def rect_cells(x0: float, x1: float, low: float, high: float, n: int,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -140,12 +141,19 @@ class DrilldownScreen(Screen):
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
         bars = refresh.bars.get(self.symbol) if refresh is not None else None
         if refresh is None or facts is None or bars is None or bars.empty:
-            error = (refresh.snapshot.errors.get(self.symbol) if refresh is not None else None)
-            self.query_one("#dd-title", Static).update(
-                f"[b]{self.symbol}[/b]  " + (error or "waiting for data…"))
-            price.show(self.symbol, bars, None, None) if bars is not None else None
+            error = refresh.snapshot.errors.get(self.symbol) if refresh is not None else None
+            why = error or ("waiting for the first refresh…" if refresh is None
+                            else "no data for this symbol in the last refresh")
+            self.query_one("#dd-title", Static).update(Text.assemble((self.symbol, "bold"),
+                                                                     "  ", why))
+            self._levels_args = None
+            price.show(self.symbol, None, None, None)
+            rs.show(self.symbol, None, "", None, None)
             self.query_one(FactsPanel).show(None, "", None)
             self.query_one(StudyTable).show(None)
+            self.histogram = -1
+            self._show_histogram()
+            self.call_after_refresh(self._update_captions)
             return
         config = _config(self.app)
         choices = benchmarks_for(self.symbol, config, tuple(refresh.bars))

@@ -146,16 +146,27 @@ def put_cells(matrix: Any, cells: Cells, tint: bool = True) -> None:
             if layer == "back":
                 bg[row][col] = role
                 continue
-            if layer == "under" and marker[row][col] != " ":
+            if layer == "under" and (marker[row][col] != " " or ch == " "):
                 continue
             marker[row][col] = ch
             fg[row][col] = role
 
 
-def can_tint(palette: ChartPalette, base: Style) -> bool:
-    """Background tints need true colours: not with an ANSI zone colour or background."""
+def can_tint(palette: ChartPalette, base: Style, color_system: str | None = "truecolor") -> bool:
+    """Background tints need more than 16 colours: not with an ANSI zone colour or background,
+    nor on a 16-colour terminal (where a faint tint rounds to black or grey)."""
+    if color_system not in ("truecolor", "256"):
+        return False
     zone = Color.parse(palette.semantic.zone)
     return zone.ansi is None and base.bgcolor is not None and base.bgcolor.triplet is not None
+
+
+def terminal_colours(widget: Any) -> str | None:
+    """The colour system of the terminal the app draws on ("truecolor", "256", "standard")."""
+    try:
+        return widget.app.console.color_system
+    except Exception:
+        return "truecolor"
 
 
 def _tint(role: str, palette: ChartPalette, base: Style) -> RichColor | None:
@@ -225,6 +236,7 @@ class CellChart(PlotextPlot):
         self._built_key: tuple | None = None
         self.builds = 0
         self.last_build_ms = 0.0
+        self.color_system: str | None = "truecolor"  # the terminal's, once mounted
 
     def _current_palette(self) -> ChartPalette:
         """The palette given to the constructor, else the app theme's (re-read when the theme
@@ -258,7 +270,7 @@ class CellChart(PlotextPlot):
         layers = self.draw(width, height)
         plt._set_sizes()
         palette = self.palette or ChartPalette()
-        tint = can_tint(palette, base or Style())
+        tint = can_tint(palette, base or Style(), self.color_system)
         by_sub = {id(sub): fn for sub, fn in layers}
 
         def finish(sub: Any) -> Any:
@@ -292,8 +304,9 @@ class CellChart(PlotextPlot):
     def _ensure_built(self) -> None:
         width, height = self.size
         palette = self._current_palette()
+        self.color_system = terminal_colours(self)
         key = (self.inputs_key(), width, height, self.app.theme, id(palette),
-               self.rich_style)
+               self.rich_style, self.color_system)
         if key != self._built_key:
             self._strips = (self.build_strips(width, height, self.rich_style)
                             if width > 0 and height > 0 else [])
@@ -343,9 +356,9 @@ class PriceChart(CellChart):
         self.version = 0
         self.view: PriceView | None = None
 
-    def show(self, symbol: str, bars: pd.DataFrame, asof: date | None, levels: Levels | None
-             ) -> None:
-        """New data: rebuilt on the next paint."""
+    def show(self, symbol: str, bars: pd.DataFrame | None, asof: date | None,
+             levels: Levels | None) -> None:
+        """New data (None: nothing to draw): rebuilt on the next paint."""
         self.symbol, self.bars, self.asof, self.levels = symbol, bars, asof, levels
         self.version += 1
         self.refresh()
@@ -457,8 +470,8 @@ class PriceChart(CellChart):
             item("┄", "pivot", f"+5% {_price(lv.buy_zone_top)}")
         if lv.zone is not None:
             words = f"zone {_price(lv.zone.low)}-{_price(lv.zone.high)}"
-            tint = _tint("zone", palette, self.rich_style) if can_tint(palette, self.rich_style) \
-                else None
+            tint = (_tint("zone", palette, self.rich_style)
+                    if can_tint(palette, self.rich_style, self.color_system) else None)
             if tint is not None:
                 text.append("  ")
                 text.append("  ", style=Style(bgcolor=tint))

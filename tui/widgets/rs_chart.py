@@ -38,7 +38,7 @@ class RSChart(CellChart):
         self.version = 0
         self.view: RSView | None = None
 
-    def show(self, symbol: str, bars: pd.DataFrame, benchmark: str,
+    def show(self, symbol: str, bars: pd.DataFrame | None, benchmark: str,
              bench: pd.DataFrame | None, asof: date | None) -> None:
         """New data (``bench`` None: no benchmark bars, the panel says so)."""
         self.symbol, self.bars, self.benchmark, self.bench, self.asof = (
@@ -89,6 +89,8 @@ class RSChart(CellChart):
 
     def caption(self) -> str:
         """'KRE / SPY' with the count of RS-line new highs in view."""
+        if self.bars is None:
+            return ""
         if self.view is None:
             return f"RS {self.symbol} / {self.benchmark or '—'}: no benchmark bars"
         highs = int(self.view.new_high.sum())
