@@ -9,15 +9,23 @@ It serves what yfinance 1.x asks for (read from the installed yfinance source):
   ``range``) and ``interval=1d``: chart JSON built from the REAL bundled bars
   (``analysis.sources.sample.load_sample``), cut at the fake's "today" (``asof``);
   ``range=1d`` is yfinance's time-zone lookup and is logged with ``kind="tz"``;
-- ``GET .../v10/finance/quoteSummary/{SYM}`` (fund data: sector weightings; also info) and
-  ``.../v7/finance/quote``: minimal JSON; unknown symbols get Yahoo's 404 error JSON.
+- ``GET .../v10/finance/quoteSummary/{SYM}`` (fund data: sector weightings; also info): minimal
+  JSON; unknown symbols get Yahoo's 404 error JSON;
+- ``GET https://query1.finance.yahoo.com/v7/finance/quote?symbols=A,B,...`` (the batched quote):
+  per known symbol, the ``asof`` session's bar as Yahoo's quote fields (``regularMarketPrice``,
+  ``...DayHigh/DayLow/Volume/Open/Time``, ``regularMarketPreviousClose``), ``marketState`` and any
+  pre-/post-market price set with ``set_extended``; unknown symbols are left out, as Yahoo does.
 
 Knobs: ``asof`` (pretend today is that date; ``advance()`` moves it), ``aliases`` (serve a made-up
 symbol with a bundled symbol's bars, for batching tests), ``inject(kind, times, symbol, on)``
 faults on chart (or fund-data) requests ("429", "500", "502", "503", "hang", "empty", "garbled",
 "truncated"; a hang lasts until ``release()``), ``set_last_bar``/``clear_last_bar`` (an intraday
-quote for the last session: price/high/low/volume so far), ``fund_sectors``. Unknown symbols get
-Yahoo's 404 error JSON.
+quote for the last session: price/high/low/volume so far; the chart and the quote both serve it),
+``market_state`` and ``quote_at`` (what the quote says about the session and when its last regular
+trade was; default "CLOSED" and the ``asof`` session's close), ``set_extended``/``clear_extended``
+(a pre- or post-market price), ``fund_sectors``, ``offline`` (True: every request fails to
+connect, as with no network). Faults can also target quotes: ``inject(kind, on="quote")``, and
+"refused" fails a request the way a refused connection does. Unknown symbols get Yahoo's 404 JSON.
 Every request is appended to ``log`` (a ``Req``), so tests can count requests and see which
 symbols and periods were asked for.
 """
@@ -33,15 +41,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 from curl_cffi.requests import Response, Session
+from curl_cffi.requests.exceptions import ConnectionError as CurlConnectionError
 from curl_cffi.requests.exceptions import Timeout
 from curl_cffi.requests.headers import Headers
+from fakequote import quote_answer
 
 from analysis.sources.sample import available_symbols, load_sample
 from analysis.symbols import is_crypto
 
 UNKNOWN_CHART = {"chart": {"result": None, "error": {
     "code": "Not Found", "description": "No data found, symbol may be delisted"}}}
-FAULTS = ("429", "500", "502", "503", "hang", "empty", "garbled", "truncated")
+FAULTS = ("429", "500", "502", "503", "hang", "empty", "garbled", "truncated", "refused")
+_REFUSED = ("Failed to perform, curl: (7) Failed to connect to query1.finance.yahoo.com port 443 "
+            "after 0 ms: Could not connect to server")
 
 # The Russell 2000 weights as Yahoo's fund data names them (fractions of 1), from the bundled table.
 _R2K_YAHOO_KEYS = {
@@ -65,7 +77,8 @@ def bundled_r2k_yahoo_weights() -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Req:
-    """One request the fake saw; ``kind``: cookie crumb consent chart tz summary quote other."""
+    """One request the fake saw; ``kind``: cookie crumb consent chart tz summary quote offline
+    other."""
 
     method: str
     host: str
@@ -97,6 +110,10 @@ class FakeYahoo(Session):
         self._known = set(available_symbols())
         self._faults: deque[tuple[str, str | None, str]] = deque()
         self._last_bar: dict[str, dict[str, float]] = {}
+        self.market_state = "CLOSED"
+        self.quote_at: pd.Timestamp | None = None
+        self._extended: dict[str, dict[str, tuple[float, pd.Timestamp]]] = {}
+        self.offline = False
         self._lock = threading.Lock()
         self._release = threading.Event()
 
@@ -105,11 +122,12 @@ class FakeYahoo(Session):
     def inject(self, kind: str, times: int = 1, symbol: str | None = None,
                on: str = "chart") -> None:
         """The next ``times`` requests of ``on`` ("chart": price history and time-zone lookups;
-        "summary": quoteSummary/fund data) for ``symbol`` (or any) fail with ``kind``."""
+        "summary": quoteSummary/fund data; "quote": the batched v7 quote, for which ``symbol``
+        means the comma-joined list) for ``symbol`` (or any) fail with ``kind``."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
-        if on not in ("chart", "summary"):
-            raise ValueError("on: 'chart' or 'summary'")
+        if on not in ("chart", "summary", "quote"):
+            raise ValueError("on: 'chart', 'summary' or 'quote'")
         with self._lock:
             self._faults.extend([(kind, symbol, on)] * times)
 
@@ -136,6 +154,18 @@ class FakeYahoo(Session):
             self._last_bar.clear()
         else:
             self._last_bar.pop(symbol.upper(), None)
+
+    def set_extended(self, symbol: str, session: str, price: float, at) -> None:
+        """A pre-market ("pre") or after-hours ("post") trade of ``symbol`` at time ``at``."""
+        if session not in ("pre", "post"):
+            raise ValueError("session: 'pre' or 'post'")
+        self._extended.setdefault(symbol.upper(), {})[session] = (float(price), pd.Timestamp(at))
+
+    def clear_extended(self, symbol: str | None = None) -> None:
+        if symbol is None:
+            self._extended.clear()
+        else:
+            self._extended.pop(symbol.upper(), None)
 
     def release(self) -> None:
         """Let every hanging request go (each then fails with a curl Timeout, as curl would)."""
@@ -205,6 +235,12 @@ class FakeYahoo(Session):
 
     def request(self, method, url, params=None, **kwargs):  # noqa: D401 - curl_cffi's signature
         self._check_session_closed()
+        if self.offline:  # no network: nothing answers, not even the cookie and crumb hosts
+            with self._lock:
+                self.log.append(Req(str(method).upper(), urlsplit(str(url)).hostname or "",
+                                    urlsplit(str(url)).path, "offline", None, {},
+                                    threading.current_thread().name, 0))
+            raise CurlConnectionError(_REFUSED)
         parts = urlsplit(str(url))
         query = dict(parse_qsl(parts.query))
         query.update({str(k): str(v) for k, v in dict(params or {}).items()})
@@ -233,20 +269,22 @@ class FakeYahoo(Session):
             status, data = self._summary(symbol)
             body, ctype = json.dumps(data).encode(), "application/json"
         elif path.startswith("/v7/finance/quote"):
-            kind, symbol = "quote", query.get("symbols", "").upper() or None
-            body, ctype = json.dumps({"quoteResponse": {"result": [], "error": None}}).encode(), \
-                "application/json"
+            kind, asked = "quote", query.get("symbols", "").upper()  # Req.symbol stays None:
+            fault = self._take_fault(asked, "quote")  # the list is in Req.params["symbols"]
+            body, ctype = json.dumps(quote_answer(self, asked)).encode(), "application/json"
         else:
             status, body = 404, b"<html>unknown path</html>"
         if fault is not None:
             status, body, ctype = self._fault_answer(fault)
         req = Req(str(method).upper(), host, path, kind, symbol, query,
-                  threading.current_thread().name, 0 if fault == "hang" else status)
+                  threading.current_thread().name, 0 if fault in ("hang", "refused") else status)
         with self._lock:
             self.log.append(req)
         if fault == "hang":
             self._release.wait(self.hang_seconds)
             raise Timeout(f"fake Yahoo: {url} did not answer")
+        if fault == "refused":
+            raise CurlConnectionError(_REFUSED)
         return _response(str(url), status, body, ctype)
 
     def _take_fault(self, symbol: str, on: str) -> str | None:

@@ -1,22 +1,30 @@
 """`auto`, the default source: Yahoo through the store; the store when Yahoo cannot be reached; the
 bundled sample for what the store does not have. The result says which, honestly.
 
-- Yahoo answered: its bars (the store's full history, refreshed), ``source="yahoo"``. Symbols it
-  could not refresh this time are served from the store (or the sample) and named in the note.
+- Yahoo answered: its bars (the store's full history, refreshed), ``source="yahoo"``,
+  ``status="live"``. Symbols it could not refresh this time are served from the store (or the
+  sample): ``status="delayed"``, note "delayed: 2 symbols stale (KRE, XLF from stored bars); why".
 - Yahoo unreachable (``SourceError``): whatever the store has, ``source="store"``,
-  ``fallback=True``, and a note saying Yahoo is unreachable, since when (the first failure of this
-  outage) and why; symbols the store has nothing for come from the bundled sample (named in the
-  note). With an empty store: ``source="sample"``.
+  ``fallback=True``, ``status`` "rate_limited" (HTTP 429) or "offline", and a note starting with
+  the header line "offline since 10:42 — stored bars" ("rate limited since 10:42 — stored bars,
+  retrying"), "since" being the first failure of this outage, then why. While a session trades,
+  its last good bar (kept in memory by the Yahoo source) stays on the stored history, so the
+  screen keeps the last good intraday data ("stored bars, intraday to 10:41"). Symbols the store
+  has nothing for come from the bundled sample (named in the note). With an empty store:
+  ``source="sample"``.
 - ``origins`` maps every served symbol to what served it whenever more than one source did.
+- The next fetch that gets through is "live" again; "since" starts over at the next outage.
+  ``clock`` (default: the Yahoo source's) says what "now" is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from analysis.sources.base import FetchResult, Source, SourceError
+from analysis.sources.health import clock_words, delayed_note, down_note, names
 from analysis.sources.sample import SampleSource
 
 if TYPE_CHECKING:
@@ -25,22 +33,20 @@ if TYPE_CHECKING:
     from analysis.sources.store import BarStore
 
 
-def _names(symbols: Sequence[str], limit: int = 6) -> str:
-    shown = ", ".join(symbols[:limit])
-    return shown + (f" and {len(symbols) - limit} more" if len(symbols) > limit else "")
-
-
 class AutoSource:
     """See the module docstring. Keep one instance for the app's life so "since when" is right."""
 
     name = "auto"
 
-    def __init__(self, yahoo: Source, store: BarStore, sample: Source | None = None) -> None:
+    def __init__(self, yahoo: Source, store: BarStore, sample: Source | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.yahoo = yahoo
         self.store = store
         self.sample = sample if sample is not None else SampleSource()
+        self.clock = clock or getattr(yahoo, "clock", None) or (lambda: datetime.now(UTC))
         self.down_since: datetime | None = None
         self.down_reason: str = ""
+        self.down_status: str = "offline"
 
     def _from_store(self, symbols: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[datetime]]:
         from analysis.sources.store import StoreError
@@ -59,6 +65,18 @@ class AutoSource:
                     stamps.append(when)
         return bars, stamps
 
+    def _keep_live(self, bars: dict[str, pd.DataFrame], now: datetime) -> datetime | None:
+        """Put the Yahoo source's last good bar of a still trading session back on stored bars (in
+        place); returns when the oldest of those was got (None: none was)."""
+        live = getattr(self.yahoo, "live", None)
+        got: list[datetime] = []
+        if live is not None:
+            for sym in list(bars):
+                bars[sym], when = live.attach(sym, bars[sym], now)
+                if when is not None:
+                    got.append(when)
+        return min(got) if got else None
+
     def _from_sample(self, symbols: Sequence[str]) -> dict[str, pd.DataFrame]:
         if not symbols:
             return {}
@@ -68,12 +86,13 @@ class AutoSource:
         try:
             result = self.yahoo.fetch(symbols)
         except SourceError as exc:
-            now = datetime.now(UTC)
+            now = self.clock()
             if self.down_since is None:
                 self.down_since = now
-            self.down_reason = str(exc)
+            self.down_reason = str(exc).removeprefix("Yahoo cannot be reached: ")
+            self.down_status = getattr(exc, "status", "offline")
             return self._fallback(symbols, now)
-        self.down_since, self.down_reason = None, ""
+        self.down_since, self.down_reason, self.down_status = None, "", "offline"
         return self._fill_gaps(result)
 
     def _fill_gaps(self, result: FetchResult) -> FetchResult:
@@ -89,13 +108,14 @@ class AutoSource:
         if not missing:
             return result
         stored, _ = self._from_store(missing)
+        self._keep_live(stored, result.fetched_at)
         sampled = self._from_sample([s for s in missing if s not in stored])
         if not stored and not sampled:
             return result
         bars = dict(result.bars)
         origins = {s: "yahoo" for s in result.bars}
         errors = dict(result.errors)
-        notes = [result.note] if result.note else []
+        notes: list[str] = []
         for label, got in (("store", stored), ("sample", sampled)):
             if got:
                 bars.update(got)
@@ -107,10 +127,14 @@ class AutoSource:
                 # already summed up in Yahoo's note
                 final = [result.errors[s] for s in sorted(got) if s in result.errors
                          and not result.errors[s].startswith(f"{s} not refreshed")]
-                notes.append(f"{_names(sorted(got))} from {where}"
+                notes.append(f"{names(sorted(got))} from {where}"
                              + (f" ({'; '.join(final)})" if final else ""))
+        # Yahoo's own note is "delayed: <head>; why; store warning": keep what follows its head
+        rest = result.note.split("; ")[result.note.startswith("delayed:"):] if result.note else []
+        note = delayed_note([s for s in missing if s in bars], ", ".join(notes), "", rest)
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
-                           fallback=True, note="; ".join(notes), origins=origins)
+                           fallback=True, note=note, origins=origins, status="delayed",
+                           extended=result.extended)
 
     def _fallback(self, symbols: Sequence[str], now: datetime) -> FetchResult:
         from analysis.symbols import SymbolError, validate_symbol
@@ -123,23 +147,21 @@ class AutoSource:
             except SymbolError as exc:
                 errors[str(raw)] = str(exc)
         stored, stamps = self._from_store(valid)
+        intraday = self._keep_live(stored, now)
         sampled = self._from_sample([s for s in valid if s not in stored])
-        since = self.down_since or now
-        head = f"Yahoo unreachable since {since:%Y-%m-%d %H:%M} UTC ({self.down_reason})"
-        notes = [head]
+        showing = []
         if stored:
-            lo = min(stamps) if stamps else None
-            notes.append("showing stored bars" + (f" fetched {lo:%Y-%m-%d %H:%M} UTC" if lo
-                                                  else ""))
-        elif valid:
-            notes.append("the store is empty")
+            showing.append("stored bars" + (f", intraday to {clock_words(intraday, now)}"
+                                            if intraday else ""))
         if sampled:
             last = max(df.index[-1] for df in sampled.values())
-            notes.append(f"{_names(sorted(sampled))} from the bundled sample "
-                         f"(real bars to {last:%Y-%m-%d})" if stored else
-                         f"showing the bundled sample (real bars to {last:%Y-%m-%d})")
-        if self.store.warning:
-            notes.append(self.store.warning)
+            showing.append(f"{names(sorted(sampled))} from the bundled sample" if stored else
+                           f"bundled sample to {last:%Y-%m-%d}")
+        if not stored and not sampled:
+            showing.append("nothing stored" if valid else "nothing to show")
+        extra = [self.store.warning] if self.store.warning else []
+        note = down_note(self.down_status, self.down_since or now, now, ", ".join(showing),
+                         self.down_reason, extra)
         for sym in valid:
             if sym not in stored and sym not in sampled:
                 errors[sym] = f"{sym}: Yahoo unreachable, nothing stored, not in the sample"
@@ -147,6 +169,8 @@ class AutoSource:
         source = "store" if stored else "sample"
         origins = ({**{s: "store" for s in stored}, **{s: "sample" for s in sampled}}
                    if stored and sampled else {})
+        if intraday is not None:  # the last good intraday data is newer than the stored bars
+            stamps = [max(t, intraday) for t in stamps] or [intraday]
         fetched_at = min(stamps) if stored and stamps else now
         return FetchResult(bars=bars, source=source, fetched_at=fetched_at, errors=errors,
-                           fallback=True, note="; ".join(notes), origins=origins)
+                           fallback=True, note=note, origins=origins, status=self.down_status)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import pandas as pd
 
+    from analysis.sources.quotes import ExtendedQuote
+
 
 class SourceError(RuntimeError):
     """A whole source failed (unreachable, unreadable); the message is for the user."""
@@ -26,6 +28,11 @@ class FetchResult:
     ``errors`` with a message, and the others still have their bars. ``origins`` names, per
     symbol, what served it when that differs from ``source`` (auto mixing store and sample);
     empty means every symbol came from ``source``.
+
+    ``status`` is the feed's health: "live", "delayed", "rate_limited" or "offline" (see
+    ``analysis.sources.health``; the note then starts with the header line, e.g. "offline since
+    10:42 — stored bars"). ``extended`` holds, per symbol, a pre-market or after-hours price newer
+    than the last regular trade, when the source has one (Yahoo).
     """
 
     bars: Mapping[str, pd.DataFrame]
@@ -35,6 +42,8 @@ class FetchResult:
     fallback: bool = False
     note: str = ""
     origins: Mapping[str, str] = field(default_factory=dict)
+    status: str = "live"
+    extended: Mapping[str, ExtendedQuote] = field(default_factory=dict)
 
     def last_bar(self) -> datetime | None:
         """Timestamp of the newest bar across all symbols (None when there are none)."""

@@ -17,11 +17,18 @@ How a fetch goes:
   time is left, at most ``attempts`` times. A symbol Yahoo says it does not know is reported in
   ``errors`` and the others still return their bars.
 - New bars are upserted into the store; the bars returned are the store's full history per symbol.
+- Live market day (``analysis.sources.intraday``): every fetch first asks for all symbols' quotes
+  in one batched request (``quotes=False``: not); while a session trades, a symbol whose stored
+  history is complete needs only its quote. A bar of a session that has not closed is never stored
+  (``self.live`` keeps it). Pre-/after-hours prices come back in ``FetchResult.extended``.
+  ``clock`` (default: the wall clock) says what "now" is.
 
 When no symbol could be fetched because Yahoo did not answer usefully (deadline, network, rate
 limit, server errors, garbage), ``fetch`` raises ``YahooUnreachable`` (a ``SourceError``) with a
 message for the header; ``AutoSource`` then falls back. A partial failure (some symbols fetched)
-returns the good symbols and puts the rest in ``errors`` with a ``note``.
+returns the good symbols and puts the rest in ``errors``, with ``status="delayed"`` and a
+``note`` starting "delayed: N symbols stale". ``YahooUnreachable.status`` says "rate_limited" when
+Yahoo answered HTTP 429, else "offline" (see ``analysis.sources.health``).
 """
 
 from __future__ import annotations
@@ -34,6 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.bars import normalize_bars, tz_for
 from analysis.sources.base import FetchResult, SourceError
+from analysis.sources.health import delayed_note, is_rate_limit
+from analysis.sources.intraday import LiveBars, finish_live, quote_only
+from analysis.sources.quotes import Quote, quotes_or_why
 from analysis.sources.yfcall import (
     Busy,
     TimedOut,
@@ -56,7 +66,12 @@ SPLIT_TOLERANCE = 0.15  # a stored session's open re-fetched more than 15% off: 
 
 
 class YahooUnreachable(SourceError):
-    """Yahoo could not be reached or gave nothing usable; the message says why, for the header."""
+    """Yahoo could not be reached or gave nothing usable; the message says why, for the header.
+    ``status``: "rate_limited" (Yahoo answered HTTP 429) or "offline"."""
+
+    def __init__(self, message: str, status: str = "offline") -> None:
+        super().__init__(message)
+        self.status = status
 
 
 # -- the source ----------------------------------------------------------------------------------
@@ -70,7 +85,8 @@ class YahooSource:
                  store: BarStore | None = None, *, first_period: str = "10y",
                  request_timeout: float = 10.0, attempts: int = 3, backoff: float = 0.5,
                  backoff_cap: float = 4.0,
-                 on_batch: Callable[[int, int, Sequence[str]], None] | None = None) -> None:
+                 on_batch: Callable[[int, int, Sequence[str]], None] | None = None,
+                 quotes: bool = True, clock: Callable[[], datetime] | None = None) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
         self.session = session
@@ -83,6 +99,9 @@ class YahooSource:
         self.attempts = max(1, attempts)
         self.backoff, self.backoff_cap = backoff, backoff_cap
         self.on_batch = on_batch
+        self.quotes = quotes
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.live = LiveBars()
 
     def _session(self) -> Any:
         if self.session is None:
@@ -155,6 +174,7 @@ class YahooSource:
     def fetch(self, symbols: Sequence[str]) -> FetchResult:
         t0 = time.monotonic()
         ends = t0 + self.deadline
+        now = self.clock()
         errors: dict[str, str] = {}
         valid: list[str] = []
         for raw in symbols:
@@ -167,8 +187,13 @@ class YahooSource:
                 valid.append(sym)
         fresh: dict[str, pd.DataFrame] = {}
         passing: dict[str, str] = {}  # symbol -> why it failed for a passing reason
-        stop = self._run_plan(self._plan(valid), ends, fresh, errors, passing, None,
-                              progress=len(valid))
+        quotes, quote_why, stop = quotes_or_why(
+            valid, self._session, ends - time.monotonic(), self.request_timeout, self.deadline,
+            self._abandon) if self.quotes else ({}, None, None)
+        by_quote = quote_only(valid, quotes, self.store, now) if self.store is not None else []
+        charted = [s for s in valid if s not in by_quote]  # the rest is up to date by its quote
+        stop = self._run_plan(self._plan(charted), ends, fresh, errors, passing, stop,
+                              progress=len(charted))
         # A split between two refreshes: Yahoo rescaled the whole history, so the bars just fetched
         # no longer match the stored ones. Never write them over the old scale; fetch it all again.
         whole: dict[str, pd.DataFrame] = {}
@@ -183,11 +208,12 @@ class YahooSource:
                 if sym in passing:
                     passing[sym] = (f"Yahoo rescaled its history ({_ratio_words(ratio)}) and it "
                                     f"could not be fetched again: {passing[sym]}")
-        for sym in valid:
+        for sym in charted:
             if sym not in fresh and sym not in whole and sym not in errors:
                 passing.setdefault(sym, stop or "not fetched")
-        return self._finish(fresh, errors, passing, stop, time.monotonic() - t0,
-                            whole={s: (f, rescaled[s]) for s, f in whole.items()})
+        return self._finish(fresh, errors, passing, stop or quote_why, time.monotonic() - t0,
+                            whole={s: (f, rescaled[s]) for s, f in whole.items()},
+                            now=now, quotes=quotes, by_quote=by_quote)
 
     def _run_plan(self, plan: list[tuple[str | None, list[str]]], ends: float,
                   fresh: dict[str, pd.DataFrame], errors: dict[str, str],
@@ -269,18 +295,24 @@ class YahooSource:
 
     def _finish(self, fresh: dict[str, pd.DataFrame], errors: dict[str, str],
                 passing: dict[str, str], stop: str | None, took: float,
-                whole: dict[str, tuple[pd.DataFrame, float]] | None = None) -> FetchResult:
+                whole: dict[str, tuple[pd.DataFrame, float]] | None = None, *,
+                now: datetime, quotes: dict[str, Quote], by_quote: list[str]) -> FetchResult:
         """Store what was fetched and say what was not. ``whole``: symbols whose history Yahoo
-        rescaled, with their full new history and the ratio; it replaces the stored history."""
-        now = datetime.now(UTC)
+        rescaled, with their full new history and the ratio; it replaces the stored history.
+        Bars of a session that has not closed are not stored (``self.live`` keeps them);
+        ``by_quote`` symbols are served from the store plus their quote."""
         whole = whole or {}
-        if not fresh and not whole and passing:
+        if not fresh and not whole and not by_quote and passing:
             reasons = sorted(set(passing.values()), key=list(passing.values()).index)
             why = stop or reasons[0]
             if len(reasons) > 1 and stop is None:
                 why += f" (and {len(reasons) - 1} other reason{'s' * (len(reasons) > 2)})"
-            raise YahooUnreachable(f"Yahoo cannot be reached: {why}")
+            limited = any(is_rate_limit(r) for r in (*reasons, stop or ""))
+            raise YahooUnreachable(f"Yahoo cannot be reached: {why}",
+                                   "rate_limited" if limited else "offline")
         notes: list[str] = []
+        fresh = {s: self.live.split(s, f, now) for s, f in fresh.items()}
+        whole = {s: (self.live.split(s, f, now), r) for s, (f, r) in whole.items()}
         bars: dict[str, pd.DataFrame] = {**fresh, **{s: f for s, (f, _) in whole.items()}}
         if self.store is not None:
             from analysis.sources.store import StoreError
@@ -294,17 +326,20 @@ class YahooSource:
                     bars[sym] = self.store.load(sym)
                     notes.append(f"{sym}: Yahoo rescaled its history ({_ratio_words(ratio)}); "
                                  "fetched it again in full")
+                for sym in by_quote:
+                    bars[sym] = self.store.load(sym)
             except StoreError as exc:
                 notes.append(f"bars not saved: {exc}")
             if self.store.warning:
                 notes.append(self.store.warning)
+        extended = finish_live(self.live, bars, quotes, now)
         for sym, why in passing.items():
             errors[sym] = f"{sym} not refreshed: {why}"
         if passing:
-            notes.insert(0, f"{len(passing)} symbol{'s' * (len(passing) > 1)} not refreshed "
-                            f"({stop or next(iter(passing.values()))})")
+            notes = [delayed_note(list(passing), "", stop or next(iter(passing.values())), notes)]
         return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
-                           note="; ".join(notes))
+                           note="; ".join(notes), status="delayed" if passing else "live",
+                           extended=extended)
 
 
 def _ratio_words(ratio: float) -> str:
