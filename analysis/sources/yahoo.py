@@ -211,9 +211,9 @@ class YahooSource:
         for sym in charted:
             if sym not in fresh and sym not in whole and sym not in errors:
                 passing.setdefault(sym, stop or "not fetched")
-        return self._finish(fresh, errors, passing, stop or quote_why, time.monotonic() - t0,
+        return self._finish(fresh, errors, passing, stop, time.monotonic() - t0,
                             whole={s: (f, rescaled[s]) for s, f in whole.items()},
-                            now=now, quotes=quotes, by_quote=by_quote)
+                            now=now, quotes=quotes, by_quote=by_quote, quote_why=quote_why)
 
     def _run_plan(self, plan: list[tuple[str | None, list[str]]], ends: float,
                   fresh: dict[str, pd.DataFrame], errors: dict[str, str],
@@ -296,7 +296,8 @@ class YahooSource:
     def _finish(self, fresh: dict[str, pd.DataFrame], errors: dict[str, str],
                 passing: dict[str, str], stop: str | None, took: float,
                 whole: dict[str, tuple[pd.DataFrame, float]] | None = None, *,
-                now: datetime, quotes: dict[str, Quote], by_quote: list[str]) -> FetchResult:
+                now: datetime, quotes: dict[str, Quote], by_quote: list[str],
+                quote_why: str | None = None) -> FetchResult:
         """Store what was fetched and say what was not. ``whole``: symbols whose history Yahoo
         rescaled, with their full new history and the ratio; it replaces the stored history.
         Bars of a session that has not closed are not stored (``self.live`` keeps them);
@@ -307,7 +308,7 @@ class YahooSource:
             why = stop or reasons[0]
             if len(reasons) > 1 and stop is None:
                 why += f" (and {len(reasons) - 1} other reason{'s' * (len(reasons) > 2)})"
-            limited = any(is_rate_limit(r) for r in (*reasons, stop or ""))
+            limited = any(is_rate_limit(r) for r in (*reasons, stop or "", quote_why or ""))
             raise YahooUnreachable(f"Yahoo cannot be reached: {why}",
                                    "rate_limited" if limited else "offline")
         notes: list[str] = []
