@@ -37,7 +37,8 @@ def _open_drilldown(width: int, height: int) -> tuple[Any, Any, float]:
     from textual.app import App
 
     from tui.screens.drilldown import DrilldownScreen
-    from tui.widgets.chart import CellChart, PriceChart
+    from tui.widgets.cell_chart import CellChart
+    from tui.widgets.chart import PriceChart
     from tui.widgets.rs_chart import RSChart
 
     sizes: dict[str, Any] = {}

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tui.widgets.chart import CellChart, ChartPalette, plotext_colour
+from tui.widgets.cell_chart import CellChart, ChartPalette, plotext_colour
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tui.chart_cells import Cells
     from tui.chart_data import RSView
-    from tui.widgets.chart import Layers
+    from tui.widgets.cell_chart import Layers
 
 
 class RSChart(CellChart):

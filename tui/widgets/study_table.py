@@ -12,12 +12,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.widgets.chart import CellChart, ChartPalette
+from tui.widgets.cell_chart import CellChart, ChartPalette
 
 if TYPE_CHECKING:
     from analysis.facts.streaks import ForwardStats, Streak, StreakStudy
     from tui.chart_cells import Cells
-    from tui.widgets.chart import Layers
+    from tui.widgets.cell_chart import Layers
 
 DASH = "—"
 
