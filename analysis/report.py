@@ -60,6 +60,7 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
         "bases": to_jsonable(f.bases),
         "zones": to_jsonable(f.zones),
         "breakout": to_jsonable(f.breakout),
+        "extended": to_jsonable(f.extended) if f.extended else None,
     }
 
 
@@ -69,6 +70,7 @@ def snapshot_to_json(snap: Snapshot) -> dict[str, Any]:
         "asof": snap.asof.isoformat(),
         "source": snap.source,
         "fetched_at": snap.fetched_at.isoformat(),
+        "status": snap.status,
         "fallback": snap.fallback,
         "note": snap.note,
         "market": to_jsonable(snap.market),
