@@ -17,13 +17,13 @@ def user_dirs(tmp_path, monkeypatch):
         d = tmp_path / f"user-{kind}"
         d.mkdir()
         monkeypatch.setenv(f"BASEWATCH_{kind.upper()}_DIR", str(d))
+        dirs[kind] = d
     # Tests never touch the network: any real HTTP(S) request goes to a closed local port and fails
     # at once (curl, which yfinance uses, honours these), whatever DNS does on this machine.
     for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.setenv(var, "http://127.0.0.1:9")
     for var in ("NO_PROXY", "no_proxy"):
         monkeypatch.setenv(var, "127.0.0.1,localhost")
-        dirs[kind] = d
     return dirs
 
 

@@ -270,7 +270,7 @@ def test_one_symbol_answered_with_junk_is_served_stale_and_named(make_fake, faul
     assert stored_rows(store)["XLK"] == xlk_rows
 
 
-# ------------------------------------------------------------------- delisted in the middle of a day
+# ------------------------------------------------------------------ delisted in the middle of a day
 
 def test_a_symbol_delisted_mid_session_keeps_its_bars_and_says_why(make_fake, capsys):
     fake = make_fake(aliases={"GONE": "KRE"})
@@ -296,7 +296,7 @@ def test_a_symbol_delisted_mid_session_keeps_its_bars_and_says_why(make_fake, ca
     assert stored_rows(store)["GONE"] == rows
 
 
-# ----------------------------------------------------------------------------- bad prices in a quote
+# ---------------------------------------------------------------------------- bad prices in a quote
 
 @pytest.mark.parametrize("quote", [
     {"price": float("nan")},

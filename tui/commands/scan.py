@@ -53,13 +53,15 @@ def _fetch(args: argparse.Namespace):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     fetched = source.fetch(symbols)
+    # the source's note says why (e.g. the bar store was corrupt and set aside): keep it
+    also = f" ({fetched.note})" if fetched.note else ""
     if args.symbols:
         unknown = [s for s in symbols if s not in fetched.bars]
         if unknown:
             why = "; ".join(fetched.errors.get(s, f"no data for {s}") for s in unknown)
-            raise UsageError(why)
+            raise UsageError(why + also)
     if not fetched.bars:
-        raise UsageError("no data: " + "; ".join(fetched.errors.values()))
+        raise UsageError("no data: " + "; ".join(fetched.errors.values()) + also)
     return config, fetched
 
 
