@@ -76,11 +76,12 @@ def highs_block(h: RecordHighs, colors: SemanticColors) -> list:
     if h.new_intraday_ath:
         intraday.append("  NEW", style=_style(colors, "ath", bold=True))
     grid.add_row("ATH high", intraday)
-    away = "at the high" if h.pct_from_ath >= 0 else f"{_pct(h.pct_from_ath)} from ATH"
-    grid.add_row("now", f"{away}, {h.sessions_since_record} sessions since")
+    away = "at the high" if h.pct_from_ath >= 0 else _pct(h.pct_from_ath)
+    grid.add_row("from ATH", f"{away} ({h.sessions_since_record} sessions)")
     if h.prior_cycle_peak is not None and h.prior_cycle_peak_date is not None:
         grid.add_row("prior peak", f"{_price(h.prior_cycle_peak)}  "
-                     f"{h.prior_cycle_peak_date:%Y-%m-%d}  ({_pct(h.pct_vs_prior_cycle_peak)} vs)")
+                     f"{h.prior_cycle_peak_date:%Y-%m-%d}")
+        grid.add_row("vs peak", _pct(h.pct_vs_prior_cycle_peak))
     else:
         grid.add_row("prior peak", "no 20% drawdown in the data")
     out.append(grid)
