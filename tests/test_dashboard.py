@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -455,3 +455,83 @@ async def test_every_watchlist_column_fits_without_scrolling(size):
         await loaded(pilot, app)
         wl = table(app, "watchlist")
         assert wl.virtual_size.width <= wl.scrollable_content_region.width
+
+
+async def test_enter_opens_the_chart_of_the_row_with_its_pane_and_escape_comes_back():
+    from tui.screens.drilldown import DrilldownScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("2", "j")
+        sectors = table(app, "sectors")
+        sym = sectors.cursor_key()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrilldownScreen)
+        assert app.screen.symbol == sym and app.screen.symbols == sectors.visible_keys()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.id == "dashboard" and app.focused.id == "sectors"
+        assert sectors.cursor_key() == sym
+
+
+class Lagging(SampleSource):
+    """The bundled data, with one symbol's last sessions missing (a source that lags for it)."""
+
+    def __init__(self, symbol: str, drop: int) -> None:
+        self.symbol, self.drop = symbol, drop
+
+    def fetch(self, symbols):
+        got = super().fetch(symbols)
+        bars = dict(got.bars)
+        bars[self.symbol] = bars[self.symbol][bars[self.symbol].index.date <= DAY].iloc[:-self.drop]
+        return dataclasses.replace(got, bars=bars)
+
+
+class FromFallback(SampleSource):
+    """The bundled data served as a fallback, as auto does when Yahoo is unreachable."""
+
+    def fetch(self, symbols):
+        return dataclasses.replace(super().fetch(symbols), fallback=True,
+                                   note="Yahoo unreachable")
+
+
+async def test_a_symbol_whose_data_lags_is_marked_stale():
+    config = Config()
+    app = make_app(FixedFeed(config, source=Lagging("KRE", 2)), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        wl = table(app, "watchlist")
+        kre_day = app.latest.snapshot.symbols["KRE"].asof
+        assert kre_day < DAY
+        assert wl.cell_text("KRE", "state") == f"stale {kre_day:%m-%d}"
+        assert wl.tone_of("KRE") == "stale"
+        assert wl.tone_of("SPY") != "stale" and not wl.cell_text("SPY", "state").startswith("stale")
+
+
+async def test_fallback_data_is_marked_in_the_strip_and_every_row():
+    config = Config()
+    app = make_app(FixedFeed(config, source=FromFallback()), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        assert "FALLBACK: Yahoo unreachable" in plain_strip(app)
+        wl = table(app, "watchlist")
+        assert all(wl.tone_of(s) == "stale" for s in config.watchlist)
+
+
+async def test_the_strip_says_stale_when_refreshes_stop_arriving():
+    clock = {"now": NOW}
+    config = Config()
+    app = BasewatchApp(config, lambda: FixedFeed(config, delay=60.0), auto_refresh=False,
+                       now=lambda: clock["now"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        assert "STALE" not in plain_strip(app)
+        assert app.stale_after == 2 * 60 + config.refresh.deadline
+        clock["now"] = NOW + timedelta(seconds=app.stale_after + 1)
+        app.screen.update_strip()
+        await pilot.pause()
+        assert "STALE since" in plain_strip(app)
+        # the countdown follows the clock too: 16:30 + 166 s -> the open is 16h 58m away
+        assert "opens 16h 58m" in plain_strip(app)

@@ -14,13 +14,14 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.worker import Worker, WorkerState
 
-from tui.bindings import APP_BINDINGS, DASHBOARD_BINDINGS, HELP_TEXT, TABLE_BINDINGS
+from tui.bindings import APP_BINDINGS, DASHBOARD_BINDINGS, HELP_TEXT, KEYMAP_SCOPES
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -52,7 +53,7 @@ class BasewatchApp(App):
     ``now`` is the wall clock (tests fix it so countdowns are deterministic)."""
 
     TITLE = "Basewatch"
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")  # absolute: subclasses too
     BINDINGS: ClassVar = list(APP_BINDINGS)
 
     def __init__(
@@ -80,6 +81,7 @@ class BasewatchApp(App):
         self.feed_label = "LIVE"
         self.paused = False
         self.busy = False
+        self.busy_since: datetime | None = None
         self.last_error = ""
         self.last_error_at: datetime | None = None
         self.stale_after: float | None = None
@@ -120,10 +122,7 @@ class BasewatchApp(App):
     def _setup_keys(self) -> None:
         from tui.keymap import apply_keymap
 
-        result = apply_keymap(
-            {"app": APP_BINDINGS, "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS)},
-            self.config.keys,
-        )
+        result = apply_keymap(KEYMAP_SCOPES, self.config.keys)
         self.keymap = dict(result.keymap)
         self.messages.extend(result.problems)
 
@@ -149,6 +148,11 @@ class BasewatchApp(App):
             self.notify(message, severity="warning", timeout=10, markup=False)
         self.request_refresh()
 
+    @property
+    def updated_at(self) -> datetime | None:
+        """Wall-clock time the on-screen snapshot was applied (None while loading)."""
+        return self._applied_at if self.latest is not None else None
+
     def market_now(self) -> datetime:
         """The time countdowns count from: the snapshot's clock, advanced by the time since it
         was applied (so replay shows its simulated time and live the real one)."""
@@ -171,6 +175,7 @@ class BasewatchApp(App):
             self._again = True
             return
         self.busy = True
+        self.busy_since = self.now()
         self._again = False
         self._update_status()
         previous = self.latest.snapshot if self.latest else None

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from textual.binding import Binding
 
+from tui.screens.drilldown_keys import DRILLDOWN_BINDINGS, DRILLDOWN_HELP
+
 APP_BINDINGS: tuple[Binding, ...] = (
     Binding("q", "quit", "Quit", id="quit"),
     Binding("question_mark", "help", "Keys", id="help"),
@@ -50,7 +52,15 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Everywhere", APP_BINDINGS),
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
+    ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
 )
+
+KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
+    "app": APP_BINDINGS,
+    "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
+    "drilldown": DRILLDOWN_BINDINGS,
+}
+"""Where each binding is live, for checking a remap for clashes (app keys work everywhere)."""
 
 HELP_TEXT: dict[str, str] = {
     "quit": "quit Basewatch",
@@ -76,6 +86,7 @@ HELP_TEXT: dict[str, str] = {
     "right": "scroll the pane right",
     "page_up": "page up",
     "page_down": "page down",
+    **DRILLDOWN_HELP,
 }
 """What each binding does, in the words the help screen and the command palette show."""
 

@@ -31,6 +31,8 @@ def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     """A percentage, signed by default: +1.2% / -3.4%."""
     if _missing(value):
         return DASH
+    if round(value, digits) == 0:  # no "-0.0%"
+        return f"{0:.{digits}f}%"
     return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
 
 

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from tui.bindings import DASHBOARD_BINDINGS
+from tui.format import truncate
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
@@ -31,7 +32,12 @@ if TYPE_CHECKING:
 
 PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
-MAX_TOASTS = 3
+MAX_TOASTS = 4
+TOAST_ORDER: dict[str, int] = {
+    "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
+    "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
+}
+"""Which events a toast shows first when several arrive at once."""
 
 
 class DashboardScreen(Screen):
@@ -128,7 +134,8 @@ class DashboardScreen(Screen):
         app = self.app
         snap = app.latest.snapshot if app.latest else None
         self.query_one(MarketStrip).update_state(StripState(
-            snapshot=snap, label=app.feed_label, now=app.market_now(),
+            snapshot=snap, label=app.feed_label, now=app.market_now(), wall_now=app.now(),
+            updated_at=app.updated_at, busy_since=app.busy_since,
             semantic=app.semantic_colors, paused=app.paused, busy=app.busy,
             error=app.last_error, error_at=app.last_error_at, stale_after=app.stale_after,
         ))
@@ -144,16 +151,22 @@ class DashboardScreen(Screen):
                                           self.app.semantic_colors.down)
 
     def announce(self, events) -> None:
-        """Log every event; toast the first few; ring the bell if the config asks for it."""
-        sem = self.app.semantic_colors
-        self.query_one(EventLogPane).add_events(events, sem)
-        for event in events[:MAX_TOASTS]:
-            severity = "warning" if event.kind in ("failed",) else "information"
-            title = event.kind.replace("_", " ").upper()
-            self.notify(event.message, title=title, severity=severity, timeout=8,
-                        markup=False)
-        if len(events) > MAX_TOASTS:
-            self.notify(f"+{len(events) - MAX_TOASTS} more in the event log (4)", timeout=8)
+        """Log every event; toast them (one toast each for one or two, else one summary, most
+        important first); ring the bell if the config asks for it."""
+        self.query_one(EventLogPane).add_events(events, self.app.semantic_colors)
+        ordered = sorted(events, key=lambda e: TOAST_ORDER.get(e.kind, len(TOAST_ORDER)))
+        warn = any(e.kind == "failed" for e in events)
+        if len(ordered) <= 2:
+            for event in ordered:
+                self.notify(event.message, title=event.kind.replace("_", " ").upper(),
+                            severity="warning" if event.kind == "failed" else "information",
+                            timeout=8, markup=False)
+        else:
+            lines = [truncate(e.message, 56) for e in ordered[:MAX_TOASTS]]
+            if len(ordered) > MAX_TOASTS:
+                lines.append(f"+{len(ordered) - MAX_TOASTS} more in the event log (4)")
+            self.notify("\n".join(lines), title=f"{len(ordered)} events",
+                        severity="warning" if warn else "information", timeout=10, markup=False)
         if self.app.config.alerts.bell:
             self.app.bell()
 

@@ -34,8 +34,7 @@ def help_table(app, keymap: Mapping[str, str]) -> Table:
                           HELP_TEXT.get(binding.id or "", binding.description))
         table.add_row("", "")
     table.add_row(Text("Also", style="bold underline"), "")
-    table.add_row("^p", "command palette: every action above by name")
-    table.add_row("esc", "in a chart: back to the dashboard")
+    table.add_row("^p", "command palette: every action by name")
     return table
 
 

@@ -51,7 +51,7 @@ def breakout_rank(breakout: Breakout | None) -> tuple[int, float]:
 
 
 def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
-               with_level: bool = True) -> Text:
+               with_level: bool = True, with_since: bool = False) -> Text:
     """The state and where the price is against the level: BREAKING +0.8% (a badge in the
     breakout colour), near -1.2%, below -8.0%, FAILED -2.0%; the wide layout adds the level."""
     if breakout is None:
@@ -60,8 +60,10 @@ def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
     if compact:
         label = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext"}.get(label, label)
     # pct_to_level is the move still needed to reach the level; the cell shows the price's side.
-    gap = fmt.pct(-breakout.pct_to_level)
+    gap = fmt.pct(-breakout.pct_to_level, 0 if abs(breakout.pct_to_level) >= 10 else 1)
     at = "" if compact or not with_level else f" @{fmt.price(breakout.level, True)}"
+    if with_since:
+        gap = fmt.short_date(breakout.since) if breakout.since else ""
     if breakout.state in ("breaking", "confirmed"):
         color = Color.parse(sem.breakout).rich_color
         badge = label if compact else f" {label} "

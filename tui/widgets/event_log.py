@@ -29,16 +29,17 @@ def kind_color(kind: str, sem: SemanticColors) -> str | None:
 
 
 def event_line(event: Event, sem: SemanticColors) -> Text:
-    """12-09 16:30  confirmed  KRE confirmed above 65.20 (cup pivot)"""
+    """12-10 16:31 IWM is breaking out above 252.77 (...), in the colour of its kind; the time
+    only when the event happened on its session's day (live), not in a replay."""
     from zoneinfo import ZoneInfo
 
     at = event.at.astimezone(ZoneInfo("America/New_York")) if event.at.tzinfo else event.at
     color = kind_color(event.kind, sem)
     when = f"{event.asof:%m-%d}" + (f" {at:%H:%M}" if at.date() == event.asof else "")
-    text = Text(f"{when} ", style=Style(dim=True), no_wrap=True)
-    text.append(f"{event.kind.replace('_', ' '):<10} ",
-                style=Style(color=Color.parse(color).rich_color if color else None, bold=True))
-    text.append(event.message)
+    text = Text(f"{when} ", style=Style(dim=True))
+    style = Style(color=Color.parse(color).rich_color if color else None,
+                  bold=event.kind in ("breaking", "confirmed", "failed", "race"))
+    text.append(event.message, style=style)
     return text
 
 

@@ -6,8 +6,8 @@
    trend;
 3. leaders (who made a new high first) and the reference-high race.
 
-Each line is a list of parts joined by " │ "; parts that do not fit the width are dropped, lowest
-priority first, so 80 columns still show the essentials.
+Each line is a list of parts joined by " │ ", each in a full and a short form; when a line does not
+fit, the lowest-priority parts are shortened, then dropped, so 80 columns still show the essentials.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ class StripState:
     label: str
     now: datetime
     semantic: SemanticColors
+    wall_now: datetime | None = None
+    updated_at: datetime | None = None
+    busy_since: datetime | None = None
     paused: bool = False
     busy: bool = False
     error: str = ""
@@ -51,14 +54,21 @@ def _c(semantic_color: str | None, **kw: bool) -> Style:
     return Style(color=Color.parse(semantic_color).rich_color if semantic_color else None, **kw)
 
 
-def _fit(parts: list[tuple[int, Text]], width: int) -> Text:
-    """Join parts with separators, dropping the lowest-priority ones (highest number) to fit."""
-    chosen = list(parts)
+def _fit(full: list[tuple[int, Text]], short: list[tuple[int, Text]], width: int) -> Text:
+    """Join parts with separators to fit ``width``: first swap the lowest-priority parts (highest
+    number) for their short form, then drop them. ``full`` and ``short`` list the same parts."""
+    chosen = [(p, text, alt[1]) for (p, text), alt in zip(full, short, strict=True)]
     while chosen:
-        joined = Text(SEP).join(t for _, t in chosen)
+        joined = Text(SEP).join(t for _, t, _ in chosen)
         if joined.cell_len <= width or len(chosen) == 1:
             joined.truncate(width, overflow="ellipsis")
             return joined
+        longer = [i for i, (_, t, alt) in enumerate(chosen) if alt is not t
+                  and alt.cell_len < t.cell_len]
+        if longer:
+            i = max(longer, key=lambda i: (chosen[i][0], i))
+            chosen[i] = (chosen[i][0], chosen[i][2], chosen[i][2])
+            continue
         worst = max(range(len(chosen)), key=lambda i: (chosen[i][0], i))
         del chosen[worst]
     return Text("")
@@ -70,7 +80,9 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     if st.paused:
         label.append(" PAUSED ", style=_c(sem.failed, reverse=True, bold=True))
     if st.busy:
-        label.append(" ⟳", style=_c(sem.pivot))
+        waited = (st.wall_now - st.busy_since).total_seconds() if (
+            st.wall_now and st.busy_since) else 0.0
+        label.append(" ⟳" + (f" {waited:.0f}s" if waited >= 5 else ""), style=_c(sem.pivot))
     parts: list[tuple[int, Text]] = [(0, label)]
     snap = st.snapshot
     if snap is None:
@@ -99,7 +111,10 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     elif fomc.next_decision:
         days = f" ({fomc.days_until}d)" if fomc.days_until is not None else ""
         parts.append((4, Text(f"FOMC {fomc.next_decision:%b %d}{days}")))
-    parts.append((2, source_text(st, compact)))
+    warn = snap.fallback or (st.stale_after is not None and st.wall_now is not None
+                             and st.updated_at is not None
+                             and (st.wall_now - st.updated_at).total_seconds() > st.stale_after)
+    parts.append((0 if warn else 2, source_text(st, compact)))
     return parts
 
 
@@ -108,18 +123,17 @@ def source_text(st: StripState, compact: bool) -> Text:
     assert snap is not None
     sem = st.semantic
     out = Text(snap.source)
-    last_bar = max((f.bar_time for f in snap.symbols.values()), default=None)
-    asof = f"{snap.asof:%Y-%m-%d}" if not compact else fmt.short_date(snap.asof)
-    out.append(f" {asof}")
-    if last_bar is not None and any(f.intraday for f in snap.symbols.values()):
-        out.append(f" {last_bar:%H:%M}")
-    old = st.stale_after is not None and (st.now - snap.fetched_at).total_seconds() > st.stale_after
+    out.append(f" {snap.asof:%Y-%m-%d}" if not compact else f" {fmt.short_date(snap.asof)}")
+    if st.wall_now is not None and st.updated_at is not None and not compact and not snap.fallback:
+        out.append(f" · {fmt.age(st.updated_at, st.wall_now)} ago", style=_c(sem.stale))
+    old = (st.stale_after is not None and st.wall_now is not None and st.updated_at is not None
+           and (st.wall_now - st.updated_at).total_seconds() > st.stale_after)
     if snap.fallback:
         why = f": {snap.note}" if snap.note else ""
         out.append(f" · FALLBACK{why}", style=_c(sem.stale, bold=True))
     elif old:
-        out.append(f" · STALE since {snap.fetched_at.astimezone():%H:%M}", style=_c(sem.stale,
-                                                                                      bold=True))
+        out.append(f" · STALE since {st.updated_at.astimezone():%H:%M}",
+                   style=_c(sem.stale, bold=True))
     return out
 
 
@@ -231,10 +245,6 @@ class MarketStrip(Widget):
         if st is None:
             return Text(" Basewatch │ starting…")
         width = max(self.size.width, 20)
-        compact = width < 110
-        lines = [
-            _fit(status_parts(st, compact), width),
-            _fit(pair_parts(st, compact), width),
-            _fit(leader_race_parts(st, compact), width),
-        ]
+        lines = [_fit(parts(st, False), parts(st, True), width)
+                 for parts in (status_parts, pair_parts, leader_race_parts)]
         return Text("\n").join(lines)

@@ -143,7 +143,11 @@ class PaneTable(DataTable):
         self.view = view
         if self._layout != view.compact:
             self._build_columns(view)
-        self._tone_styles = self._make_tone_styles(view.semantic)
+        styles = self._make_tone_styles(view.semantic)
+        if styles != self._tone_styles:  # a new theme: row styles are not in DataTable's caches
+            self._tone_styles = styles
+            self._clear_caches()
+            self.refresh()
         self._rows = self.build_rows(view)
         self._sync()
         self.border_subtitle = self.subtitle(view)

@@ -42,7 +42,7 @@ def zone_text(zone: Zone | None, compact: bool) -> str:
     low, high = fmt.price(zone.low, True), fmt.price(zone.high, True)
     if compact:
         return f"{low}-{high}"
-    where = "in" if zone.position == "inside" else fmt.pct(-abs(zone.distance_pct), 0)
+    where = "in" if zone.position == "inside" else fmt.pct(-abs(zone.distance_pct))
     return f"{low}-{high} ×{zone.touches} {where}"
 
 
@@ -61,8 +61,8 @@ class SectorBasesTable(PaneTable):
         Col("length", "Len", 4, 3, right=True),
         Col("pivot", "Pivot", 8, 7, right=True),
         Col("gap", "To piv", 6, 6, right=True),
-        Col("zone", "Resistance zone", 20, 11, short="Resistance"),
-        Col("state", "State", 17, 11),
+        Col("zone", "Resistance zone", 22, 11, short="Resistance"),
+        Col("state", "State since", 17, 11, short="State"),
     )
     COMPACT_ORDER: ClassVar = ("symbol", "sector", "state", "gap", "pivot", "base", "depth",
                                "length", "zone", "weight")
@@ -111,7 +111,7 @@ class SectorBasesTable(PaneTable):
         base = watched_base(facts)
         b = facts.breakout
         stale = is_stale(snap, facts)
-        state = cells.state_cell(b, sem, compact, with_level=False)
+        state = cells.state_cell(b, sem, compact, with_level=False, with_since=True)
         if stale and not snap.fallback:
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = base_cells | {
