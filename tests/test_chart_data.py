@@ -198,7 +198,8 @@ def test_x_ticks_sit_on_calendar_boundaries_and_never_touch(kre, timeframe):
 
 
 def test_nice_ticks_are_round_steps_inside_the_range():
-    for lo, hi, k in ((57.3, 66.5, 5), (0.0891, 0.1071, 4), (18_000.0, 126_000.0, 6), (1, 2, 2)):
+    for lo, hi, k in ((57.3, 66.5, 5), (0.0891, 0.1071, 4), (18_000.0, 126_000.0, 6), (1, 2, 2),
+                      (0.0905, 0.107, 3)):
         ticks = cd.nice_ticks(lo, hi, k)
         assert 2 <= len(ticks) <= k
         assert all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks)

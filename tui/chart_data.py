@@ -139,15 +139,22 @@ class Ticks:
 
 
 def nice_ticks(lo: float, hi: float, max_ticks: int) -> tuple[float, ...]:
-    """Round-number ticks within [lo, hi], at most ``max_ticks`` of them (1, 2, 2.5, 5 x 10^n)."""
+    """Round-number ticks within [lo, hi] (steps of 1, 2, 2.5 or 5 x 10^n): the coarsest step that
+    gives at most ``max_ticks``, made finer while fewer than two would show."""
     max_ticks = max(int(max_ticks), 2)
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return (lo,) if math.isfinite(lo) else ()
     raw = (hi - lo) / (max_ticks - 1)
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    first = math.ceil(lo / step - 1e-9) * step
-    ticks = np.arange(first, hi + step * 1e-9, step)
+    steps = [m * mag * 10 ** e for e in (-1, 0) for m in (1, 2, 2.5, 5)] + [10 * mag]
+    i = next(i for i, st in enumerate(steps) if st >= raw)
+    while True:
+        step = steps[i]
+        first = math.ceil(lo / step - 1e-9) * step
+        ticks = np.arange(first, hi + step * 1e-9, step)
+        if len(ticks) >= 2 or i == 0:
+            break
+        i -= 1
     return tuple(float(round(t, 10)) for t in ticks[:max_ticks])
 
 
