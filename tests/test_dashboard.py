@@ -535,3 +535,59 @@ async def test_the_strip_says_stale_when_refreshes_stop_arriving():
         assert "STALE since" in plain_strip(app)
         # the countdown follows the clock too: 16:30 + 166 s -> the open is 16h 58m away
         assert "opens 16h 58m" in plain_strip(app)
+
+
+class AfterHours(SampleSource):
+    """The bundled data up to DAY, served live at 17:10 New York with an after-hours trade in
+    IWM and the feed's health as given."""
+
+    def __init__(self, status: str = "live", note: str = "") -> None:
+        self.status, self.note = status, note
+
+    def fetch(self, symbols):
+        from analysis.bars import upto
+        from analysis.sources.quotes import ExtendedQuote
+
+        got = super().fetch(symbols)
+        bars = {s: upto(df, DAY) for s, df in got.bars.items()}
+        close = float(bars["IWM"]["close"].iloc[-1])
+        quote = ExtendedQuote("post", round(close * 1.004, 2), NOW + timedelta(minutes=40),
+                              0.4, close)
+        return dataclasses.replace(got, bars=bars, extended={"IWM": quote}, status=self.status,
+                                   note=self.note, fallback=self.status != "live")
+
+
+class LiveAt(FixedFeed):
+    """Like FixedFeed but without an as-of date: the pipeline's live path at a fixed time."""
+
+    def next(self, symbols):
+        self.calls.append(tuple(symbols))
+        return self.pipeline.refresh(symbols, now=NOW + timedelta(minutes=40))
+
+
+async def test_after_hours_price_is_shown_and_marked():
+    config = Config()
+    app = make_app(LiveAt(config, source=AfterHours()), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        wl = table(app, "watchlist")
+        quote = app.latest.snapshot.symbols["IWM"].extended
+        assert quote is not None and quote.session == "post"
+        assert wl.cell_text("IWM", "last") == f"{quote.price:,.2f}"
+        assert wl.cell_text("IWM", "chg") == "AH+0.4%"
+        spy = app.latest.snapshot.symbols["SPY"]
+        assert wl.cell_text("SPY", "chg") == f"{spy.change_pct:+.1f}%"
+
+
+async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
+    config = Config()
+    note = "offline since 10:42 — stored bars; Yahoo could not be reached"
+    app = make_app(LiveAt(config, source=AfterHours("offline", note)), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        strip = plain_strip(app)
+        assert "offline since 10:42 — stored bars" in strip
+        assert "Yahoo could not be reached" not in strip  # the why stays out of the header
+        wl = table(app, "watchlist")
+        spy = app.latest.snapshot.symbols["SPY"]
+        assert wl.cell_text("SPY", "last") == f"{spy.last:,.2f}" and wl.tone_of("SPY") == "stale"

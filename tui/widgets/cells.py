@@ -123,6 +123,23 @@ def ath_cell(facts: SymbolFacts, sem: SemanticColors, compact: bool) -> Text:
     return colored(fmt.pct(h.pct_from_ath), color, right=True)
 
 
+EXTENDED_MARK: dict[str, str] = {"pre": "PM", "post": "AH"}
+
+
+def extended_cells(quote, sem: SemanticColors, compact: bool) -> dict[str, Text]:
+    """A pre-market / after-hours quote replaces Last and Chg, marked: "PM+0.4%" / "AH-1.2%"
+    (the change from the last regular close), in italics. Empty when there is none."""
+    if quote is None:
+        return {}
+    mark = EXTENDED_MARK.get(quote.session, quote.session[:2].upper())
+    last = colored(fmt.price(quote.price, compact), sem.pivot, right=True)
+    last.stylize("italic")
+    change = colored(f"{mark}{fmt.pct(quote.change_pct)}", signed_color(quote.change_pct, sem),
+                     right=True)
+    change.stylize("italic")
+    return {"last": last, "chg": change}
+
+
 def error_message(symbol: str, message: str) -> str:
     """An error without the symbol repeated at its start."""
     text = message.strip()

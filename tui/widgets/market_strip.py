@@ -74,6 +74,12 @@ def _fit(full: list[tuple[int, Text]], short: list[tuple[int, Text]], width: int
     return Text("")
 
 
+def _overdue(st: StripState) -> bool:
+    """No refresh applied for longer than expected (the strip then says STALE)."""
+    return (st.stale_after is not None and st.wall_now is not None and st.updated_at is not None
+            and (st.wall_now - st.updated_at).total_seconds() > st.stale_after)
+
+
 def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     sem = st.semantic
     label = Text(f" {st.label} ", style=Style(reverse=True, bold=True))
@@ -111,9 +117,7 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     elif fomc.next_decision:
         days = f" ({fomc.days_until}d)" if fomc.days_until is not None else ""
         parts.append((4, Text(f"FOMC {fomc.next_decision:%b %d}{days}")))
-    warn = snap.fallback or (st.stale_after is not None and st.wall_now is not None
-                             and st.updated_at is not None
-                             and (st.wall_now - st.updated_at).total_seconds() > st.stale_after)
+    warn = snap.fallback or snap.status != "live" or _overdue(st)
     parts.append((0 if warn else 2, source_text(st, compact)))
     return parts
 
@@ -124,12 +128,17 @@ def source_text(st: StripState, compact: bool) -> Text:
     sem = st.semantic
     out = Text(snap.source)
     out.append(f" {snap.asof:%Y-%m-%d}" if not compact else f" {fmt.short_date(snap.asof)}")
-    if st.wall_now is not None and st.updated_at is not None and not compact and not snap.fallback:
+    quiet = snap.fallback or snap.status != "live"
+    if st.wall_now is not None and st.updated_at is not None and not compact and not quiet:
         out.append(f" · {fmt.age(st.updated_at, st.wall_now)} ago", style=_c(sem.stale))
-    old = (st.stale_after is not None and st.wall_now is not None and st.updated_at is not None
-           and (st.wall_now - st.updated_at).total_seconds() > st.stale_after)
-    if snap.fallback:
-        why = f": {snap.note}" if snap.note else ""
+    old = _overdue(st)
+    status = snap.status
+    if status != "live":  # "offline since 10:42 — stored bars" (the note's first part)
+        head = snap.note.split("; ")[0] if snap.note else status.replace("_", " ")
+        color = sem.stale if status == "delayed" else sem.failed
+        out.append(f" · {head}", style=_c(color, bold=True))
+    elif snap.fallback:
+        why = f": {snap.note.split('; ')[0]}" if snap.note else ""
         out.append(f" · FALLBACK{why}", style=_c(sem.stale, bold=True))
     elif old:
         out.append(f" · STALE since {st.updated_at.astimezone():%H:%M}",

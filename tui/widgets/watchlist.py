@@ -17,7 +17,7 @@ from tui.widgets.pane_table import (
     signed_color,
 )
 
-SPARK = (20, 6)
+SPARK = (20, 5)
 
 
 class WatchlistTable(PaneTable):
@@ -29,7 +29,7 @@ class WatchlistTable(PaneTable):
     COLUMNS: ClassVar = (
         Col("symbol", "Symbol", 9, 7, short="Sym"),
         Col("last", "Last", 10, 8, right=True),
-        Col("chg", "Chg", 7, 6, right=True),
+        Col("chg", "Chg", 7, 7, right=True),
         Col("spark", "30 sessions", SPARK[0], SPARK[1], short="Trend"),
         Col("ath", "From ATH", 9, 6, right=True, short="vsATH"),
         Col("streak", "Strk", 4, 3, right=True, short="Stk"),
@@ -87,6 +87,7 @@ class WatchlistTable(PaneTable):
             "symbol": cells.symbol_cell(sym, sem, facts),
             "last": colored(fmt.price(facts.last, compact), None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
+            **cells.extended_cells(facts.extended, sem, compact),
             "spark": cells.spark_cell(facts.spark, SPARK[1] if compact else SPARK[0], sem),
             "ath": cells.ath_cell(facts, sem, compact),
             "streak": colored(fmt.streak(facts.streak.length),
