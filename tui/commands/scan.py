@@ -45,7 +45,7 @@ def _fetch(args: argparse.Namespace):
     from analysis.symbols import parse_symbols
 
     config = load_config(args.config)
-    symbols = parse_symbols(args.symbols) if args.symbols else list(config.universe())
+    symbols = parse_symbols(args.symbols) if args.symbols is not None else list(config.universe())
     if not symbols:
         raise UsageError("no symbols given")
     try:

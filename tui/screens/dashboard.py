@@ -239,7 +239,7 @@ class DashboardScreen(Screen):
         error = self.app.add_symbol(message.value)
         if error:
             prompt.show_error(error)
-            self.notify(error, title="Not added", severity="error")
+            self.notify(error, title="Not added", severity="error", markup=False)
             return
         self._close_prompt()
 

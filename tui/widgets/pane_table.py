@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.content import Content
 from textual.widgets import DataTable
 
 from tui.bindings import TABLE_BINDINGS
@@ -254,7 +255,7 @@ class PaneTable(DataTable):
             parts.append(f"sort: {self.current_sort.name}")
         if self.filter_text:
             parts.append(f"filter: {self.filter_text} ({self.row_count} of {len(self._rows)})")
-        self.border_title = " · ".join(parts)
+        self.border_title = Content(" · ".join(parts))  # literal: a filter may hold "[/]"
 
     def _make_tone_styles(self, semantic: SemanticColors) -> dict[str, Style]:
         """Row styles per tone: a tint of the semantic colour over the background; with an ANSI

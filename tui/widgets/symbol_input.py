@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 
@@ -66,7 +67,7 @@ class SymbolInput(Input):
     def show_error(self, message: str) -> None:
         """Keep the prompt open, marked as wrong, with the reason as its subtitle."""
         self.add_class("-error")
-        self.border_subtitle = message
+        self.border_subtitle = Content(message)  # literal: the user's text may hold "[/]"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
