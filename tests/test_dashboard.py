@@ -398,6 +398,7 @@ async def test_help_lists_every_key_with_remaps_applied():
 
         console = Console(width=120, record=True)
         console.print(text)
+        assert app.screen.query_one("#help-box").region.width >= 80
         shown = console.export_text()
         for binding in all_bindings():
             assert HELP_TEXT[binding.id] in shown
@@ -591,3 +592,42 @@ async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
         wl = table(app, "watchlist")
         spy = app.latest.snapshot.symbols["SPY"]
         assert wl.cell_text("SPY", "last") == f"{spy.last:,.2f}" and wl.tone_of("SPY") == "stale"
+
+
+async def test_replay_keys_step_pause_and_change_speed():
+    config = Config()
+    feed = ReplayFeed(Pipeline(config, SampleSource()), start=DAY, end=date(2025, 12, 12),
+                      speed=0.25)
+    app = make_app(feed, config, auto_refresh=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        assert app.feed_label.startswith("REPLAY 2025-12-09") and app.replaying
+        await pilot.press("full_stop")
+        await loaded(pilot, app, 2)
+        assert app.latest.snapshot.asof == date(2025, 12, 10)
+        assert "REPLAY 2025-12-10" in plain_strip(app)
+        await pilot.press("plus")
+        assert feed.speed == 0.5 and app._timer is not None
+        await pilot.press("minus", "minus")
+        assert feed.speed == 0.125
+        await pilot.press("space")
+        assert app.paused and app._timer is None and "PAUSED" in plain_strip(app)
+        await pilot.press("full_stop")  # steps while paused
+        await loaded(pilot, app, 3)
+        assert app.latest.snapshot.asof == date(2025, 12, 11) and app._timer is None
+        await pilot.press("full_stop")
+        await loaded(pilot, app, 4)
+        assert feed.finished and "(end)" in app.feed_label
+        await pilot.press("space")  # resuming at the end ticks once more, then stops
+        await loaded(pilot, app, 5)
+        assert app._timer is None and app.latest.snapshot.asof == date(2025, 12, 12)
+
+
+async def test_replay_keys_do_nothing_on_a_live_feed():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        applied = app.refreshes_applied
+        await pilot.press("full_stop", "plus")
+        await pilot.pause(0.2)
+        assert app.refreshes_applied == applied and not app.replaying

@@ -21,7 +21,13 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.worker import Worker, WorkerState
 
-from tui.bindings import APP_BINDINGS, DASHBOARD_BINDINGS, HELP_TEXT, KEYMAP_SCOPES
+from tui.bindings import (
+    APP_BINDINGS,
+    DASHBOARD_BINDINGS,
+    HELP_TEXT,
+    KEYMAP_SCOPES,
+    REPLAY_BINDINGS,
+)
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -54,7 +60,7 @@ class BasewatchApp(App):
 
     TITLE = "Basewatch"
     CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")  # absolute: subclasses too
-    BINDINGS: ClassVar = list(APP_BINDINGS)
+    BINDINGS: ClassVar = [*APP_BINDINGS, *REPLAY_BINDINGS]
 
     def __init__(
         self,
@@ -149,6 +155,11 @@ class BasewatchApp(App):
         self.request_refresh()
 
     @property
+    def refresh_delay(self) -> float:
+        """Seconds between refreshes, as the feed last asked (replay: 1 / speed)."""
+        return self._delay
+
+    @property
     def updated_at(self) -> datetime | None:
         """Wall-clock time the on-screen snapshot was applied (None while loading)."""
         return self._applied_at if self.latest is not None else None
@@ -222,6 +233,8 @@ class BasewatchApp(App):
         self.refreshes_applied += 1
         self._applied_at = self.now()
         self.pending.clear()
+        if self.feed_label != done.label or self.refreshes_applied == 1:
+            self.refresh_bindings()  # replay keys appear once the feed is known
         self.feed_label = done.label
         self.last_error, self.last_error_at, self._failures = "", None, 0
         self._delay = max(done.delay, 0.0)
@@ -232,6 +245,9 @@ class BasewatchApp(App):
             self.notify(done.warning, severity="warning")
         if done.events and self.config.alerts.command:
             self._alert_worker(done.events)
+        if getattr(self._feed, "finished", False):  # a replay at its last session: stop ticking
+            self._update_status()
+            return
         self._schedule(self._delay)
 
     def _failed(self, error: BaseException | None) -> None:
@@ -334,6 +350,31 @@ class BasewatchApp(App):
         self.notify("Paused: no automatic refresh (r still refreshes)" if self.paused
                     else "Resumed", timeout=2)
 
+    @property
+    def replaying(self) -> bool:
+        """True once the feed is known to be a replay (it can change speed)."""
+        return self._feed is not None and hasattr(self._feed, "faster")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("replay_step", "replay_speed"):
+            return self.replaying
+        return True
+
+    def action_replay_step(self) -> None:
+        """One session forward (also while paused)."""
+        self.request_refresh()
+
+    def action_replay_speed(self, factor: float) -> None:
+        feed = self._feed
+        if not self.replaying:
+            return
+        speed = feed.faster() if factor > 1 else feed.slower()
+        if self._timer is not None:  # re-arm the pending tick at the new pace
+            self._timer.stop()
+            self._timer = None
+            self._schedule(feed.delay(self.latest))
+        self.notify(f"Replay speed {speed:g} sessions/s", timeout=1.5)
+
     def action_cycle_theme(self) -> None:
         from analysis.state import StateError, save_state
         from tui.themes import next_theme_name
@@ -352,12 +393,15 @@ class BasewatchApp(App):
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         """The command palette: every key's action by name, then Textual's own commands."""
-        for binding in (*APP_BINDINGS, *DASHBOARD_BINDINGS):
-            if isinstance(screen, DashboardScreen) or binding in APP_BINDINGS:
-                action = binding.action
-                target = screen if binding in DASHBOARD_BINDINGS else self
+        groups: list[tuple[Any, tuple]] = [(self, APP_BINDINGS)]
+        if self.replaying:
+            groups.append((self, REPLAY_BINDINGS[1:]))  # space is another key for Pause
+        if isinstance(screen, DashboardScreen):
+            groups.append((screen, DASHBOARD_BINDINGS))
+        for target, bindings in groups:
+            for binding in bindings:
                 yield SystemCommand(
                     binding.description, HELP_TEXT.get(binding.id or "", ""),
-                    lambda t=target, a=action: self.run_action(a, t),
+                    lambda t=target, a=binding.action: self.run_action(a, t),
                 )
         yield from super().get_system_commands(screen)

@@ -22,6 +22,14 @@ APP_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys that work on every screen."""
 
+REPLAY_BINDINGS: tuple[Binding, ...] = (
+    Binding("space", "pause", "Pause", show=False, id="replay_pause"),
+    Binding("full_stop", "replay_step", "Step", key_display=".", id="replay_step"),
+    Binding("plus", "replay_speed(2.0)", "Faster", key_display="+", id="replay_faster"),
+    Binding("minus", "replay_speed(0.5)", "Slower", key_display="-", id="replay_slower"),
+)
+"""Keys that work only while replaying history (``basewatch --replay``), on every screen."""
+
 DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("1", "pane('watchlist')", "Watchlist", show=False, id="pane_watchlist"),
     Binding("2", "pane('sectors')", "Sectors", show=False, id="pane_sectors"),
@@ -50,13 +58,14 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
 
 SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Everywhere", APP_BINDINGS),
+    ("Replay (basewatch --replay)", REPLAY_BINDINGS),
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
 )
 
 KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
-    "app": APP_BINDINGS,
+    "app": (*APP_BINDINGS, *REPLAY_BINDINGS),
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
 }
@@ -68,6 +77,10 @@ HELP_TEXT: dict[str, str] = {
     "refresh": "refresh now",
     "pause": "pause / resume automatic refresh",
     "theme": "next colour theme",
+    "replay_pause": "replay: pause / resume the clock",
+    "replay_step": "replay: step one session",
+    "replay_faster": "replay: twice as fast",
+    "replay_slower": "replay: half as fast",
     "pane_watchlist": "go to the watchlist pane",
     "pane_sectors": "go to the sector-bases pane",
     "pane_crypto": "go to the crypto pane",

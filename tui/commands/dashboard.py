@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,25 @@ SOURCE_KINDS = ("auto", "yahoo", "store", "sample")
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    """Dashboard options on the top-level parser (``basewatch --theme NAME``)."""
+    """Dashboard options on the top-level parser (``basewatch --theme NAME``, replay)."""
     parser.add_argument("--theme", metavar="NAME",
                         help="colour theme of the dashboard (see `basewatch themes`)")
+    parser.add_argument("--replay", action="store_true",
+                        help="play the source's daily history forward, one session per tick "
+                             "(space pauses, . steps, + and - change speed)")
+    parser.add_argument("--from", dest="replay_from", metavar="YYYY-MM-DD", type=_date,
+                        help="replay from this session (default: a year before the last bar)")
+    parser.add_argument("--to", dest="replay_to", metavar="YYYY-MM-DD", type=_date,
+                        help="replay up to this session (default: the last bar)")
+    parser.add_argument("--speed", type=float, default=1.0, metavar="N",
+                        help="replay speed in sessions per second (default: 1)")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def check_source(spec: str) -> str:
@@ -53,13 +70,39 @@ def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:
     return make
 
 
+def replay_feed_factory(config: Config, spec: str, start: date | None, end: date | None,
+                        speed: float) -> Callable[[], Feed]:
+    """A function that builds the replay feed (in the app's first refresh worker)."""
+
+    def make() -> Feed:
+        from analysis.feed import ReplayFeed
+        from analysis.pipeline import Pipeline
+        from analysis.sources.select import make_source
+
+        source = make_source(spec, deadline=float(config.refresh.deadline))
+        return ReplayFeed(Pipeline(config, source), start=start, end=end, speed=speed)
+
+    return make
+
+
 def run(args: argparse.Namespace) -> int:
     from analysis.config import load_config
 
     config = load_config(Path(args.config) if args.config else None)
     spec = check_source(args.source or config.source)
+    replay = getattr(args, "replay", False)
+    start, end = getattr(args, "replay_from", None), getattr(args, "replay_to", None)
+    speed = getattr(args, "speed", 1.0)
+    if not replay and (start or end):
+        raise UsageError("--from and --to need --replay")
+    if start and end and start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+    if not 0 < speed <= 64:
+        raise UsageError(f"--speed must be above 0 and at most 64, got {speed:g}")
+    make_feed = (replay_feed_factory(config, spec, start, end, speed) if replay
+                 else live_feed_factory(config, spec))
     from tui.app import BasewatchApp
 
-    app = BasewatchApp(config, live_feed_factory(config, spec), theme=getattr(args, "theme", None))
+    app = BasewatchApp(config, make_feed, theme=getattr(args, "theme", None))
     app.run()
     return int(app.return_code or 0)

@@ -155,18 +155,20 @@ class DashboardScreen(Screen):
         important first); ring the bell if the config asks for it."""
         self.query_one(EventLogPane).add_events(events, self.app.semantic_colors)
         ordered = sorted(events, key=lambda e: TOAST_ORDER.get(e.kind, len(TOAST_ORDER)))
+        timeout = min(max(self.app.refresh_delay * 1.5, 2.0), 10.0)  # replay ticks fast
         warn = any(e.kind == "failed" for e in events)
         if len(ordered) <= 2:
             for event in ordered:
                 self.notify(event.message, title=event.kind.replace("_", " ").upper(),
                             severity="warning" if event.kind == "failed" else "information",
-                            timeout=8, markup=False)
+                            timeout=timeout, markup=False)
         else:
             lines = [truncate(e.message, 56) for e in ordered[:MAX_TOASTS]]
             if len(ordered) > MAX_TOASTS:
                 lines.append(f"+{len(ordered) - MAX_TOASTS} more in the event log (4)")
             self.notify("\n".join(lines), title=f"{len(ordered)} events",
-                        severity="warning" if warn else "information", timeout=10, markup=False)
+                        severity="warning" if warn else "information", timeout=timeout,
+                        markup=False)
         if self.app.config.alerts.bell:
             self.app.bell()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,20 +23,23 @@ def key_label(app, binding: Binding, keymap: Mapping[str, str]) -> str:
     return " / ".join(app.get_key_display(Binding(k, binding.action)) for k in keys)
 
 
-def help_table(app, keymap: Mapping[str, str]) -> Table:
-    """One table, a section per scope, every binding with its keys and what it does."""
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
-    table.add_column("key", style="bold", no_wrap=True, min_width=12)
-    table.add_column("does")
-    for title, bindings in SECTIONS:
-        table.add_row(Text(title, style="bold underline"), "")
+def help_table(app, keymap: Mapping[str, str]) -> Group:
+    """A table per scope, every binding with its keys and what it does."""
+    tables = []
+    for title, bindings in (*SECTIONS, ("Also", ())):
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False,
+                      title=Text(title, style="bold underline"), title_justify="left")
+        table.add_column("key", style="bold", no_wrap=True, min_width=12)
+        table.add_column("does")
         for binding in bindings:
             table.add_row(key_label(app, binding, keymap),
                           HELP_TEXT.get(binding.id or "", binding.description))
-        table.add_row("", "")
-    table.add_row(Text("Also", style="bold underline"), "")
-    table.add_row("^p", "command palette: every action by name")
-    return table
+        if not bindings:
+            table.add_row("^p", "command palette: every action by name")
+        else:
+            table.add_row("", "")
+        tables.append(table)
+    return Group(*tables)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,6 +49,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", show=False),
         Binding("down,j", "scroll('down')", show=False),
         Binding("up,k", "scroll('up')", show=False),
+        Binding("pagedown,space", "scroll('page_down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -56,4 +62,4 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, where: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
-        box.scroll_down() if where == "down" else box.scroll_up()
+        getattr(box, f"scroll_{where}")(animate=False)
