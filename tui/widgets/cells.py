@@ -58,7 +58,8 @@ def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
         return colored(fmt.DASH, sem.stale)
     label = STATE_LABEL.get(breakout.state, breakout.state)
     if compact:
-        label = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext"}.get(label, label)
+        label = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
+                 "FAILED": "FAIL"}.get(label, label)
     # pct_to_level is the move still needed to reach the level; the cell shows the price's side.
     gap = fmt.pct(-breakout.pct_to_level, 0 if abs(breakout.pct_to_level) >= 10 else 1)
     at = "" if compact or not with_level else f" @{fmt.price(breakout.level, True)}"
