@@ -56,8 +56,8 @@ class EventLogPane(RichLog):
         self.border_title = self.TITLE
 
     def on_mount(self) -> None:
-        self.write(Text("Breakouts, failures, new highs, streak milestones and the race appear "
-                        "here as they happen.", style=Style(dim=True, italic=True)))
+        self.write(Text("No events yet: breakouts, new highs, streaks and the race show here.",
+                        style=Style(dim=True, italic=True)))
 
     def add_events(self, events: Iterable[Event], sem: SemanticColors) -> int:
         """Append events; returns how many were added."""
