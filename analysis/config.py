@@ -329,8 +329,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 EXAMPLE = '''\
-# Basewatch config. Every key is optional; these are the defaults (the default [sectors] table
-# has all eleven SPDR sector ETFs; four are shown).
+# Basewatch config. Every key is optional; these are the defaults.
 watchlist = ["IWM", "^RUT", "SPY", "^GSPC", "QQQ", "DIA", "IJR", "KRE", "XLF", "XLI", "XLV",
              "XLK", "SOXX", "SMH", "^VIX"]
 crypto = ["BTC-USD", "ETH-USD", "SOL-USD"]
@@ -343,11 +342,18 @@ large = "SPY"              # ... against large caps
 rs_against = "SPY"         # relative strength of every symbol is measured against this
 weights_of = "IWM"         # whose fund data gives the index sector weights
 
-[sectors]                  # sector = { etf, weight in the benchmark index (%) }
+[sectors]                  # sector = { etf, weight in the benchmark index (%) }; no weight: "—"
 Financials = { etf = "XLF", weight = 18.65 }
 Industrials = { etf = "XLI", weight = 17.85 }
 "Health Care" = { etf = "XLV", weight = 16.31 }
 "Information Technology" = { etf = "XLK", weight = 13.84 }
+"Consumer Discretionary" = { etf = "XLY", weight = 9.67 }
+Energy = { etf = "XLE", weight = 5.12 }
+"Consumer Staples" = { etf = "XLP", weight = 2.81 }
+"Communication Services" = { etf = "XLC", weight = 2.70 }
+Materials = { etf = "XLB" }
+"Real Estate" = { etf = "XLRE" }
+Utilities = { etf = "XLU" }
 
 [race]
 symbols = ["ETH-USD", "BTC-USD"]

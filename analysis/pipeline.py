@@ -49,13 +49,25 @@ class Pipeline:
         now: datetime | None = None,
     ) -> Refresh:
         fetched = self.fetch(symbols)
-        return self.analyze(fetched, asof=asof, now=now)
+        weights = None
+        ask = getattr(self.source, "sector_weights", None)
+        if ask is not None and asof is None:
+            weights = ask(self.config.benchmark.weights_of)
+        return self.analyze(fetched, asof=asof, now=now, live_weights=weights)
 
     def analyze(
-        self, fetched: FetchResult, *, asof: date | None = None, now: datetime | None = None
+        self,
+        fetched: FetchResult,
+        *,
+        asof: date | None = None,
+        now: datetime | None = None,
+        live_weights: Mapping[str, float] | None = None,
     ) -> Refresh:
+        """Analyse already fetched bars; ``live_weights`` are the benchmark index's sector
+        weights from the source (None: the bundled table)."""
         from analysis.bars import upto
 
-        snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache)
+        snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache,
+                       live_weights=live_weights)
         bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
         return Refresh(snapshot=snap, bars=bars, fetch=fetched)

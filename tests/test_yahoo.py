@@ -11,14 +11,13 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from analysis.sources.store import BarStore
-from analysis.sources.yahoo import (
-    MAX_BATCH,
-    YahooSource,
-    YahooUnreachable,
+from analysis.sources.fund_weights import (
+    DailyWeights,
     fetch_sector_weights,
     sector_weights_from_yahoo,
 )
+from analysis.sources.store import BarStore
+from analysis.sources.yahoo import MAX_BATCH, YahooSource, YahooUnreachable
 from analysis.sources.yfcall import wait_idle, yahoo_busy
 
 
@@ -251,3 +250,30 @@ def test_yfinance_reasons_in_plain_words(raw, words, transient):
 
     assert words in plain(raw)
     assert is_transient(raw) is transient
+
+
+def test_sector_weights_are_asked_at_most_once_a_day():
+    calls, now = [], [0.0]
+
+    def fetch(fund):
+        calls.append(fund)
+        return {"Financials": 18.6} if len(calls) > 1 else None
+
+    weights = DailyWeights(fetch, clock=lambda: now[0])
+    assert weights("IWM") is None  # unreachable: try again in an hour, not every refresh
+    now[0] = 600
+    assert weights("IWM") is None and len(calls) == 1
+    now[0] = 3_700
+    assert weights("IWM") == {"Financials": 18.6} and len(calls) == 2
+    now[0] = 3_700 + 80_000
+    assert weights("IWM") == {"Financials": 18.6} and len(calls) == 2
+
+
+def test_live_sector_weights_reach_the_snapshot(fake_yahoo):
+    from analysis.config import Config
+    from analysis.pipeline import Pipeline
+
+    source = YahooSource(session=fake_yahoo, deadline=20.0)
+    snap = Pipeline(Config(), source).refresh(["IWM", "SPY"]).snapshot
+    assert snap.market.sector_weights.source == "live"
+    assert snap.market.sector_weights.weights["Financials"] > 0

@@ -48,6 +48,11 @@ class AutoSource:
         self.down_reason: str = ""
         self.down_status: str = "offline"
 
+    def sector_weights(self, fund_symbol: str) -> dict[str, float] | None:
+        """Live sector weights through Yahoo (None while Yahoo is down: the bundled table then)."""
+        ask = getattr(self.yahoo, "sector_weights", None)
+        return ask(fund_symbol) if ask is not None and self.down_since is None else None
+
     def _from_store(self, symbols: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[datetime]]:
         from analysis.sources.store import StoreError
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.bars import normalize_bars, tz_for
 from analysis.sources.base import FetchResult, SourceError
+from analysis.sources.fund_weights import DailyWeights, fetch_sector_weights
 from analysis.sources.health import delayed_note, is_rate_limit
 from analysis.sources.intraday import LiveBars, finish_live, quote_only
 from analysis.sources.quotes import Quote, quotes_or_why
@@ -102,6 +103,14 @@ class YahooSource:
         self.quotes = quotes
         self.clock = clock or (lambda: datetime.now(UTC))
         self.live = LiveBars()
+        self._weights = DailyWeights(
+            lambda fund: fetch_sector_weights(fund, session=self.session,
+                                              deadline=min(self.deadline, 20.0))
+        )
+
+    def sector_weights(self, fund_symbol: str) -> dict[str, float] | None:
+        """The fund's sector weights (%), asked of Yahoo at most once a day; None if unknown."""
+        return self._weights(fund_symbol)
 
     def _session(self) -> Any:
         if self.session is None:
@@ -353,55 +362,3 @@ def _ratio_words(ratio: float) -> str:
 
 
 # -- fund data: the benchmark index's sector weights ----------------------------------------------
-
-YAHOO_SECTORS = {
-    "financial_services": "Financials", "industrials": "Industrials",
-    "healthcare": "Health Care", "technology": "Information Technology",
-    "consumer_cyclical": "Consumer Discretionary", "energy": "Energy",
-    "consumer_defensive": "Consumer Staples", "communication_services": "Communication Services",
-    "basic_materials": "Materials", "realestate": "Real Estate", "utilities": "Utilities",
-}
-
-
-def sector_weights_from_yahoo(raw: dict[str, Any]) -> dict[str, float]:
-    """Yahoo's fund sector weightings (fractions, Yahoo's keys) -> GICS-style names in percent."""
-    out: dict[str, float] = {}
-    for key, value in raw.items():
-        try:
-            number = float(value.get("raw") if isinstance(value, dict) else value)
-        except (TypeError, ValueError):
-            continue
-        name = YAHOO_SECTORS.get(str(key), str(key).replace("_", " ").title())
-        out[name] = out.get(name, 0.0) + number
-    if out and sum(out.values()) <= 1.5:  # fractions of 1 (Yahoo's way) -> percent
-        out = {k: v * 100.0 for k, v in out.items()}
-    return {k: round(v, 4) for k, v in out.items()}
-
-
-def fetch_sector_weights(fund_symbol: str, session: Any = None,
-                         deadline: float = 20.0) -> dict[str, float] | None:
-    """Sector -> weight (%) of a fund from Yahoo's fund data; None when unreachable or missing."""
-    sym = validate_symbol(fund_symbol)
-    owned = session is None
-    if owned:
-        from curl_cffi import requests as curl_requests
-
-        session = curl_requests.Session(impersonate="chrome")
-
-    def call():
-        import yfinance as yf
-
-        configure_yfinance(yf)
-        with yfinance_reasons():
-            return yf.Ticker(sym, session=session).funds_data.sector_weightings
-
-    try:
-        raw = run_guarded(call, deadline, f"fund data {sym}")
-    except Exception:  # noqa: BLE001 - timed out, unreachable, busy, yfinance failed: no weights
-        return None
-    finally:
-        if owned:  # also makes a call stuck past the deadline fail fast
-            with contextlib.suppress(Exception):
-                session.close()
-    weights = sector_weights_from_yahoo(dict(raw or {}))
-    return weights or None

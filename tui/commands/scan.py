@@ -49,7 +49,8 @@ def _fetch(args: argparse.Namespace):
     if not symbols:
         raise UsageError("no symbols given")
     try:
-        source = make_source(args.source or config.source)
+        source = make_source(args.source or config.source,
+                             deadline=float(config.refresh.deadline))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     fetched = source.fetch(symbols)
