@@ -75,3 +75,10 @@ def test_scan_history_lists_transitions_and_a_summary(capsys):
     assert main([*args, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc[0]["symbol"] == "KRE" and doc[0]["transitions"]
+
+
+def test_scan_of_one_symbol_still_has_its_relative_strength_and_the_market(capsys):
+    doc = _scan_json(capsys, "--symbols", "KRE", "--asof", "2025-12-09")
+    assert [r["symbol"] for r in doc["symbols"]] == ["KRE"]
+    assert doc["symbols"][0]["rs"]["benchmark"] == "SPY"
+    assert doc["market"]["pair"]["symbol"] == "IWM" and doc["market"]["race"]["status"] == "running"

@@ -53,7 +53,11 @@ def _fetch(args: argparse.Namespace):
                              deadline=float(config.refresh.deadline))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    fetched = source.fetch(symbols)
+    # The benchmarks and the race runners are fetched too (RS, the pair and the race need them);
+    # only the requested symbols are printed.
+    context = [config.benchmark.rs_against, config.benchmark.small, config.benchmark.large,
+               *config.race.symbols]
+    fetched = source.fetch([*symbols, *(s for s in dict.fromkeys(context) if s not in symbols)])
     # the source's note says why (e.g. the bar store was corrupt and set aside): keep it
     also = f" ({fetched.note})" if fetched.note else ""
     if args.symbols:
@@ -63,7 +67,7 @@ def _fetch(args: argparse.Namespace):
             raise UsageError(why + also)
     if not fetched.bars:
         raise UsageError("no data: " + "; ".join(fetched.errors.values()) + also)
-    return config, fetched
+    return config, fetched, symbols
 
 
 def _check_asof(fetched, asof: date | None) -> None:
@@ -76,14 +80,21 @@ def _check_asof(fetched, asof: date | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config, fetched = _fetch(args)
+    config, fetched, wanted = _fetch(args)
     _check_asof(fetched, args.asof)
     if args.history:
-        return _run_history(args, config, fetched)
+        return _run_history(args, config, fetched, wanted)
+    import dataclasses
+
     from analysis.pipeline import Pipeline
     from analysis.report import snapshot_to_json
 
     snap = Pipeline(config, source=None).analyze(fetched, asof=args.asof).snapshot
+    snap = dataclasses.replace(
+        snap,
+        symbols={s: snap.symbols[s] for s in wanted if s in snap.symbols},
+        errors={s: e for s, e in snap.errors.items() if s in wanted},
+    )
     if args.json:
         import json
 
@@ -96,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_history(args: argparse.Namespace, config, fetched) -> int:
+def _run_history(args: argparse.Namespace, config, fetched, wanted: list[str]) -> int:
     from analysis.facts.bases import rules_for_symbol
     from analysis.history import format_history, scan_history
     from analysis.report import to_jsonable
@@ -109,6 +120,7 @@ def _run_history(args: argparse.Namespace, config, fetched) -> int:
             confirm_volume_ratio=th.confirm_volume_ratio, fail_sessions=th.fail_sessions,
         )
         for sym, df in fetched.bars.items()
+        if sym in wanted
     ]
     if args.json:
         import json
