@@ -1,17 +1,19 @@
-"""The Basewatch Textual app: screens, app-wide keys, themes, the watchlist, and the refresh loop.
+"""The Basewatch Textual app: screens, app-wide keys, themes, and the refresh loop.
 
 The refresh loop is driven by a Feed (``analysis.feed``: live or replay). One refresh runs at a
 time in a thread worker; the next is scheduled with ``feed.delay`` after the previous one finished
 (never a fixed interval, so slow refreshes cannot pile up); a result computed for a universe that
 changed meanwhile (a symbol added or removed) is dropped and a new refresh starts. The feed itself
-is created inside the first worker, so the first paint happens before pandas is imported.
+is created inside the first worker, so the first paint happens before pandas is imported; that
+worker also reads the most recent events of the event log (live only), so a restart keeps them.
+Watchlist edits are in ``tui.watchlists``; the alert command runs from ``tui.alert_queue``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.worker import Worker, WorkerState
 
+from tui.alert_queue import AlertQueue
 from tui.bindings import (
     APP_BINDINGS,
     DASHBOARD_BINDINGS,
@@ -31,6 +34,7 @@ from tui.bindings import (
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
+from tui.watchlists import WatchlistEditing
 
 if TYPE_CHECKING:
     from analysis.config import Config
@@ -39,6 +43,8 @@ if TYPE_CHECKING:
     from analysis.pipeline import Refresh
 
 MAX_BACKOFF = 900.0
+HISTORY = 200
+"""How many of the event log's most recent events the Events pane shows at start."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(App):
+class BasewatchApp(WatchlistEditing, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic)."""
@@ -98,6 +104,8 @@ class BasewatchApp(App):
         self._timer = None
         self._applied_at = self.now()
         self._delay = float(config.refresh.market_open)
+        self.history: tuple[Event, ...] | None = None  # earlier events from the log, once read
+        self.alerts = AlertQueue(self, config.alerts, self._alert_failed)
         self.semantic_colors = SemanticColors()
         self._themes: list[Any] = []
         self._setup_themes(theme)
@@ -199,6 +207,7 @@ class BasewatchApp(App):
 
         if self._feed is None:
             self._feed = self._make_feed()
+            self._read_history()
         feed = self._feed
         refresh = feed.next(symbols)
         events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
@@ -210,6 +219,28 @@ class BasewatchApp(App):
                 warning = f"could not write the event log: {exc}"
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
+
+    def _read_history(self) -> None:
+        """In the first refresh worker, before it can append anything: the log's last events
+        (not in a replay, whose simulated days they would only confuse)."""
+        from analysis.events import EventLog
+
+        if self.replaying:
+            return
+        try:
+            earlier = tuple(EventLog().read()[-HISTORY:])
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"could not read the event log: {exc}",
+                                  severity="warning", markup=False)
+            return
+        if earlier:
+            self.call_from_thread(self._show_history, earlier)
+
+    def _show_history(self, earlier: Sequence[Event]) -> None:
+        self.history = tuple(earlier)
+        dash = self.dashboard
+        if dash is not None:
+            dash.show_history()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place refresh outcomes arrive: apply, drop, or report the failure."""
@@ -243,8 +274,8 @@ class BasewatchApp(App):
             screen.post_message(SnapshotReady(done.refresh, done.events))
         if done.warning:
             self.notify(done.warning, severity="warning")
-        if done.events and self.config.alerts.command:
-            self._alert_worker(done.events)
+        if done.events:
+            self.alerts.put(done.events)
         if getattr(self._feed, "finished", False):  # a replay at its last session: stop ticking
             self._update_status()
             return
@@ -271,67 +302,16 @@ class BasewatchApp(App):
         else:
             self._timer = self.set_timer(delay, self.request_refresh, name="next-refresh")
 
-    @work(thread=True, exit_on_error=False, group="alerts")
-    def _alert_worker(self, events: Iterable[Event]) -> None:
-        from analysis.alerts import run_alert_command
-
-        alerts = self.config.alerts
-        for event in events:
-            outcome = run_alert_command(alerts.command, event, alerts.timeout_seconds)
-            if not outcome.ok:
-                self.call_from_thread(self.notify, f"alert command: {outcome.error}",
-                                      severity="warning", markup=False)
+    def _alert_failed(self, line: str) -> None:
+        self.notify(line, title="Alert", severity="warning", markup=False, timeout=8)
+        dash = self.dashboard
+        if dash is not None:
+            dash.note(line, error=True)
 
     def _update_status(self) -> None:
         dash = self.dashboard
         if dash is not None:
             dash.update_strip()
-
-    # -- watchlist edits -------------------------------------------------------------------------
-
-    def add_symbol(self, raw: str) -> str | None:
-        """Add a symbol to the active watchlist; returns an error message, or None when added."""
-        from analysis.state import StateError, add_symbol
-        from analysis.symbols import SymbolError, validate_symbol
-
-        try:
-            sym = validate_symbol(raw)
-        except SymbolError as exc:
-            return str(exc)
-        if sym in self.watchlist:
-            return f"{sym} is already in the watchlist"
-        self.state = add_symbol(self.state, sym)
-        self._universe_changed(sym)
-        try:
-            from analysis.state import save_state
-
-            save_state(self.state)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        self.notify(f"Added {sym}: loading…", timeout=3)
-        return None
-
-    def remove_symbol(self, sym: str) -> None:
-        from analysis.state import StateError, remove_symbol, save_state
-
-        if sym not in self.watchlist:
-            return
-        self.state = remove_symbol(self.state, sym)
-        self._universe_changed()
-        try:
-            save_state(self.state)
-        except StateError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-
-    def _universe_changed(self, added: str | None = None) -> None:
-        self.watchlist = list(self.state.symbols)
-        if added:
-            self.pending.add(added)
-        self._generation += 1
-        dash = self.dashboard
-        if dash is not None:
-            dash.render_pane("watchlist")
-        self.request_refresh()
 
     # -- app-wide actions --------------------------------------------------------------------------
 

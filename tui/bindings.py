@@ -41,6 +41,11 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("s", "sort", "Sort", id="sort"),
     Binding("a", "add_symbol", "Add", id="add"),
     Binding("x", "remove_symbol", "Remove", id="remove"),
+    Binding("shift+up,K", "move_symbol(-1)", "Move up", show=False, id="move_up"),
+    Binding("shift+down,J", "move_symbol(1)", "Move down", show=False, id="move_down"),
+    Binding("w", "next_watchlist", "Next list", show=False, id="next_watchlist"),
+    Binding("n", "new_watchlist", "New list", show=False, id="new_watchlist"),
+    Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
 )
 """Keys of the dashboard screen."""
@@ -56,18 +61,26 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys inside a pane (a table of symbols)."""
 
+CONFIRM_BINDINGS: tuple[Binding, ...] = (
+    Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+    Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+)
+"""Keys of a yes/no question (deleting a watchlist)."""
+
 SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Everywhere", APP_BINDINGS),
     ("Replay (basewatch --replay)", REPLAY_BINDINGS),
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
+    ("Answering a question (D)", CONFIRM_BINDINGS),
 )
 
 KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "app": (*APP_BINDINGS, *REPLAY_BINDINGS),
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
+    "confirm": CONFIRM_BINDINGS,
 }
 """Where each binding is live, for checking a remap for clashes (app keys work everywhere)."""
 
@@ -91,6 +104,13 @@ HELP_TEXT: dict[str, str] = {
     "sort": "cycle the sort order of the pane",
     "add": "add a symbol to the watchlist",
     "remove": "remove the symbol under the cursor from the watchlist",
+    "move_up": "move the symbol under the cursor up the watchlist (saved)",
+    "move_down": "move the symbol under the cursor down the watchlist (saved)",
+    "next_watchlist": "switch to the next named watchlist",
+    "new_watchlist": "create a named watchlist (starts empty) and switch to it",
+    "delete_watchlist": "delete the watchlist on screen (asks first; never the last one)",
+    "confirm_yes": "yes: do it",
+    "confirm_no": "no: leave everything as it is",
     "clear_filter": "clear the filter / close the prompt",
     "down": "move down",
     "up": "move up",

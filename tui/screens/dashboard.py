@@ -1,5 +1,6 @@
 """The dashboard screen: the market strip, the watchlist, sector-bases and crypto panes, the event
-log and the prompt. It renders the app's latest snapshot and turns keys into app actions.
+log and the prompt. It renders the app's latest snapshot and turns keys into app actions
+(watchlist edits are the app's: ``tui.watchlists``).
 
 Wide terminals show every pane (the focused one larger); below 100x32 the panes become tabs
 (1/2/3/4, Tab) so each still gets the whole height.
@@ -66,6 +67,7 @@ class DashboardScreen(Screen):
         self.query_one(SymbolInput).display = False
         self._layout_for(self.size.width, self.size.height)
         self.render_all()
+        self.show_history()
         self.query_one("#watchlist").focus()
         self.set_interval(5, self.update_strip, name="strip-clock")
 
@@ -112,8 +114,9 @@ class DashboardScreen(Screen):
             "crypto": tuple(app.config.crypto),
         }[table.PANE_KEY]
         snap = app.latest.snapshot if app.latest else None
+        lists = (app.state.names, app.state.active) if table.PANE_KEY == "watchlist" else ((), "")
         return View(snap, symbols, app.semantic_colors, bool(self.compact), app.config,
-                    frozenset(app.pending))
+                    frozenset(app.pending), *lists)
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -147,8 +150,16 @@ class DashboardScreen(Screen):
 
     def on_refresh_failed(self, message: RefreshFailed) -> None:
         self.update_strip()
-        self.query_one(EventLogPane).note(f"refresh failed: {message.error}",
-                                          self.app.semantic_colors.down)
+        self.note(f"refresh failed: {message.error}", error=True)
+
+    def note(self, text: str, error: bool = False) -> None:
+        """A line in the Events pane that is not an event (a failed refresh or alert)."""
+        self.query_one(EventLogPane).note(text, self.app.semantic_colors.down if error else None)
+
+    def show_history(self) -> None:
+        """The event log's earlier events (read by the first refresh), once."""
+        if self.ready and self.app.history:
+            self.query_one(EventLogPane).add_earlier(self.app.history, self.app.semantic_colors)
 
     def announce(self, events) -> None:
         """Log every event; toast them (one toast each for one or two, else one summary, most
@@ -229,6 +240,51 @@ class DashboardScreen(Screen):
         self.app.remove_symbol(sym)
         self.notify(f"Removed {sym} from the watchlist (a adds it back)", timeout=4)
 
+    def action_move_symbol(self, step: int) -> None:
+        """Move the symbol under the cursor past its visible neighbour (up: -1, down: 1)."""
+        table = self.focused_table()
+        if not isinstance(table, WatchlistTable):
+            self.notify("Reordering works in the watchlist: go to it (1) first.",
+                        severity="warning")
+            return
+        if table.sort_index:
+            self.notify(f"The watchlist is sorted by {table.current_sort.name}: press s until "
+                        "'list order' to reorder it.", severity="warning", markup=False)
+            return
+        sym, visible = table.cursor_key(), table.visible_keys()
+        if sym is None or not 0 <= visible.index(sym) + step < len(visible):
+            return
+        order = self.app.watchlist
+        self.app.move_symbol(sym, order.index(visible[visible.index(sym) + step])
+                             - order.index(sym))
+
+    def action_next_watchlist(self) -> None:
+        self.app.next_watchlist()
+        self.action_pane("watchlist")
+
+    def action_new_watchlist(self) -> None:
+        self.query_one(SymbolInput).open("watchlist")
+
+    def action_delete_watchlist(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        state = self.app.state
+        name = state.active
+        if len(state.names) == 1:
+            self.notify(f"'{name}' is the last watchlist: it cannot be deleted.",
+                        severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            error = self.app.delete_watchlist(name) if yes else None
+            if error:
+                self.notify(error, severity="error", markup=False)
+
+        count = len(state.symbols)
+        self.app.push_screen(ConfirmScreen(
+            f"Delete the watchlist '{name}' ({count} symbol{'s' * (count != 1)})?",
+            "Other watchlists keep their symbols; this cannot be undone."), answered)
+
     def on_symbol_input_typed(self, message: SymbolInput.Typed) -> None:
         self.apply_filter(message.value)
 
@@ -238,12 +294,17 @@ class DashboardScreen(Screen):
             self.apply_filter(message.value)
             self._close_prompt()
             return
-        error = self.app.add_symbol(message.value)
+        if message.mode == "watchlist":
+            error, title = self.app.create_watchlist(message.value), "Not created"
+        else:
+            error, title = self.app.add_symbol(message.value), "Not added"
         if error:
             prompt.show_error(error)
-            self.notify(error, title="Not added", severity="error", markup=False)
+            self.notify(error, title=title, severity="error", markup=False)
             return
         self._close_prompt()
+        if message.mode == "watchlist":
+            self.action_pane("watchlist")
 
     def on_symbol_input_cancelled(self, message: SymbolInput.Cancelled) -> None:
         if message.mode == "filter":

@@ -1,5 +1,6 @@
 """The event log pane: timestamped breakouts, failures, new ATHs, streak milestones, race
-results."""
+results. At start it can show the most recent events of the JSON-lines log, dimmed, above a rule,
+so a restart keeps the day's breakouts in view. It keeps at most ``MAX_LINES`` lines."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ def kind_color(kind: str, sem: SemanticColors) -> str | None:
     }.get(kind)
 
 
-def event_line(event: Event, sem: SemanticColors) -> Text:
+def event_line(event: Event, sem: SemanticColors, earlier: bool = False) -> Text:
     """12-10 16:31 IWM is breaking out above 252.77 (...), in the colour of its kind; the time
-    only when the event happened on its session's day (live), not in a replay."""
+    only when the event happened on its session's day (live), not in a replay. ``earlier``
+    (from the log, before this run): all of it dim."""
     from zoneinfo import ZoneInfo
 
     at = event.at.astimezone(ZoneInfo("America/New_York")) if event.at.tzinfo else event.at
@@ -38,7 +40,8 @@ def event_line(event: Event, sem: SemanticColors) -> Text:
     when = f"{event.asof:%m-%d}" + (f" {at:%H:%M}" if at.date() == event.asof else "")
     text = Text(f"{when} ", style=Style(dim=True))
     style = Style(color=Color.parse(color).rich_color if color else None,
-                  bold=event.kind in ("breaking", "confirmed", "failed", "race"))
+                  bold=event.kind in ("breaking", "confirmed", "failed", "race"),
+                  dim=earlier or None)
     text.append(event.message, style=style)
     return text
 
@@ -53,14 +56,36 @@ class EventLogPane(RichLog):
         super().__init__(id=id, classes=classes, max_lines=MAX_LINES, wrap=True, markup=False,
                          highlight=False, auto_scroll=True)
         self.count = 0
+        self.earlier = 0
+        self._placeholder = False
         self.border_title = self.TITLE
 
     def on_mount(self) -> None:
         self.write(Text("No events yet: breakouts, new highs, streaks and the race show here.",
                         style=Style(dim=True, italic=True)))
+        self._placeholder = True
+
+    def _drop_placeholder(self) -> None:
+        if self._placeholder:
+            self._placeholder = False
+            self.clear()
+
+    def add_earlier(self, events: Iterable[Event], sem: SemanticColors) -> int:
+        """Show events from before this run (once, before any new one); returns how many."""
+        if self.earlier:
+            return 0
+        self._drop_placeholder()
+        for event in events:
+            self.write(event_line(event, sem, earlier=True))
+            self.earlier += 1
+        if self.earlier:
+            self.write(Text(f"── {self.earlier} earlier from the log above · new below ──",
+                            style=Style(dim=True, italic=True)))
+        return self.earlier
 
     def add_events(self, events: Iterable[Event], sem: SemanticColors) -> int:
         """Append events; returns how many were added."""
+        self._drop_placeholder()
         n = 0
         for event in events:
             self.write(event_line(event, sem))
@@ -71,4 +96,5 @@ class EventLogPane(RichLog):
 
     def note(self, text: str, color: str | None = None) -> None:
         """A line that is not an event (e.g. a failed refresh)."""
+        self._drop_placeholder()
         self.write(Text(text, style=Style(color=Color.parse(color).rich_color if color else None)))

@@ -54,7 +54,8 @@ class Row:
 @dataclass(frozen=True)
 class View:
     """What a pane renders: the latest snapshot (None while loading), the pane's symbols in the
-    user's order, the colours, whether the layout is compact, and the config."""
+    user's order, the colours, whether the layout is compact, and the config; for the watchlist
+    pane, the names of the watchlists and the active one."""
 
     snapshot: Snapshot | None
     symbols: tuple[str, ...]
@@ -62,6 +63,8 @@ class View:
     compact: bool
     config: Config
     pending: frozenset[str] = frozenset()
+    lists: tuple[str, ...] = ()
+    active: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,10 @@ class PaneTable(DataTable):
     def subtitle(self, view: View) -> str:
         """Text under the pane (the border subtitle)."""
         return ""
+
+    def heading(self) -> str:
+        """The pane's name in its title (before the sort and the filter)."""
+        return self.TITLE
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -250,7 +257,7 @@ class PaneTable(DataTable):
         self._update_title()
 
     def _update_title(self) -> None:
-        parts = [self.TITLE]
+        parts = [self.heading()]
         if self.sort_index:
             parts.append(f"sort: {self.current_sort.name}")
         if self.filter_text:

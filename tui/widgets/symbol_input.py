@@ -1,4 +1,5 @@
-"""The one-line prompt at the bottom of the dashboard: add a symbol (``a``) or filter rows (``/``).
+"""The one-line prompt at the bottom of the dashboard: add a symbol (``a``), filter rows (``/``) or
+name a new watchlist (``n``).
 
 It only collects text; the screen validates it and decides what happens. Enter submits, Escape
 cancels; in filter mode every keystroke is reported so the panes filter as the user types.
@@ -16,11 +17,12 @@ from textual.widgets import Input
 PROMPTS: dict[str, tuple[str, str]] = {
     "add": ("Add symbol", "e.g. NVDA, ^RUT, BTC-USD — Enter adds, Esc cancels"),
     "filter": ("Filter", "symbol or sector — Enter keeps the filter, Esc clears it"),
+    "watchlist": ("New watchlist", "a name: letters, digits, spaces, . - _ — Enter creates it"),
 }
 
 
 class SymbolInput(Input):
-    """A prompt with a ``mode`` ("add" or "filter")."""
+    """A prompt with a ``mode`` ("add", "filter" or "watchlist")."""
 
     BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel", show=False)]
 

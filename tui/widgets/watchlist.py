@@ -47,7 +47,19 @@ class WatchlistTable(PaneTable):
     )
 
     def subtitle(self, view: View) -> str:
+        if not view.symbols:
+            return "empty: a adds a symbol · w next list"
         return f"RS vs {view.config.benchmark.rs_against} · Enter: chart"
+
+    def heading(self) -> str:
+        """'1 Watchlist · default', and which of several lists: 'semis (2/3)'."""
+        view = self.view
+        if view is None or not view.active:
+            return self.TITLE
+        where = ""
+        if len(view.lists) > 1 and view.active in view.lists:
+            where = f" ({view.lists.index(view.active) + 1}/{len(view.lists)})"
+        return f"{self.TITLE} · {view.active}{where}"
 
     def build_rows(self, view: View) -> list[Row]:
         return [self.row(sym, view) for sym in view.symbols]
