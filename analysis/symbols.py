@@ -43,6 +43,22 @@ def parse_symbols(text: str) -> list[str]:
     return out
 
 
+def split_valid(symbols) -> tuple[list[str], dict[str, str]]:
+    """Validate many symbols: the valid ones (normalised, in order, once each) and, for the rest,
+    the raw text -> why it was refused. Sources use it so one bad symbol never stops the others."""
+    valid: list[str] = []
+    refused: dict[str, str] = {}
+    for raw in symbols:
+        try:
+            sym = validate_symbol(raw)
+        except SymbolError as exc:
+            refused[str(raw)] = str(exc)
+            continue
+        if sym not in valid:
+            valid.append(sym)
+    return valid, refused
+
+
 def is_crypto(symbol: str) -> bool:
     """True for a Yahoo crypto pair such as BTC-USD (trades 24/7, bars in UTC)."""
     return symbol.upper().endswith(CRYPTO_QUOTES) and not symbol.startswith("^")

@@ -9,6 +9,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from analysis import __version__
 
@@ -17,6 +18,14 @@ COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
 
 class UsageError(Exception):
     """Bad input from the user; printed as one line and exit code 2."""
+
+
+def iso_date(text: str) -> date:
+    """argparse type for a YYYY-MM-DD option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

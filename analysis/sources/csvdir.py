@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from analysis.bars import normalize_bars, tz_for
 from analysis.sources.base import FetchResult
-from analysis.symbols import SymbolError, file_stem, from_file_stem, validate_symbol
+from analysis.symbols import SymbolError, file_stem, from_file_stem, split_valid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,16 +153,11 @@ class CsvDirSource:
 
     def fetch(self, symbols: Sequence[str]) -> FetchResult:
         bars: dict[str, pd.DataFrame] = {}
-        errors: dict[str, str] = {}
+        valid, errors = split_valid(symbols)
         note = ""
         if not self.folder.is_dir():
             note = f"folder {self.folder} does not exist"
-        for raw in symbols:
-            try:
-                sym = validate_symbol(raw)
-            except SymbolError as exc:
-                errors[str(raw)] = str(exc)
-                continue
+        for sym in valid:
             path = self._file_for(sym)
             if path is None:
                 errors[sym] = f"no file {file_stem(sym)}.csv in {self.folder}"

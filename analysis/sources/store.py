@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from analysis.bars import COLUMNS, empty_bars, normalize_bars, tz_for
 from analysis.sources.base import FetchResult, SourceError
-from analysis.symbols import validate_symbol
+from analysis.symbols import split_valid, validate_symbol
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -308,14 +308,9 @@ class StoreSource:
 
     def fetch(self, symbols: Sequence[str]) -> FetchResult:
         bars: dict[str, pd.DataFrame] = {}
-        errors: dict[str, str] = {}
+        valid, errors = split_valid(symbols)
         stamps: list[datetime] = []
-        for raw in symbols:
-            try:
-                sym = validate_symbol(raw)
-            except ValueError as exc:
-                errors[str(raw)] = str(exc)
-                continue
+        for sym in valid:
             df = self.store.load(sym)
             if df.empty:
                 errors[sym] = f"no stored bars for {sym} (run: basewatch data fetch {sym})"

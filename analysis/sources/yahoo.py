@@ -55,7 +55,7 @@ from analysis.sources.yfcall import (
     run_guarded,
     yfinance_reasons,
 )
-from analysis.symbols import SymbolError, validate_symbol
+from analysis.symbols import split_valid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,16 +184,7 @@ class YahooSource:
         t0 = time.monotonic()
         ends = t0 + self.deadline
         now = self.clock()
-        errors: dict[str, str] = {}
-        valid: list[str] = []
-        for raw in symbols:
-            try:
-                sym = validate_symbol(raw)
-            except SymbolError as exc:
-                errors[str(raw)] = str(exc)
-                continue
-            if sym not in valid:
-                valid.append(sym)
+        valid, errors = split_valid(symbols)
         fresh: dict[str, pd.DataFrame] = {}
         passing: dict[str, str] = {}  # symbol -> why it failed for a passing reason
         quotes, quote_why, stop = quotes_or_why(

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli import UsageError
+from tui.cli import UsageError, iso_date
 
 if TYPE_CHECKING:
     from analysis.config import Config
@@ -28,19 +28,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replay", action="store_true",
                         help="play the source's daily history forward, one session per tick "
                              "(space pauses, . steps, + and - change speed)")
-    parser.add_argument("--from", dest="replay_from", metavar="YYYY-MM-DD", type=_date,
+    parser.add_argument("--from", dest="replay_from", metavar="YYYY-MM-DD", type=iso_date,
                         help="replay from this session (default: a year before the last bar)")
-    parser.add_argument("--to", dest="replay_to", metavar="YYYY-MM-DD", type=_date,
+    parser.add_argument("--to", dest="replay_to", metavar="YYYY-MM-DD", type=iso_date,
                         help="replay up to this session (default: the last bar)")
     parser.add_argument("--speed", type=float, default=1.0, metavar="N",
                         help="replay speed in sessions per second (default: 1)")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def check_source(spec: str) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from tui.cli import UsageError, add_common_options
+from tui.cli import UsageError, add_common_options, iso_date
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,21 +22,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_common_options(p)
     p.add_argument("--symbols", metavar="A,B", help="comma-separated symbols (default: config)")
-    p.add_argument("--asof", metavar="YYYY-MM-DD", type=_date, help="evaluate as of this session")
+    p.add_argument("--asof", metavar="YYYY-MM-DD", type=iso_date,
+                   help="evaluate as of this session")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--history", action="store_true",
                    help="list bases and breakout transitions over a period (see --from/--to)")
-    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=_date,
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=iso_date,
                    help="history start (default: the first bar with a year of warm-up)")
-    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=_date,
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=iso_date,
                    help="history end (default: the last bar)")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _fetch(args: argparse.Namespace):
