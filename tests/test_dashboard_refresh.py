@@ -176,7 +176,7 @@ async def test_breakout_between_two_snapshots_highlights_the_row_and_logs_one_ev
         assert wl.tone_of("IWM") == "breakout"
         assert wl.cell_text("IWM", "state").strip().startswith(after.state.upper())
         log = app.screen.query_one("#events")
-        lines = [strip.text for strip in log.lines]
+        lines = [text.plain for text in log.entries]
         iwm_breakouts = [ln for ln in lines if " IWM " in f" {ln} "
                          and ("breaking" in ln or "confirmed" in ln)]
         assert len(iwm_breakouts) == 1
@@ -319,6 +319,12 @@ async def test_replay_keys_step_pause_and_change_speed():
         assert feed.speed == 0.125
         await pilot.press("space")
         assert app.paused and app._timer is None and "PAUSED" in plain_strip(app)
+        await pilot.press(*["plus"] * 7)  # 16 sessions/s: a tick every 62 ms, were it running
+        assert feed.speed == 16 and app._timer is None
+        applied, position = app.refreshes_applied, feed.position
+        await pilot.pause(0.6)  # ~10 ticks: the clock stands still
+        assert app.refreshes_applied == applied and feed.position == position
+        assert app.latest.snapshot.asof == date(2025, 12, 10)
         await pilot.press("full_stop")  # steps while paused
         await loaded(pilot, app, 3)
         assert app.latest.snapshot.asof == date(2025, 12, 11) and app._timer is None

@@ -73,7 +73,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
-    ("Answering a question (D)", CONFIRM_BINDINGS),
+    ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
 )
 
 KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {

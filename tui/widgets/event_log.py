@@ -4,6 +4,7 @@ so a restart keeps the day's breakouts in view. It keeps at most ``MAX_LINES`` l
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,8 @@ def event_line(event: Event, sem: SemanticColors, earlier: bool = False) -> Text
     at = event.at.astimezone(ZoneInfo("America/New_York")) if event.at.tzinfo else event.at
     color = kind_color(event.kind, sem)
     when = f"{event.asof:%m-%d}" + (f" {at:%H:%M}" if at.date() == event.asof else "")
-    text = Text(f"{when} ", style=Style(dim=True))
+    text = Text()
+    text.append(f"{when} ", style=Style(dim=True))  # as a span: the message is not dimmed
     style = Style(color=Color.parse(color).rich_color if color else None,
                   bold=event.kind in ("breaking", "confirmed", "failed", "race"),
                   dim=earlier or None)
@@ -53,8 +55,11 @@ class EventLogPane(RichLog):
     TITLE = "4 Events"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        # min_width small: lines wrap to the pane (the default 78 would scroll sideways)
         super().__init__(id=id, classes=classes, max_lines=MAX_LINES, wrap=True, markup=False,
-                         highlight=False, auto_scroll=True)
+                         highlight=False, auto_scroll=True, min_width=20)
+        self.entries: deque[Text] = deque(maxlen=MAX_LINES)
+        """What was written, one Text per event or note (before wrapping), newest last."""
         self.count = 0
         self.earlier = 0
         self._placeholder = False
@@ -70,25 +75,28 @@ class EventLogPane(RichLog):
             self._placeholder = False
             self.clear()
 
+    def _put(self, line: Text) -> None:
+        self._drop_placeholder()
+        self.entries.append(line)
+        self.write(line)
+
     def add_earlier(self, events: Iterable[Event], sem: SemanticColors) -> int:
         """Show events from before this run (once, before any new one); returns how many."""
         if self.earlier:
             return 0
-        self._drop_placeholder()
         for event in events:
-            self.write(event_line(event, sem, earlier=True))
+            self._put(event_line(event, sem, earlier=True))
             self.earlier += 1
         if self.earlier:
-            self.write(Text(f"── {self.earlier} earlier from the log above · new below ──",
+            self._put(Text(f"── {self.earlier} earlier from the log above · new below ──",
                             style=Style(dim=True, italic=True)))
         return self.earlier
 
     def add_events(self, events: Iterable[Event], sem: SemanticColors) -> int:
         """Append events; returns how many were added."""
-        self._drop_placeholder()
         n = 0
         for event in events:
-            self.write(event_line(event, sem))
+            self._put(event_line(event, sem))
             n += 1
         self.count += n
         self.border_title = f"{self.TITLE} ({self.count})" if self.count else self.TITLE
@@ -96,5 +104,4 @@ class EventLogPane(RichLog):
 
     def note(self, text: str, color: str | None = None) -> None:
         """A line that is not an event (e.g. a failed refresh)."""
-        self._drop_placeholder()
-        self.write(Text(text, style=Style(color=Color.parse(color).rich_color if color else None)))
+        self._put(Text(text, style=Style(color=Color.parse(color).rich_color if color else None)))
