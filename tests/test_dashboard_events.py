@@ -181,7 +181,7 @@ async def test_a_restart_shows_the_last_events_of_the_log_dimmed_then_new_ones()
         assert not any("No events yet" in ln for ln in log_lines(app))
         first = next(s for s in pane.lines if "E050" in s.text)  # as drawn: all of it dim
         assert all(seg.style.dim for seg in first if seg.text.strip())
-        rule = next(i for i, ln in enumerate(log_lines(app)) if "earlier from the log" in ln)
+        rule = next(i for i, ln in enumerate(log_lines(app)) if "earlier, from the log" in ln)
         # a new session arrives: its events come after the rule, not dimmed
         feed.day = date(2025, 12, 12)
         await pilot.press("r")

@@ -88,8 +88,8 @@ class EventLogPane(RichLog):
             self._put(event_line(event, sem, earlier=True))
             self.earlier += 1
         if self.earlier:
-            self._put(Text(f"── {self.earlier} earlier from the log above · new below ──",
-                            style=Style(dim=True, italic=True)))
+            self._put(Text(f"── {self.earlier} earlier, from the log ──",
+                           style=Style(dim=True, italic=True)))
         return self.earlier
 
     def add_events(self, events: Iterable[Event], sem: SemanticColors) -> int:
