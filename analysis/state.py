@@ -151,8 +151,9 @@ def move_symbol(state: AppState, symbol: str, delta: int, watchlist: str | None 
 def create_watchlist(state: AppState, name: str, symbols: Iterable[str] = ()) -> AppState:
     """Add a new named watchlist (after the others); it does not become active."""
     clean = validate_name(name)
-    if clean in state.watchlists:
-        raise WatchlistError(f"a watchlist named '{clean}' already exists")
+    taken = next((n for n in state.watchlists if n.casefold() == clean.casefold()), None)
+    if taken is not None:
+        raise WatchlistError(f"a watchlist named '{taken}' already exists")
     if len(state.watchlists) >= MAX_WATCHLISTS:
         raise WatchlistError(f"at most {MAX_WATCHLISTS} watchlists")
     syms = tuple(dict.fromkeys(validate_symbol(s) for s in symbols))

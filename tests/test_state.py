@@ -321,3 +321,9 @@ def test_unknown_active_list_in_the_file_falls_back_to_the_first(work):
                     encoding="utf-8")
     s = load_state(path)
     assert s.active == "a" and s.watchlists["b"] == ()
+
+
+def test_watchlist_names_differing_only_in_case_are_the_same_name():
+    state = create_watchlist(AppState(watchlists={"default": ("SPY",)}, active="default"), "Semis")
+    with pytest.raises(WatchlistError, match="'Semis' already exists"):
+        create_watchlist(state, "semis")
