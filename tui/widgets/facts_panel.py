@@ -142,7 +142,9 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
         state.append(f"  since {bo.since:%Y-%m-%d}", style="dim")
     grid = _grid()
     grid.add_row("state", state)
-    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}), {_pct(bo.pct_to_level)}")
+    side = "above" if bo.pct_to_level < 0 else "below"  # pct_to_level: the move still needed
+    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
+                          f"{abs(bo.pct_to_level):.1f}% {side}")
     if bo.volume_ratio is not None:
         grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
     out.append(grid)
