@@ -291,7 +291,7 @@ async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
     config = Config()
     note = "offline since 10:42 — stored bars; Yahoo could not be reached"
     app = make_app(LiveAt(config, source=AfterHours("offline", note)), config)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await loaded(pilot, app)
         strip = plain_strip(app)
         assert "offline since 10:42 — stored bars" in strip
@@ -299,6 +299,12 @@ async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
         wl = table(app, "watchlist")
         spy = app.latest.snapshot.symbols["SPY"]
         assert wl.cell_text("SPY", "last") == f"{spy.last:,.2f}" and wl.tone_of("SPY") == "stale"
+    app = make_app(LiveAt(config, source=AfterHours("offline", note)), config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, app)
+        first_line = plain_strip(app).splitlines()[0]
+        # narrow: the short note beside the FOMC banner (the clock gives way on FOMC eve)
+        assert "offline since 10:42" in first_line and "FOMC tomorrow" in first_line
 
 
 async def test_replay_keys_step_pause_and_change_speed():
