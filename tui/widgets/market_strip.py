@@ -137,8 +137,6 @@ def source_text(st: StripState, compact: bool) -> Text:
         head = snap.note.split("; ")[0] if snap.note else status.replace("_", " ")
         if compact:  # "offline since 10:42": leaves room for the market clock at 80 columns
             head = head.split(" — ")[0]
-        if compact:  # "offline since 10:42": leaves room for the market clock at 80 columns
-            head = head.split(" — ")[0]
         color = sem.stale if status == "delayed" else sem.failed
         out.append(f" · {head}", style=_c(color, bold=True))
     elif snap.fallback:
