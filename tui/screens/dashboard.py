@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tui.bindings import DASHBOARD_BINDINGS
 from tui.format import truncate
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
+from tui.widgets.footer import Footer
 from tui.widgets.market_strip import MarketStrip, StripState
 from tui.widgets.pane_table import PaneTable, View
 from tui.widgets.sector_bases import SectorBasesTable

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.chart_data import MODES, TIMEFRAMES
 from tui.chart_levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
@@ -27,6 +27,7 @@ from tui.screens.drilldown_keys import DRILLDOWN_BINDINGS
 from tui.semantic import SemanticColors
 from tui.widgets.chart import PriceChart
 from tui.widgets.facts_panel import FactsPanel
+from tui.widgets.footer import Footer
 from tui.widgets.rs_chart import RSChart
 from tui.widgets.study_table import ReturnsHistogram, StudyTable
 

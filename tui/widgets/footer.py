@@ -1,0 +1,27 @@
+"""Textual's Footer without its leak: every screen uses this one.
+
+Textual's Footer recomposes whenever the active key bindings change (the focus moves to another
+pane, a screen opens, the replay feed appears) and binds each new FooterKey to its ``compact``
+reactive with ``data_bind``. The watcher that binding stores on the Footer is only dropped when
+``compact`` changes again, so every recompose kept the old keys alive (Textualize/textual#6666):
+about 0.5 MB per focus change, and during a replay one recompose per session. This Footer drops
+the watchers of keys that are gone after each recompose.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    """Textual's Footer; after each recompose, watchers of removed keys are dropped."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        # Textual keeps watchers on the observed object under this name (textual.reactive._watch)
+        # and itself prunes those whose owner is closing, but only when the value changes.
+        watchers = getattr(self, "__watchers", None) or {}
+        for entries in watchers.values():
+            entries[:] = [(owner, callback) for owner, callback in entries
+                          if not getattr(owner, "_closing", False)
+                          and getattr(owner, "is_attached", True)]
