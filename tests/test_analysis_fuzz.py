@@ -7,7 +7,6 @@ dataclass of the result is finite (Optional ones may be None)."""
 from __future__ import annotations
 
 import math
-import typing
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
@@ -93,8 +92,7 @@ def non_finite_floats(obj, path: str = "snapshot") -> list[str]:
 
 def plain_float_fields(cls) -> list[str]:
     """Fields of ``cls`` typed plain ``float`` (not Optional): a number is promised."""
-    hints = typing.get_type_hints(cls)
-    return [name for name, hint in hints.items() if hint is float]
+    return [f.name for f in fields(cls) if f.type in ("float", float)]
 
 
 FUZZ = settings(max_examples=50, deadline=None, derandomize=True, database=None,

@@ -70,6 +70,8 @@ async def test_a_replay_does_not_pile_up_footer_keys():
     app = BasewatchApp(SMALL, lambda: feed, now=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await _wait(pilot, lambda: app.refreshes_applied >= 60)
-        await pilot.pause()
+        app.action_pause()  # stop ticking, so no recompose is half done while counting
+        await _wait(pilot, lambda: not app.busy)
+        await pilot.pause(0.2)
         alive, shown = live_footer_keys()
         assert shown > 0 and alive == shown
