@@ -1,10 +1,20 @@
 import pytest
 
-from analysis.symbols import SymbolError, file_stem, from_file_stem, is_crypto, parse_symbols, validate_symbol
+from analysis.symbols import (
+    SymbolError,
+    file_stem,
+    from_file_stem,
+    is_crypto,
+    parse_symbols,
+    validate_symbol,
+)
 
 
-@pytest.mark.parametrize("good,expected", [("kre", "KRE"), (" ^RUT ", "^RUT"), ("BTC-USD", "BTC-USD"),
-                                           ("BRK.B", "BRK.B"), ("ES=F", "ES=F")])
+@pytest.mark.parametrize(
+    "good,expected",
+    [("kre", "KRE"), (" ^RUT ", "^RUT"), ("BTC-USD", "BTC-USD"), ("BRK.B", "BRK.B"),
+     ("ES=F", "ES=F")],
+)
 def test_valid_symbols_are_normalised(good, expected):
     assert validate_symbol(good) == expected
 
