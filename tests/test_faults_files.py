@@ -18,15 +18,14 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from analysis.config import Config
-from analysis.pipeline import Pipeline
-from analysis.sources.sample import SampleSource, load_sample
+from analysis.sources.sample import load_sample
 from analysis.sources.store import BarStore
+from tests.frozen_feed import NOW, FrozenFeed
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,23 +288,8 @@ def test_a_write_the_kernel_refuses_leaves_the_old_state(user_dirs):
     assert [p.name for p in path.parent.iterdir()] == ["state.json"]  # no temp file left
 
 
-NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)
 
 
-class FrozenFeed:
-    """The live pipeline over the bundled data at one session (no timer, no network)."""
-
-    def __init__(self, config: Config) -> None:
-        self.pipeline = Pipeline(config, SampleSource())
-
-    def next(self, symbols):
-        return self.pipeline.refresh(symbols, asof=date(2025, 12, 9))
-
-    def delay(self, refresh) -> float:
-        return 3600.0
-
-    def label(self, refresh) -> str:
-        return "LIVE"
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 from textual.widgets._footer import FooterKey
 
@@ -15,23 +15,11 @@ from analysis.config import Config
 from analysis.feed import ReplayFeed
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource
+from tests.frozen_feed import NOW, FrozenFeed
 
-NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)
 SMALL = Config(watchlist=("SPY", "KRE"), sectors=(), crypto=("BTC-USD", "ETH-USD"))
 
 
-class FrozenFeed:
-    def __init__(self, config: Config) -> None:
-        self.pipeline = Pipeline(config, SampleSource())
-
-    def next(self, symbols):
-        return self.pipeline.refresh(symbols, asof=date(2025, 12, 9))
-
-    def delay(self, refresh) -> float:
-        return 3600.0
-
-    def label(self, refresh) -> str:
-        return "LIVE"
 
 
 def live_footer_keys() -> tuple[int, int]:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from datetime import UTC, date, datetime
 
 import pytest
 
 from analysis.config import Config
-from analysis.pipeline import Pipeline
 from analysis.sources.csvdir import CsvDirSource
-from analysis.sources.sample import SampleSource, load_sample
+from analysis.sources.sample import load_sample
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
 from analysis.symbols import SymbolError, parse_symbols, validate_symbol
+from tests.frozen_feed import NOW, FrozenFeed
 from tui.cli import build_parser, main
 from tui.commands import data
 
@@ -190,21 +189,8 @@ def test_the_yahoo_source_never_puts_a_hostile_symbol_in_a_url(fake_yahoo):
 
 # ------------------------------------------------------------------------------- the dashboard
 
-NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)
 
 
-class FrozenFeed:
-    def __init__(self, config: Config) -> None:
-        self.pipeline = Pipeline(config, SampleSource())
-
-    def next(self, symbols):
-        return self.pipeline.refresh(symbols, asof=date(2025, 12, 9))
-
-    def delay(self, refresh) -> float:
-        return 3600.0
-
-    def label(self, refresh) -> str:
-        return "LIVE"
 
 
 def shown(widget, which: str = "title") -> str:

@@ -14,32 +14,18 @@ import struct
 import sys
 import termios
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from analysis.config import Config
-from analysis.pipeline import Pipeline
-from analysis.sources.sample import SampleSource, load_sample
+from analysis.sources.sample import load_sample
+from tests.frozen_feed import NOW, FrozenFeed
 
 ROOT = Path(__file__).resolve().parents[1]
-NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)
 SIZES = [(120, 40), (80, 24), (60, 16), (40, 12), (41, 13), (40, 12), (120, 40)]
 
 
-class FrozenFeed:
-    def __init__(self, config: Config) -> None:
-        self.pipeline = Pipeline(config, SampleSource())
-
-    def next(self, symbols):
-        return self.pipeline.refresh(symbols, asof=date(2025, 12, 9))
-
-    def delay(self, refresh) -> float:
-        return 3600.0
-
-    def label(self, refresh) -> str:
-        return "LIVE"
 
 
 async def _loaded(app, pilot) -> None:
