@@ -80,6 +80,14 @@ class Thresholds:
     streak_milestones: tuple[int, ...] = (5, 8, 10, 12)
     leaders_window: int = 21
 
+    def breakout_rules(self):
+        """These thresholds as the breakout state machine's rules."""
+        from analysis.facts.breakout import BreakoutRules
+
+        return BreakoutRules(near_pct=self.near_pct, extended_pct=self.extended_pct,
+                             confirm_volume_ratio=self.confirm_volume_ratio,
+                             fail_sessions=self.fail_sessions)
+
 
 @dataclass(frozen=True)
 class Refresh:

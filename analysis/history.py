@@ -19,6 +19,7 @@ cups with handle (failure ~5%, average rise 34-54% in bull markets).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,13 @@ import numpy as np
 
 from analysis.facts import base_shapes as shapes
 from analysis.facts.bases import KINDS, Base, BaseRules, bases_at, watch_table
-from analysis.facts.breakout import KIND_WORDS, Breakout, average_volume, state_from_arrays
+from analysis.facts.breakout import (
+    KIND_WORDS,
+    Breakout,
+    BreakoutRules,
+    average_volume,
+    state_from_arrays,
+)
 from analysis.facts.clean import closes, day_numbers, usable
 from analysis.facts.pivots import find_pivots
 from analysis.facts.zones import atr_ratio, pivot_arrays, zones_as_of
@@ -215,15 +222,14 @@ def daily_states(
     i0: int,
     i1: int,
     rules: BaseRules,
-    *,
-    near_pct: float = 3.0,
-    extended_pct: float = 5.0,
-    confirm_volume_ratio: float = 1.4,
-    fail_sessions: int = 10,
+    breakout: BreakoutRules | None = None,
 ) -> Iterator[tuple[int, tuple[Base, ...], Breakout | None]]:
     """For each session index i in [i0, i1] of the usable bars ``good``: (i, the `find_bases`
     answer, the `breakout_state` answer) as of that session — the same as calling them on
     ``good.iloc[:i + 1]`` (zones only when no base is watched), in one pass."""
+    # a zone or base counts as recently cleared over the same span the base watch uses
+    breakout = dataclasses.replace(breakout or BreakoutRules(),
+                                   recent_sessions=rules.recent_sessions)
     p = shapes.prepare(good)
     first = max(0, i0 - rules.recent_sessions)
     ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
@@ -240,9 +246,7 @@ def daily_states(
         zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
         state = state_from_arrays(
             day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
-            near_pct=near_pct, extended_pct=extended_pct,
-            confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
-            recent_sessions=rules.recent_sessions,
+            breakout,
         )
         yield i, found, state
 
@@ -254,10 +258,7 @@ def scan_history(
     end: date | str | None = None,
     rules: BaseRules | None = None,
     *,
-    near_pct: float = 3.0,
-    extended_pct: float = 5.0,
-    confirm_volume_ratio: float = 1.4,
-    fail_sessions: int = 10,
+    breakout: BreakoutRules | None = None,
     stop_pct: float = 8.0,
     bust_pct: float = 5.0,
 ) -> HistoryReport:
@@ -265,6 +266,7 @@ def scan_history(
     import pandas as pd
 
     rules = rules or BaseRules()
+    breakout = breakout or BreakoutRules()
     # A breakout is counted once per level: re-entries after a shakeout are the same breakout.
     good = usable(bars)
     if good.empty:
@@ -279,10 +281,7 @@ def scan_history(
     prev: Breakout | None = None
     counted: set[float] = set()
     close = closes(good)
-    for i, _, state in daily_states(
-        good, i0, i1, rules, near_pct=near_pct, extended_pct=extended_pct,
-        confirm_volume_ratio=confirm_volume_ratio, fail_sessions=fail_sessions,
-    ):
+    for i, _, state in daily_states(good, i0, i1, rules, breakout):
         if state is None:
             prev = None
             continue
@@ -296,13 +295,16 @@ def scan_history(
                 volume_ratio=state.volume_ratio,
             ))
         entered = state.state == "confirmed" or (
-            state.state == "extended" and (state.volume_ratio or 0) >= confirm_volume_ratio
+            state.state == "extended" and (state.volume_ratio or 0) >= breakout.confirm_volume_ratio
         )
         if entered and round(state.level, 6) not in counted:
             counted.add(round(state.level, 6))
             outcomes.append(breakout_outcome(good, i, state.level, state.level_source,
                                              stop_pct=stop_pct, bust_pct=bust_pct))
         prev = state
+    # a zone or base counts as recently cleared over the same span the base watch uses
+    breakout = dataclasses.replace(breakout or BreakoutRules(),
+                                   recent_sessions=rules.recent_sessions)
     p = shapes.prepare(good)
     first = max(0, i0 - rules.recent_sessions)
     ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)

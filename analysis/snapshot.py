@@ -168,10 +168,7 @@ def _symbol_facts(
         df,
         active,
         found_zones,
-        near_pct=th.near_pct,
-        extended_pct=th.extended_pct,
-        confirm_volume_ratio=th.confirm_volume_ratio,
-        fail_sessions=th.fail_sessions,
+        th.breakout_rules(),
         session_fraction=fraction,
     )
     return SymbolFacts(

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from analysis.facts.bases import Base, find_bases, rules_for_symbol
-from analysis.facts.breakout import breakout_events, breakout_state, volume_words
+from analysis.facts.breakout import BreakoutRules, breakout_events, breakout_state, volume_words
 from analysis.facts.zones import Zone, find_zones
 from analysis.history import daily_states
 from analysis.sources.sample import load_sample
@@ -32,9 +32,11 @@ def _base(bars) -> Base:
                 44.0, PIVOT, 11.8, 16.0, None, 90, (), "forming")
 
 
-def _state(after_closes, after_volumes=None, **kw):
+def _state(after_closes, after_volumes=None, session_fraction=1.0, **rules):
     bars = _bars(after_closes, after_volumes)
-    return breakout_state(bars, _base(bars), (), **kw), bars
+    state = breakout_state(bars, _base(bars), (), BreakoutRules(**rules),
+                           session_fraction=session_fraction)
+    return state, bars
 
 
 def test_below_and_near_with_the_distance():

@@ -71,18 +71,18 @@ def past_breakouts(bars: pd.DataFrame, asof: date | None, symbol: str,
     import pandas as pd
 
     from analysis.bars import upto
+    from analysis.facts.bases import rules_for_symbol
     from analysis.history import scan_history
 
     cut = upto(bars, asof)
     if len(cut) < 2:
         return ()
     start = (cut.index[-1] - pd.DateOffset(years=HISTORY_YEARS)).date()
-    kwargs = {}
-    if thresholds is not None:
-        kwargs = {k: getattr(thresholds, k) for k in ("near_pct", "extended_pct",
-                                                      "confirm_volume_ratio", "fail_sessions")}
+    # the same base rules (tick) and breakout thresholds the snapshot used
+    breakout = thresholds.breakout_rules() if thresholds is not None else None
     try:
-        report = scan_history(cut, symbol, start=start, **kwargs)
+        report = scan_history(cut, symbol, start=start, rules=rules_for_symbol(symbol),
+                              breakout=breakout)
     except ValueError:
         return ()
     return tuple(PastBreakout(o.date, o.level, o.level_source, o.failed)

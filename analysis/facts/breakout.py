@@ -53,6 +53,21 @@ KIND_WORDS = {
 
 
 @dataclass(frozen=True)
+class BreakoutRules:
+    """The numbers of the state machine (percent values in %). ``recent_sessions``: how far back a
+    close above a zone's top still makes that zone the watched level; ``zone_min_touches``: the
+    fewest touches for a zone to be a breakout level. The config's ``[thresholds]`` sets the first
+    four (``Thresholds.breakout_rules``)."""
+
+    near_pct: float = 3.0
+    extended_pct: float = 5.0
+    confirm_volume_ratio: float = 1.4
+    fail_sessions: int = 10
+    recent_sessions: int = 40
+    zone_min_touches: int = 3
+
+
+@dataclass(frozen=True)
 class Breakout:
     """The breakout state of a symbol against ``level`` (its active base pivot, or the nearest
     overhead zone). ``level_source`` says which ("cup_with_handle pivot", "resistance zone", ...);
@@ -131,14 +146,9 @@ def breakout_state(
     bars: pd.DataFrame,
     base: Base | None,
     zones: tuple[Zone, ...] | list[Zone],
+    rules: BreakoutRules | None = None,
     *,
-    near_pct: float = 3.0,
-    extended_pct: float = 5.0,
-    confirm_volume_ratio: float = 1.4,
-    fail_sessions: int = 10,
     session_fraction: float = 1.0,
-    recent_sessions: int = 40,
-    zone_min_touches: int = 3,
 ) -> Breakout | None:
     """The state as of the last bar against ``base``'s pivot, else a resistance zone's top (of at
     least ``zone_min_touches`` touches); None when there is neither (see the module docstring)."""
@@ -146,10 +156,8 @@ def breakout_state(
     if len(a.close) == 0:
         return None
     return state_from_arrays(
-        a.day, a.close, a.volume, average_volume(a.volume), base, zones,
-        near_pct=near_pct, extended_pct=extended_pct, confirm_volume_ratio=confirm_volume_ratio,
-        fail_sessions=fail_sessions, session_fraction=session_fraction,
-        recent_sessions=recent_sessions, zone_min_touches=zone_min_touches,
+        a.day, a.close, a.volume, average_volume(a.volume), base, zones, rules,
+        session_fraction=session_fraction,
     )
 
 
@@ -160,16 +168,12 @@ def state_from_arrays(
     avg: np.ndarray,
     base: Base | None,
     zones,
+    rules: BreakoutRules | None = None,
     *,
-    near_pct: float = 3.0,
-    extended_pct: float = 5.0,
-    confirm_volume_ratio: float = 1.4,
-    fail_sessions: int = 10,
     session_fraction: float = 1.0,
-    recent_sessions: int = 40,
-    zone_min_touches: int = 3,
 ) -> Breakout | None:
     """`breakout_state` on arrays ending at the as-of bar (``avg`` = `average_volume`)."""
+    rules = rules or BreakoutRules()
     n = len(close)
     if n == 0:
         return None
@@ -177,7 +181,7 @@ def state_from_arrays(
         level, anchor = float(base.pivot), base.end
         source = f"{KIND_WORDS.get(base.kind, base.kind)} pivot"
     else:
-        zone = watched_zone(zones, day, close, recent_sessions, zone_min_touches)
+        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches)
         if zone is None:
             return None
         level, anchor, source = float(zone.high), zone.last_touch, _zone_words(zone)
@@ -187,10 +191,10 @@ def state_from_arrays(
     price = float(close[-1])
     frac = max(min(session_fraction, 1.0), 1e-3)
     ratio = volume[-1] / frac / avg[-1] if np.isfinite(avg[-1]) else None
-    need_vol = confirm_volume_ratio * avg[-1] if np.isfinite(avg[-1]) else None
+    need_vol = rules.confirm_volume_ratio * avg[-1] if np.isfinite(avg[-1]) else None
     vol_words = f" on volume above {volume_words(need_vol)}" if need_vol else ""
-    near_level = level * (1.0 - near_pct / 100.0)
-    ext_level = level * (1.0 + extended_pct / 100.0)
+    near_level = level * (1.0 - rules.near_pct / 100.0)
+    ext_level = level * (1.0 + rules.extended_pct / 100.0)
     seg = close[a:done]
     above = seg > level
 
@@ -201,8 +205,8 @@ def state_from_arrays(
     if len(seg) and above.any():
         if above[-1]:
             b = a + _trailing_run(above)
-            window = slice(b, min(b + fail_sessions, done - 1) + 1)
-            volume_ok = volume[window] >= confirm_volume_ratio * avg[window]
+            window = slice(b, min(b + rules.fail_sessions, done - 1) + 1)
+            volume_ok = volume[window] >= rules.confirm_volume_ratio * avg[window]
             no_avg = ~np.isfinite(avg[window])
             conf = np.flatnonzero(volume_ok | no_avg)
             run_ext = np.flatnonzero(close[b:n] > ext_level)
@@ -212,7 +216,7 @@ def state_from_arrays(
                          "pullback toward the pivot or a new base")
             elif len(conf):
                 state, since = "confirmed", when(b + int(conf[0]))
-                last_day = when(min(b + fail_sessions, n - 1))
+                last_day = when(min(b + rules.fail_sessions, n - 1))
                 needs = (f"hold above {level:.2f} (a close below it by {last_day} fails the "
                          f"breakout); buy zone up to {ext_level:.2f}")
             else:
@@ -222,7 +226,7 @@ def state_from_arrays(
             runs = np.flatnonzero(np.diff(np.r_[False, above].astype(int)) == 1)
             b = a + int(runs[-1])
             fail_at = a + int(np.flatnonzero(above)[-1]) + 1
-            if fail_at - b <= fail_sessions:
+            if fail_at - b <= rules.fail_sessions:
                 state, since = "failed", when(fail_at)
                 needs = f"a new close above {level:.2f}{vol_words}"
     if live and price > level and state in (None, "failed"):

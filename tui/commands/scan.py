@@ -110,8 +110,7 @@ def _run_history(args: argparse.Namespace, config, fetched, wanted: list[str]) -
     reports = [
         scan_history(
             df, sym, args.start, args.end, rules_for_symbol(sym),
-            near_pct=th.near_pct, extended_pct=th.extended_pct,
-            confirm_volume_ratio=th.confirm_volume_ratio, fail_sessions=th.fail_sessions,
+            breakout=th.breakout_rules(),
         )
         for sym, df in fetched.bars.items()
         if sym in wanted
