@@ -47,17 +47,29 @@ class FactsCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def lookup(self, key: Hashable) -> tuple[bool, object]:
+        """``(True, value)`` when ``key`` is memoised (counted as a hit), else ``(False, None)``."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return self._items[key]  # type: ignore[return-value]
-        value = compute()
+                return True, self._items[key]
+        return False, None
+
+    def put(self, key: Hashable, value: object) -> None:
+        """Remember ``value`` (counted as a miss: it had to be computed)."""
         with self._lock:
             self.misses += 1
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The memoised value for ``key``, else ``compute()`` remembered."""
+        found, value = self.lookup(key)
+        if found:
+            return value  # type: ignore[return-value]
+        value = compute()
+        self.put(key, value)
         return value

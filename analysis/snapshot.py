@@ -7,9 +7,9 @@ The scan (`basewatch scan --json`), the dashboard and replay all render this sam
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from analysis.facts.bases import Base
@@ -144,7 +144,11 @@ def _symbol_facts(
     bench: pd.DataFrame | None,
     config: Config,
     clock: MarketClock,
+    found_bases: tuple[Base, ...] | None = None,
 ) -> SymbolFacts:
+    """The facts of one symbol; ``found_bases`` when they were already found in a batch."""
+    import numpy as np
+
     from analysis.facts import bases, breakout, highs, streaks, strength, zones
     from analysis.symbols import is_crypto
 
@@ -153,14 +157,16 @@ def _symbol_facts(
     closes = df["close"].to_numpy()
     last = float(closes[-1])
     prev = float(closes[-2]) if len(closes) > 1 else None
-    week_ago = df.index[-1] - timedelta(days=7)
-    before = df["close"][df.index <= week_ago]
+    stamps = df.index.asi8  # UTC instants: the bar a week (7 x 24 h) before the last, if any
+    week = int(np.timedelta64(7, "D").astype(f"m8[{df.index.unit}]").astype(np.int64))
+    week_ago = int(np.searchsorted(stamps, stamps[-1] - week, "right")) - 1
     fraction = _session_fraction(df, clock, crypto)
     rs = None
     if bench is not None and symbol != config.benchmark.rs_against:
         rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
     found_zones = zones.find_zones(df)
-    found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol))
+    if found_bases is None:
+        found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol))
     # The first base is the one being watched, also after it broke out (so confirmed, extended
     # and failed stay measured against its pivot).
     active = found_bases[0] if found_bases else None
@@ -178,8 +184,8 @@ def _symbol_facts(
         last=last,
         prev_close=prev,
         change_pct=_change_pct(last, prev),
-        change_7d_pct=_change_pct(last, float(before.iloc[-1]) if len(before) else None),
-        spark=tuple(float(x) for x in closes[-SPARK_SESSIONS:]),
+        change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
+        spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
         highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct),
         streak=streaks.streak(df),
         rs=rs,
@@ -189,6 +195,30 @@ def _symbol_facts(
         breakout=state,
         intraday=fraction < 1.0,
     )
+
+
+def _bases_many(frames: list[tuple[str, pd.DataFrame]]) -> dict[str, tuple[Base, ...]]:
+    """The bases of many symbols found together (`find_bases_many`: one set of array operations
+    per batch instead of one per symbol), one batch per rule set (index and coin symbols have no
+    tick). A batch that fails is left out: its symbols are then analysed one by one, so a bad
+    frame costs only its own symbol."""
+    from analysis.facts import bases
+
+    if len(frames) < 2:
+        return {}
+    groups: dict[bases.BaseRules, list[tuple[str, pd.DataFrame]]] = {}
+    for sym, df in frames:
+        groups.setdefault(bases.rules_for_symbol(sym), []).append((sym, df))
+    out: dict[str, tuple[Base, ...]] = {}
+    for rules, members in groups.items():
+        try:
+            found = bases.find_bases_many([df for _, df in members], rules)
+        except Exception:
+            log.warning("batched bases failed; analysing %d symbols one by one", len(members),
+                        exc_info=True)
+            continue
+        out.update(zip((sym for sym, _ in members), found, strict=True))
+    return out
 
 
 def analyze(
@@ -229,20 +259,30 @@ def analyze(
     clock = market.market_clock(now)
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
+    todo: list[tuple[str, pd.DataFrame, Hashable]] = []
+    bench_print = fingerprint(bench) if cache is not None else None
     for sym, df in bars.items():
-        try:
-            if cache is None:
-                symbols[sym] = _symbol_facts(sym, df, bench, config, clock)
+        key = None
+        if cache is not None:
+            key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
+                   round(_session_fraction(df, clock, is_crypto(sym)), 4),
+                   clock.status == "open")
+            found, facts = cache.lookup(key)
+            if found:
+                symbols[sym] = facts  # type: ignore[assignment]
                 continue
-            crypto = is_crypto(sym)
-            key = (sym, fingerprint(df), fingerprint(bench), config.thresholds, config.benchmark,
-                   round(_session_fraction(df, clock, crypto), 4), clock.status == "open")
-            symbols[sym] = cache.get(
-                key, lambda sym=sym, df=df: _symbol_facts(sym, df, bench, config, clock)
-            )
+        todo.append((sym, df, key))
+    batched = _bases_many([(sym, df) for sym, df, _ in todo])
+    for sym, df, key in todo:
+        try:
+            symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym))
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
             errors[sym] = f"analysis failed: {exc}"
+            continue
+        if cache is not None:
+            cache.put(key, symbols[sym])
+    symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
     # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
     if fetched.extended and asof is None:

@@ -1,7 +1,7 @@
 """analyze() and diff(): one snapshot from real bundled bars, and events from what changed."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -38,6 +38,45 @@ def test_a_failing_symbol_is_an_error_and_the_rest_still_work(fetched):
     snap = Pipeline(Config(), SampleSource()).analyze(broken, asof=date(2025, 12, 9)).snapshot
     assert snap.errors == {"ZZZZ": "ZZZZ is not in the bundled sample data"}
     assert "KRE" in snap.symbols
+
+
+def test_bases_found_together_equal_each_symbol_found_alone(fetched):
+    from analysis.bars import upto
+    from analysis.facts.bases import find_bases, rules_for_symbol
+
+    day = date(2025, 12, 9)
+    snap = _snap(fetched, day)
+    for sym, facts in snap.symbols.items():
+        alone = find_bases(upto(fetched.bars[sym], day), rules_for_symbol(sym))
+        assert facts.bases == alone, sym
+
+
+def test_a_failing_batch_of_bases_falls_back_to_one_symbol_at_a_time(fetched, monkeypatch):
+    from analysis.facts import bases
+
+    day = date(2025, 12, 9)
+    together = _snap(fetched, day)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a frame the batch cannot take")
+
+    monkeypatch.setattr(bases, "find_bases_many", broken)
+    alone = _snap(fetched, day)
+    assert not alone.errors
+    assert {s: f.bases for s, f in alone.symbols.items()} == {
+        s: f.bases for s, f in together.symbols.items()}
+
+
+def test_change_over_seven_days_is_against_the_last_bar_a_week_before(fetched):
+    day = date(2025, 12, 9)
+    snap = _snap(fetched, day)
+    for sym in ("SPY", "BTC-USD", "KRE"):
+        bars = fetched.bars[sym]
+        bars = bars[bars.index.date <= day]
+        week_ago = bars.index[-1] - timedelta(days=7)
+        earlier = [c for t, c in zip(bars.index, bars["close"], strict=True) if t <= week_ago]
+        expected = (bars["close"].iloc[-1] / earlier[-1] - 1.0) * 100.0
+        assert snap.symbols[sym].change_7d_pct == pytest.approx(expected, rel=1e-12), sym
 
 
 def test_diff_of_identical_snapshots_has_no_events(fetched):

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, usable
 from analysis.facts.highs import record_mask
+from analysis.facts.pivots import frame_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,9 +58,9 @@ def leaders(bars_by_symbol: Mapping[str, pd.DataFrame], window: int = 63) -> Lea
         raise ValueError(f"window must be at least 1 session, got {window}")
     frames: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for sym, bars in bars_by_symbol.items():
-        good = usable(bars)
-        if len(good):
-            frames[sym] = (day_numbers(good.index), closes(good))
+        a = frame_arrays(bars)  # the usable rows; shared with the other facts of the frame
+        if len(a.close):
+            frames[sym] = (a.day, a.close)
     if not frames:
         return None
     recent = np.unique(np.concatenate([days[-window:] for days, _ in frames.values()]))
