@@ -172,6 +172,18 @@ def _week_start(p: Prepared, d: np.ndarray) -> np.ndarray:
     return np.searchsorted(p.week, p.week[d], side="left")
 
 
+def _week_tops_prior(p: Prepared, peak_weeks: int) -> np.ndarray:
+    """Per week: its high is at least the high of each of the ``peak_weeks`` weeks before it (of
+    the same symbol; weeks before the symbol's first do not count). Once per week, not per cell."""
+    n = len(p.week_high)
+    w = np.arange(n)
+    first = p.first_week[np.searchsorted(p.week, w)] if n else w
+    top = np.full(n, NEG)
+    for j in range(1, peak_weeks + 1):  # a few weeks back, each one array operation
+        top = np.maximum(top, np.where(w - j >= first, p.week_high[np.maximum(w - j, 0)], NEG))
+    return p.week_high >= top
+
+
 def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     """Measure every candidate base ending at each session index in ``days``."""
     d = np.asarray(days, dtype=np.int64)[:, None]
@@ -189,9 +201,7 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
     # so far), and it tops the weeks just before it.
     this_week = p.hmax.value(_week_start(p, d), d)
     later_max = np.maximum.accumulate(np.c_[this_week, np.where(exists, hl, NEG)[:, :-1]], axis=1)
-    bw = wk_[..., None] - np.arange(1, rules.peak_weeks + 1)
-    before = np.where(bw >= first_week[..., None], p.week_high[np.maximum(bw, 0)], NEG)
-    peak = hl >= before.max(axis=-1)
+    peak = _week_tops_prior(p, rules.peak_weeks)[wk_]
     structural = exists & (hl >= later_max) & peak & (hd < d)
     # Measure only the candidates that are left-side highs (1-D), then spread back to 2-D.
     shape = structural.shape

@@ -247,8 +247,11 @@ class Watch:
     recent_kind: np.ndarray  # [rows] kind index of it
 
 
-def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> Watch:
-    """Forming bases and recent breakouts for every evaluated session (``ev.days`` consecutive)."""
+def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules,
+                at: np.ndarray | None = None) -> Watch:
+    """Forming bases for every evaluated session (``ev.days`` consecutive) and recent breakouts
+    for the sessions (rows) ``at`` (default: every row; -1 for the rows left out). Only the rows
+    in ``at`` may be passed to `bases_at`."""
     rows = len(ev.days)
     k = len(KINDS)
     found = np.zeros((rows, k), dtype=bool)
@@ -261,18 +264,20 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules) -> 
         found[:, j], cols[:, j] = fnd, col
         quality[:, j] = np.where(fnd, ev.quality[kind][ar, col], -1.0)
         pivots[:, j] = np.where(fnd, shapes.pivot_of(ev, kind, ar, col, rules.tick), np.nan)
+    asked = ar if at is None else np.asarray(at, dtype=np.int64)
     back = np.arange(1, rules.recent_sessions + 1)[None, :]
-    then = ar[:, None] - back
+    then = asked[:, None] - back
     then_ = np.maximum(then, 0)
     # Rows of the same symbol only (several symbols may be stacked).
-    valid = (then >= 0) & (p.first[ev.days[then_]] == p.first[ev.days][:, None])
-    d_now = np.broadcast_to(ev.days[:, None], then.shape)
+    valid = (then >= 0) & (p.first[ev.days[then_]] == p.first[ev.days[asked]][:, None])
+    d_now = np.broadcast_to(ev.days[asked][:, None], then.shape)
     best_high = p.hmax.value(ev.days[then_] + 1, d_now)
     defining = np.nan_to_num(pivots, nan=np.inf) - rules.tick  # [rows, kinds]
     # Pairs (session, earlier session) where something traded above a base seen then.
-    r_idx, b_idx = np.nonzero(valid & (best_high > defining.min(axis=1)[then_]))
-    t_idx = then_[r_idx, b_idx]
-    crossed = found[t_idx] & (best_high[r_idx, b_idx][:, None] > defining[t_idx])
+    q_idx, b_idx = np.nonzero(valid & (best_high > defining.min(axis=1)[then_]))
+    r_idx = asked[q_idx]
+    t_idx = then_[q_idx, b_idx]
+    crossed = found[t_idx] & (best_high[q_idx, b_idx][:, None] > defining[t_idx])
     # The latest-starting base that was crossed, and for one start (left-side high) the kind whose
     # pivot sits below that high (once a cup-with-handle or a W breaks out, the "cup" seen at the
     # same high is the same base), then the most recent session it was seen forming.
@@ -333,7 +338,7 @@ def find_bases(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[Base
         return ()
     days = np.arange(max(0, n - 1 - rules.recent_sessions), n)
     ev = shapes.evaluate(p, days, rules)
-    w = watch_table(p, ev, rules)
+    w = watch_table(p, ev, rules, at=np.array([len(days) - 1]))
     return bases_at(p, ev, w, len(days) - 1, rules)
 
 
@@ -351,8 +356,8 @@ def find_bases_many(
         rows = [np.arange(a, b) for a, b in zip(starts, ends, strict=True)]
         days = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         ev = shapes.evaluate(p, days, rules)
-        w = watch_table(p, ev, rules)
         last_rows = np.cumsum([len(r) for r in rows]) - 1
+        w = watch_table(p, ev, rules, at=last_rows)
         for size, row in zip(np.diff(p.bounds), last_rows, strict=True):
             out.append(bases_at(p, ev, w, int(row), rules) if size >= 2 else ())
     return out
