@@ -234,3 +234,25 @@ def test_many_symbols_evaluated_together_give_the_same_bases():
     expect = [find_bases(f) for f in frames]
     assert find_bases_many(frames, chunk=7) == expect
     assert any(expect) and not all(expect)
+
+
+def test_bases_day_by_day_in_one_evaluation_equal_each_day_cut_alone():
+    """History mode evaluates many sessions at once (every row's recent breakouts); each day
+    must match `find_bases` on the bars cut at that day, which asks only for its last row."""
+    import numpy as np
+
+    from analysis.facts import base_shapes as shapes
+    from analysis.facts.bases import bases_at, watch_table
+
+    bars = load_sample("KRE").loc[:"2025-12-31"]
+    rules = rules_for_symbol("KRE")
+    p = shapes.prepare(bars)
+    days = np.arange(len(bars) - 60 - rules.recent_sessions, len(bars))  # + the look-back
+    ev = shapes.evaluate(p, days, rules)
+    w = watch_table(p, ev, rules)
+    statuses = set()
+    for row, i in list(enumerate(days))[rules.recent_sessions:]:
+        alone = find_bases(bars.iloc[: i + 1], rules)
+        assert bases_at(p, ev, w, row, rules) == alone, bars.index[i]
+        statuses.update(b.status for b in alone)
+    assert len(statuses) > 1  # the window has more than forming bases
