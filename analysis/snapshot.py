@@ -105,9 +105,10 @@ def _default_now(asof: date) -> datetime:
     return datetime.combine(asof, time(16, 30), tzinfo=ZoneInfo("America/New_York"))
 
 
-def _session_fraction(df: pd.DataFrame, clock: MarketClock, crypto: bool) -> float:
-    """Share of the last bar's session that has elapsed: 1 for a finished session."""
-    last_day = df.index[-1].date()
+def _session_fraction(bar_time: datetime, clock: MarketClock, crypto: bool) -> float:
+    """Share of the session of the last bar (at ``bar_time``) that has elapsed: 1 for a finished
+    session."""
+    last_day = bar_time.date()
     if crypto:
         now_utc = clock.now.astimezone(UTC)
         if last_day < now_utc.date():
@@ -120,6 +121,11 @@ def _session_fraction(df: pd.DataFrame, clock: MarketClock, crypto: bool) -> flo
     if last_day < today_ny or clock.status != "open":
         return 1.0
     return max(clock.session_fraction, 1e-3)
+
+
+def _last_stamp(df: pd.DataFrame) -> datetime:
+    """The last bar's timestamp as a datetime (one conversion, not one per use)."""
+    return df.index[-1].to_pydatetime()
 
 
 def _volume_pace(df: pd.DataFrame, fraction: float) -> float | None:
@@ -145,8 +151,10 @@ def _symbol_facts(
     config: Config,
     clock: MarketClock,
     found_bases: tuple[Base, ...] | None = None,
+    fraction: float | None = None,
 ) -> SymbolFacts:
-    """The facts of one symbol; ``found_bases`` when they were already found in a batch."""
+    """The facts of one symbol; ``found_bases`` when they were already found in a batch,
+    ``fraction`` (of the session elapsed) when already known."""
     import numpy as np
 
     from analysis.facts import bases, breakout, highs, streaks, strength, zones
@@ -160,7 +168,9 @@ def _symbol_facts(
     stamps = df.index.asi8  # UTC instants: the bar a week (7 x 24 h) before the last, if any
     week = int(np.timedelta64(7, "D").astype(f"m8[{df.index.unit}]").astype(np.int64))
     week_ago = int(np.searchsorted(stamps, stamps[-1] - week, "right")) - 1
-    fraction = _session_fraction(df, clock, crypto)
+    bar_time = _last_stamp(df)
+    if fraction is None:
+        fraction = _session_fraction(bar_time, clock, crypto)
     rs = None
     if bench is not None and symbol != config.benchmark.rs_against:
         rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
@@ -179,8 +189,8 @@ def _symbol_facts(
     )
     return SymbolFacts(
         symbol=symbol,
-        asof=df.index[-1].date(),
-        bar_time=df.index[-1].to_pydatetime(),
+        asof=bar_time.date(),
+        bar_time=bar_time,
         last=last,
         prev_close=prev,
         change_pct=_change_pct(last, prev),
@@ -259,23 +269,29 @@ def analyze(
     clock = market.market_clock(now)
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
-    todo: list[tuple[str, pd.DataFrame, Hashable]] = []
+    todo: list[tuple[str, pd.DataFrame, Hashable, float]] = []
     bench_print = fingerprint(bench) if cache is not None else None
     for sym, df in bars.items():
         key = None
-        if cache is not None:
-            key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
-                   round(_session_fraction(df, clock, is_crypto(sym)), 4),
-                   clock.status == "open")
-            found, facts = cache.lookup(key)
-            if found:
-                symbols[sym] = facts  # type: ignore[assignment]
-                continue
-        todo.append((sym, df, key))
-    batched = _bases_many([(sym, df) for sym, df, _ in todo])
-    for sym, df, key in todo:
         try:
-            symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym))
+            fraction = _session_fraction(_last_stamp(df), clock, is_crypto(sym))
+            if cache is not None:
+                key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
+                       round(fraction, 4), clock.status == "open")
+                found, facts = cache.lookup(key)
+                if found:
+                    symbols[sym] = facts  # type: ignore[assignment]
+                    continue
+        except Exception as exc:  # one bad symbol must not take the others down
+            log.exception("analysis of %s failed", sym)
+            errors[sym] = f"analysis failed: {exc}"
+            continue
+        todo.append((sym, df, key, fraction))
+    batched = _bases_many([(sym, df) for sym, df, _, _ in todo])
+    for sym, df, key, fraction in todo:
+        try:
+            symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
+                                         fraction)
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
             errors[sym] = f"analysis failed: {exc}"
