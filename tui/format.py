@@ -112,3 +112,10 @@ def base_kind(kind: str | None) -> str:
 def truncate(text: str, width: int) -> str:
     """Cut text to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def printable(text: str, width: int | None = None) -> str:
+    """``text`` safe to echo on screen: every character that is not printable (escape, bell,
+    tab, newline…) shown as ``�``, then cut to ``width`` with an ellipsis."""
+    safe = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return safe if width is None else truncate(safe, width)

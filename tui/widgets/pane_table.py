@@ -19,7 +19,10 @@ from textual.content import Content
 from textual.widgets import DataTable
 
 from tui.bindings import TABLE_BINDINGS
+from tui.format import printable
 from tui.semantic import SemanticColors
+
+FILTER_SHOWN = 24  # characters of the filter echoed in the pane title
 
 if TYPE_CHECKING:
     from analysis.config import Config
@@ -261,7 +264,8 @@ class PaneTable(DataTable):
         if self.sort_index:
             parts.append(f"sort: {self.current_sort.name}")
         if self.filter_text:
-            parts.append(f"filter: {self.filter_text} ({self.row_count} of {len(self._rows)})")
+            shown = printable(self.filter_text, FILTER_SHOWN)  # never a raw escape, never 10,000
+            parts.append(f"filter: {shown} ({self.row_count} of {len(self._rows)})")
         self.border_title = Content(" · ".join(parts))  # literal: a filter may hold "[/]"
 
     def _make_tone_styles(self, semantic: SemanticColors) -> dict[str, Style]:
