@@ -5,14 +5,16 @@ One table of bars keyed by (symbol, interval, ts) — ``ts`` is the bar's timest
 ``tz_for`` — and one small table per (symbol, interval) saying which source last wrote it and when.
 
 Safe with two ``basewatch`` processes writing at once: WAL journal, a busy timeout, and every upsert
-in one ``BEGIN IMMEDIATE`` transaction. A corrupt or unreadable file is moved aside
+in one ``BEGIN IMMEDIATE`` transaction. A corrupt file is moved aside
 (``bars.sqlite3.corrupt-<stamp>``) and rebuilt; the reason is kept in ``BarStore.warning`` — never a
-crash. If even that fails the store lives in memory for this run (also with a warning). Symbols are
+crash. A file you may not read and write is left where it is. In those cases, and if a rebuild
+fails, the store lives in memory for this run (also with a warning). Symbols are
 validated before any SQL, and every query is parameterised. Nothing is cached in memory.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -111,6 +113,11 @@ class BarStore:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        if self.path.is_file() and not os.access(self.path, os.R_OK | os.W_OK):
+            # Not ours to read or write (permissions, another user's file): moving it aside
+            # would fix nothing and surprise its owner. Leave it where it is.
+            return self._in_memory(f"bar store {self.path} is not readable and writable by you "
+                                   f"(permission denied; check: ls -l {self.path})")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return self._connect(str(self.path))
