@@ -4,8 +4,10 @@ The refresh loop is driven by a Feed (``analysis.feed``: live or replay). One re
 time in a thread worker; the next is scheduled with ``feed.delay`` after the previous one finished
 (never a fixed interval, so slow refreshes cannot pile up); a result computed for a universe that
 changed meanwhile (a symbol added or removed) is dropped and a new refresh starts. The feed itself
-is created inside the first worker, so the first paint happens before pandas is imported; that
-worker also reads the most recent events of the event log (live only), so a restart keeps them.
+is created inside the first worker, which starts only after the first frame is drawn, so the first
+paint happens before pandas is imported; that worker also reads the most recent events of the event
+log (live only), so a restart keeps them. A live dashboard paints the last snapshot it showed until
+the first refresh lands (``tui.cached_start``).
 Watchlist edits are in ``tui.watchlists``; the alert command runs from ``tui.alert_queue``.
 """
 
@@ -31,6 +33,7 @@ from tui.bindings import (
     KEYMAP_SCOPES,
     REPLAY_BINDINGS,
 )
+from tui.cached_start import CachedStart
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -59,10 +62,11 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, App):
+class BasewatchApp(WatchlistEditing, CachedStart, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
-    ``now`` is the wall clock (tests fix it so countdowns are deterministic)."""
+    ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
+    (the source spec, live only) turns on the cached start: None never reads or writes it."""
 
     TITLE = "Basewatch"
     CSS_PATH = str(Path(__file__).parent / "styles" / "app.tcss")  # absolute: subclasses too
@@ -76,6 +80,7 @@ class BasewatchApp(WatchlistEditing, App):
         auto_refresh: bool = True,
         now: Callable[[], datetime] | None = None,
         theme: str | None = None,
+        cache_source: str | None = None,
     ) -> None:
         super().__init__()
         from analysis.state import load_state
@@ -105,6 +110,7 @@ class BasewatchApp(WatchlistEditing, App):
         self._applied_at = self.now()
         self._delay = float(config.refresh.market_open)
         self.history: tuple[Event, ...] | None = None  # earlier events from the log, once read
+        self.load_cached(cache_source)
         self.alerts = AlertQueue(self, config.alerts, self._alert_failed)
         self.semantic_colors = SemanticColors()
         self._themes: list[Any] = []
@@ -160,7 +166,8 @@ class BasewatchApp(WatchlistEditing, App):
             self._on_theme_changed(self.current_theme)
         for message in self.messages:
             self.notify(message, severity="warning", timeout=10, markup=False)
-        self.request_refresh()
+        # After the first frame: the worker's imports (numpy, pandas) would compete with it.
+        self.call_after_refresh(self.request_refresh)
 
     @property
     def refresh_delay(self) -> float:
@@ -210,6 +217,8 @@ class BasewatchApp(WatchlistEditing, App):
             self._read_history()
         feed = self._feed
         refresh = feed.next(symbols)
+        if generation == self._generation and not self.replaying:
+            self.save_cached(refresh.snapshot, symbols, self.now())
         events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
         warning = ""
         if events:
@@ -261,6 +270,7 @@ class BasewatchApp(WatchlistEditing, App):
             self.request_refresh()
             return
         self.latest = done.refresh
+        self.cached = None
         self.refreshes_applied += 1
         self._applied_at = self.now()
         self.pending.clear()

@@ -1,7 +1,8 @@
 """`basewatch` with no subcommand: load the config, pick the data source and open the dashboard.
 
 Only argparse is imported at module level; Textual comes in ``run`` and pandas only inside the
-app's first refresh worker, so the dashboard paints before the data stack is loaded.
+app's first refresh worker, so the dashboard paints before the data stack is loaded (live: with
+the last session's snapshot, cached under this config and source; never in a replay).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                  else live_feed_factory(config, spec))
     from tui.app import BasewatchApp
 
-    app = BasewatchApp(config, make_feed, theme=getattr(args, "theme", None))
+    app = BasewatchApp(config, make_feed, theme=getattr(args, "theme", None),
+                       cache_source=None if replay else spec)
     app.run()
     return int(app.return_code or 0)

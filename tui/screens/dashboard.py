@@ -114,7 +114,7 @@ class DashboardScreen(Screen):
             "sectors": tuple(s.etf for s in app.config.sectors),
             "crypto": tuple(app.config.crypto),
         }[table.PANE_KEY]
-        snap = app.latest.snapshot if app.latest else None
+        snap = app.shown_snapshot
         lists = (app.state.names, app.state.active) if table.PANE_KEY == "watchlist" else ((), "")
         return View(snap, symbols, app.semantic_colors, bool(self.compact), app.config,
                     frozenset(app.pending), *lists)
@@ -122,11 +122,19 @@ class DashboardScreen(Screen):
     # -- rendering -------------------------------------------------------------------------------
 
     def render_all(self) -> None:
-        """Re-render every pane and the strip from the app's latest snapshot."""
+        """Re-render every pane and the strip from the app's latest snapshot (or the cached one;
+        if that cannot be rendered, it is dropped and the panes show loading rows)."""
         if not self.ready:
             return
-        for table in self.tables():
-            table.show(self.view_for(table))
+        try:
+            for table in self.tables():
+                table.show(self.view_for(table))
+        except Exception as exc:  # a cached file that decoded but does not fit the panes
+            if self.app.cached_at is None:
+                raise
+            self.app.drop_cached(repr(exc))
+            for table in self.tables():
+                table.show(self.view_for(table))
         self.update_strip()
 
     def render_pane(self, name: str) -> None:
@@ -136,9 +144,9 @@ class DashboardScreen(Screen):
 
     def update_strip(self) -> None:
         app = self.app
-        snap = app.latest.snapshot if app.latest else None
         self.query_one(MarketStrip).update_state(StripState(
-            snapshot=snap, label=app.feed_label, now=app.market_now(), wall_now=app.now(),
+            snapshot=app.shown_snapshot, label=app.feed_label, now=app.market_now(),
+            wall_now=app.now(), cached_at=app.cached_at,
             updated_at=app.updated_at, busy_since=app.busy_since,
             semantic=app.semantic_colors, paused=app.paused, busy=app.busy,
             error=app.last_error, error_at=app.last_error_at, stale_after=app.stale_after,
@@ -322,6 +330,10 @@ class DashboardScreen(Screen):
             return
         sym = event.row_key.value
         snap = self.app.latest.snapshot if self.app.latest else None
+        if snap is None and self.app.cached_at is not None:
+            self.notify(f"{sym}: the chart opens once the first refresh lands (the figures on "
+                        "screen are from the last session, cached)", title=sym, timeout=4)
+            return
         if snap is None or sym not in snap.symbols:
             why = snap.errors.get(sym) if snap else None
             self.notify(why or f"{sym}: no data yet", title=sym,

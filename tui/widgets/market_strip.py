@@ -1,7 +1,9 @@
 """The market strip: three lines above the panes.
 
 1. feed status (LIVE / REPLAY / PAUSED), the market clock with its countdown, the next FOMC
-   decision (a banner the day before and the day of), the data source and its as-of time;
+   decision (a banner the day before and the day of), the data source and its as-of time; while
+   the snapshot is the one cached from the last session: CACHED, when it was saved, and no clock
+   (it was computed for that time);
 2. the benchmark pair (small vs large caps): record-high status, % vs the prior-cycle peak, RS
    trend;
 3. leaders (who made a new high first) and the reference-high race.
@@ -34,7 +36,8 @@ SHORT_STATUS: dict[str, str] = {"pre-market": "pre", "after-hours": "after"}
 @dataclass(frozen=True)
 class StripState:
     """What the strip shows besides the snapshot: the feed label, pause and failure status, the
-    time the strip treats as now (for countdowns and ages), and the colours."""
+    time the strip treats as now (for countdowns and ages), and the colours. ``cached_at``: the
+    snapshot is the last session's, saved then (shown until the first refresh lands)."""
 
     snapshot: Snapshot | None
     label: str
@@ -48,6 +51,7 @@ class StripState:
     error: str = ""
     error_at: datetime | None = None
     stale_after: float | None = None
+    cached_at: datetime | None = None
 
 
 def _c(semantic_color: str | None, **kw: bool) -> Style:
@@ -82,7 +86,8 @@ def _overdue(st: StripState) -> bool:
 
 def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     sem = st.semantic
-    label = Text(f" {st.label} ", style=Style(reverse=True, bold=True))
+    cached = st.cached_at is not None and st.snapshot is not None
+    label = Text(f" {'CACHED' if cached else st.label} ", style=Style(reverse=True, bold=True))
     if st.paused:
         label.append(" PAUSED ", style=_c(sem.failed, reverse=True, bold=True))
     if st.busy:
@@ -97,6 +102,11 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
         when = f" {st.error_at:%H:%M}" if st.error_at else ""
         parts.append((0, Text(f"⚠ refresh failed{when}: {st.error}", style=_c(sem.down))))
     if snap is None:
+        return parts
+    if cached:
+        parts.append((0, cached_text(st, compact)))
+        parts.append((2, Text(f"{snap.source} {snap.asof:%Y-%m-%d}" if not compact
+                              else f"{snap.source} {fmt.short_date(snap.asof)}")))
         return parts
     clock = snap.market.clock
     status = (SHORT_STATUS.get(clock.status, clock.status) if compact else clock.status) + (
@@ -120,6 +130,17 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     warn = snap.fallback or snap.status != "live" or _overdue(st)
     parts.append((0 if warn else 2, source_text(st, compact)))
     return parts
+
+
+def cached_text(st: StripState, compact: bool) -> Text:
+    """When the cached snapshot was saved (the date too if not today) and what happens next:
+    "cached 14:02 — refreshing…"."""
+    assert st.cached_at is not None
+    saved = st.cached_at.astimezone()
+    today = st.wall_now.astimezone().date() if st.wall_now is not None else saved.date()
+    when = f"{saved:%H:%M}" if saved.date() == today else f"{saved:%Y-%m-%d %H:%M}"
+    after = "" if st.error else (" — refreshing…" if not compact else " ⟳")
+    return Text(f"cached {when}{after}", style=_c(st.semantic.stale, bold=True))
 
 
 def source_text(st: StripState, compact: bool) -> Text:
