@@ -410,3 +410,58 @@ def test_a_failed_refetch_after_a_split_keeps_the_old_history_whole(make_fake):
     pipe.refresh(SYMBOLS)
     assert np.allclose(store.load("KRE")["close"].to_numpy(),
                        sample_upto("KRE", "2025-12-09")["close"].to_numpy() / 2.0)
+
+
+# ----------------------------------------------------------------------------- a dividend goes ex
+
+class Dividends(FakeYahoo):
+    """The fake Yahoo with dividends: once ``asof`` reaches an ex-date, the adjusted close of
+    every earlier bar is multiplied by 1 - dividend / the close before the ex-date (Yahoo's
+    adjustment); prices themselves do not change."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.dividends: dict[str, tuple[pd.Timestamp, float]] = {}
+
+    def dividend(self, symbol: str, ex_day: str, amount: float) -> None:
+        self.dividends[symbol] = (pd.Timestamp(ex_day), amount)
+
+    def bars_for(self, symbol):
+        bars = super().bars_for(symbol)
+        if bars is None or symbol not in self.dividends:
+            return bars
+        day, amount = self.dividends[symbol]
+        if self.asof < day:
+            return bars
+        before = bars.index.date < day.date()
+        factor = 1.0 - amount / float(bars["close"][before].iloc[-1])
+        out = bars.copy()
+        out.loc[before, "adj_close"] = out.loc[before, "adj_close"] * factor
+        return out
+
+
+def test_a_dividend_between_two_refreshes_re_adjusts_the_stored_history(make_fake):
+    fake = make_fake(Dividends, asof="2025-12-05")
+    store = BarStore()
+    pipe = warmed(fake, store)
+    fake.dividend("KRE", "2025-12-08", 0.75)  # ex on Monday
+    fake.advance("2025-12-09")
+    fake.log.clear()
+    snap = pipe.refresh(SYMBOLS).snapshot
+    assert all(r.period1 is not None for r in fake.requests_of("chart"))  # increments only
+    stored, served = store.load("KRE"), fake.bars_for("KRE")
+    assert len(stored) == len(served)
+    # every stored adjusted close is what a fresh full download would give now
+    assert np.allclose(stored["adj_close"].to_numpy(), served["adj_close"].to_numpy(), rtol=1e-9)
+    assert not np.allclose(stored["adj_close"].to_numpy(),
+                           sample_upto("KRE", "2025-12-09")["adj_close"].to_numpy(), rtol=1e-6)
+    # prices are untouched, and the other symbols' history is as it was
+    assert np.array_equal(stored["close"].to_numpy(), served["close"].to_numpy())
+    assert np.array_equal(store.load("SPY")["adj_close"].to_numpy(),
+                          sample_upto("SPY", "2025-12-09")["adj_close"].to_numpy())
+    assert "rescaled" not in snap.note and snap.symbols["KRE"].last == served["close"].iloc[-1]
+    # the next refresh finds nothing more to re-adjust
+    fake.advance("2025-12-10")
+    pipe.refresh(SYMBOLS)
+    assert np.allclose(store.load("KRE")["adj_close"].to_numpy(),
+                       fake.bars_for("KRE")["adj_close"].to_numpy(), rtol=1e-9)

@@ -177,12 +177,16 @@ class BarStore:
     # -- writing ----------------------------------------------------------------------------------
 
     def upsert(self, symbol: str, bars: pd.DataFrame, source: str, interval: str = "1d",
-               fetched_at: datetime | None = None, *, replace: bool = False) -> int:
+               fetched_at: datetime | None = None, *, replace: bool = False,
+               readjust: float | None = None) -> int:
         """Insert or replace ``bars`` of ``symbol`` in one transaction and record who wrote them.
 
         Bars already stored at the same timestamps are replaced (today's bar may have been partial).
         ``replace``: every stored bar of the symbol is dropped first, in the same transaction (the
-        source rescaled the whole history, e.g. after a split). Returns the number of bars written.
+        source rescaled the whole history, e.g. after a split). ``readjust``: the adjusted close of
+        every stored bar older than the first of ``bars`` is multiplied by it, in the same
+        transaction (a dividend went ex since they were stored: the source re-adjusted the older
+        history). Returns the number of bars written.
         """
         import numpy as np
 
@@ -200,6 +204,9 @@ class BarStore:
         def write(conn: sqlite3.Connection) -> int:
             if replace:
                 conn.execute("DELETE FROM bars WHERE symbol = ? AND interval = ?", (sym, interval))
+            if readjust is not None and rows:
+                conn.execute("UPDATE bars SET adj_close = adj_close * ? WHERE symbol = ? AND "
+                             "interval = ? AND ts < ?", (float(readjust), sym, interval, secs[0]))
             if rows:
                 conn.executemany(_UPSERT, rows)
             conn.execute(_MARK, (sym, interval, source, stamp))

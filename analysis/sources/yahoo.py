@@ -17,6 +17,10 @@ How a fetch goes:
   time is left, at most ``attempts`` times. A symbol Yahoo says it does not know is reported in
   ``errors`` and the others still return their bars.
 - New bars are upserted into the store; the bars returned are the store's full history per symbol.
+  The re-fetched last stored session tells what changed since: its open off by more than a split
+  could explain -> Yahoo rescaled the history (a split): it is fetched again in full; the same
+  close with another adjusted close -> a dividend went ex: every older stored adjusted close is
+  multiplied by the same factor, as Yahoo did (in the same transaction as the new bars).
 - Live market day (``analysis.sources.intraday``): every fetch first asks for all symbols' quotes
   in one batched request (``quotes=False``: not); while a session trades, a symbol whose stored
   history is complete needs only its quote. A bar of a session that has not closed is never stored
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
 
 MAX_BATCH = 50
 SPLIT_TOLERANCE = 0.15  # a stored session's open re-fetched more than 15% off: history rescaled
+READJUST_TOLERANCE = 1e-5  # adjusted/close moved more than rounding: a dividend went ex
 
 
 class YahooUnreachable(SourceError):
@@ -208,12 +213,14 @@ class YahooSource:
                 if sym in passing:
                     passing[sym] = (f"Yahoo rescaled its history ({_ratio_words(ratio)}) and it "
                                     f"could not be fetched again: {passing[sym]}")
+        readjust = self._readjusted(fresh)
         for sym in charted:
             if sym not in fresh and sym not in whole and sym not in errors:
                 passing.setdefault(sym, stop or "not fetched")
         return self._finish(fresh, errors, passing, stop, time.monotonic() - t0,
                             whole={s: (f, rescaled[s]) for s, f in whole.items()},
-                            now=now, quotes=quotes, by_quote=by_quote, quote_why=quote_why)
+                            now=now, quotes=quotes, by_quote=by_quote, quote_why=quote_why,
+                            readjust=readjust)
 
     def _run_plan(self, plan: list[tuple[str | None, list[str]]], ends: float,
                   fresh: dict[str, pd.DataFrame], errors: dict[str, str],
@@ -293,13 +300,40 @@ class YahooSource:
                 out[sym] = float(ratios[0])
         return out
 
+    def _readjusted(self, fresh: dict[str, pd.DataFrame]) -> dict[str, float]:
+        """Symbols whose newly fetched bar of the last stored session has another adjusted close
+        for the same close than the stored one: a dividend went ex since, and Yahoo re-adjusted
+        every older bar by the same factor. Symbol -> factor (new / stored adjustment)."""
+        import math
+
+        out: dict[str, float] = {}
+        if self.store is None:
+            return out
+        for sym, frame in fresh.items():
+            stored = self.store.last_bar(sym)
+            if stored is None:
+                continue
+            same = frame.index.normalize() == stored.name.normalize()
+            if not same.any():
+                continue
+            new = frame[same].iloc[0]
+            try:
+                factor = (new["adj_close"] / new["close"]) / (stored["adj_close"] / stored["close"])
+            except (KeyError, ZeroDivisionError):
+                continue
+            if math.isfinite(factor) and factor > 0 and abs(factor - 1.0) > READJUST_TOLERANCE:
+                out[sym] = float(factor)
+        return out
+
     def _finish(self, fresh: dict[str, pd.DataFrame], errors: dict[str, str],
                 passing: dict[str, str], stop: str | None, took: float,
                 whole: dict[str, tuple[pd.DataFrame, float]] | None = None, *,
                 now: datetime, quotes: dict[str, Quote], by_quote: list[str],
-                quote_why: str | None = None) -> FetchResult:
+                quote_why: str | None = None, readjust: dict[str, float] | None = None
+                ) -> FetchResult:
         """Store what was fetched and say what was not. ``whole``: symbols whose history Yahoo
         rescaled, with their full new history and the ratio; it replaces the stored history.
+        ``readjust``: symbols whose older adjusted closes change by a factor (a dividend).
         Bars of a session that has not closed are not stored (``self.live`` keeps them);
         ``by_quote`` symbols are served from the store plus their quote."""
         whole = whole or {}
@@ -320,7 +354,8 @@ class YahooSource:
 
             try:
                 for sym, frame in fresh.items():
-                    self.store.upsert(sym, frame, "yahoo", fetched_at=now)
+                    self.store.upsert(sym, frame, "yahoo", fetched_at=now,
+                                      readjust=(readjust or {}).get(sym))
                     bars[sym] = self.store.load(sym)
                 for sym, (frame, ratio) in whole.items():
                     self.store.upsert(sym, frame, "yahoo", fetched_at=now, replace=True)
