@@ -12,14 +12,16 @@ already confirmed. Everything is array operations (sliding windows), no loop ove
 
 from __future__ import annotations
 
+import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, highs, usable
+from analysis.facts.clean import closes, day_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,11 +40,22 @@ class Pivot:
 
 _DAYS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
 
+# frame_arrays memo: id(frame) -> (weakref to the frame, its index, its columns, its shape, Arrays).
+# Bounded (the facts of one symbol, and the benchmark every symbol asks for, are what repeats);
+# a dead or reshaped frame's entry is never returned (the weakref and the guards are checked).
+_ARRAYS: OrderedDict[int, tuple[weakref.ref, object, object, tuple[int, int], Arrays]] = (
+    OrderedDict()
+)
+_ARRAYS_KEEP = 64
+_ARRAYS_LOCK = threading.Lock()
+
 
 @dataclass(frozen=True)
 class Arrays:
     """The usable rows of a bar frame as float arrays (see `analysis.facts.clean`): rows with a
-    finite positive close; a missing high (low) is the close, and never below (above) it."""
+    finite positive close; a missing high (low) is the close, and never below (above) it; a
+    missing, non-finite or non-positive adjusted close is the close; a missing volume is 0.
+    The arrays are read-only (they are shared between the facts of one frame)."""
 
     index: pd.DatetimeIndex
     day: np.ndarray
@@ -50,32 +63,88 @@ class Arrays:
     low: np.ndarray
     close: np.ndarray
     volume: np.ndarray
+    adj: np.ndarray | None = None
 
 
 def frame_arrays(bars: pd.DataFrame) -> Arrays:
-    """`Arrays` of ``bars`` from one conversion of the frame (cheaper than column by column)."""
-    cols = list(bars.columns)
-    arr = bars.to_numpy(dtype="float64", na_value=np.nan)
-    close = arr[:, cols.index("close")]
+    """`Arrays` of ``bars`` from one conversion of the frame, remembered while the frame lives.
+
+    Every fact of a symbol starts here, so the frame is converted once however many facts ask.
+    A frame is a value: the memo notices a new index, new columns or a new shape, not an element
+    edited in place after its facts were asked for (the data flow never does that: a new quote
+    makes a new frame)."""
+    key = id(bars)
+    index, columns, shape = bars.index, bars.columns, bars.shape
+    with _ARRAYS_LOCK:
+        hit = _ARRAYS.get(key)
+        if hit is not None:
+            if (hit[0]() is bars and hit[1] is index and hit[2] is columns
+                    and hit[3] == shape):
+                _ARRAYS.move_to_end(key)
+                return hit[4]
+            del _ARRAYS[key]
+    arrays = _convert(bars)
+    try:
+        ref = weakref.ref(bars)
+    except TypeError:
+        return arrays
+    with _ARRAYS_LOCK:
+        _ARRAYS[key] = (ref, index, columns, shape, arrays)
+        while len(_ARRAYS) > _ARRAYS_KEEP:
+            _ARRAYS.popitem(last=False)
+    return arrays
+
+
+_NAMES = ("close", "high", "low", "volume", "adj_close")
+
+
+def _float_rows(bars: pd.DataFrame, cols: list[str], names: list[str]) -> np.ndarray:
+    """``bars[names]`` as one float64 (len(names), rows) array (a row per column)."""
+    try:  # one conversion of the whole frame, then pick the columns
+        arr = bars.to_numpy(dtype="float64", na_value=np.nan)
+        return arr.T[[cols.index(c) for c in names]]
+    except (TypeError, ValueError):  # a non-numeric extra column: convert column by column
+        return np.array([bars[c].to_numpy(dtype="float64", na_value=np.nan) for c in names],
+                        dtype="float64").reshape(len(names), len(bars))
+
+
+def _convert(bars: pd.DataFrame) -> Arrays:
+    cols = bars.columns.tolist()
+    if "close" not in cols:
+        raise KeyError("close")
+    names = [c for c in _NAMES if c in cols]
+    rows = _float_rows(bars, cols, names)
+    close = rows[0]
     ok = np.isfinite(close) & (close > 0)
     index = bars.index
     if not ok.all():
-        arr, close, index = arr[ok], close[ok], index[ok]
+        rows, index = rows[:, ok], index[ok]
+        close = rows[0]
+    clean = bool(np.isfinite(rows).all())
 
     def col(name: str, fill: np.ndarray) -> np.ndarray:
-        if name not in cols:
+        if name not in names:
             return fill
-        v = arr[:, cols.index(name)]
-        return np.where(np.isfinite(v), v, fill)
+        v = rows[names.index(name)]
+        return v if clean else np.where(np.isfinite(v), v, fill)
 
-    return Arrays(
+    adj = close
+    if "adj_close" in names:
+        raw = rows[names.index("adj_close")]
+        good = raw > 0 if clean else np.isfinite(raw) & (raw > 0)
+        adj = raw if good.all() else np.where(good, raw, close)
+    arrays = Arrays(
         index=index,
         day=session_days(index),
         high=np.fmax(col("high", close), close),
         low=np.fmin(col("low", close), close),
         close=close,
         volume=col("volume", np.zeros(len(close))),
+        adj=adj,
     )
+    for v in (arrays.high, arrays.low, arrays.close, arrays.volume, arrays.adj):
+        v.flags.writeable = False
+    return arrays
 
 
 def session_days(index: pd.DatetimeIndex) -> np.ndarray:
@@ -181,10 +250,10 @@ def find_pivots(
     bars: pd.DataFrame, k: int = 5, prominence_atr: float = 1.0, atr_window: int = 14
 ) -> tuple[Pivot, ...]:
     """Confirmed swing highs and lows of ``bars``, in date order (see the module docstring)."""
-    good = usable(bars)
-    if len(good) < 2 * k + 1:
+    a = frame_arrays(bars)
+    if len(a.close) < 2 * k + 1:
         return ()
-    high, low, close = highs(good), lows(good), closes(good)
+    high, low, close = a.high, a.low, a.close
     atr = average_true_range(high, low, close, atr_window)
     is_high, is_low = pivot_masks(high, low, atr, k, prominence_atr)
     hi_pos, lo_pos = np.flatnonzero(is_high), np.flatnonzero(is_low)
@@ -195,7 +264,7 @@ def find_pivots(
     order = np.lexsort((~is_hi, pos))  # by position; an outside bar's high before its low
     pos, is_hi = pos[order], is_hi[order]
     price = np.where(is_hi, high[pos], low[pos])
-    days = session_days(good.index)
+    days = a.day
     when = as_dates(days[pos])
     known = as_dates(days[pos + k])
     return tuple(
