@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, highs, usable
+from analysis.facts.pivots import frame_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,17 @@ def new_high_flags(bars: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    good = usable(bars)
+    a = frame_arrays(bars)
     flags = {
-        "new_closing_ath": record_mask(closes(good)),
-        "new_intraday_ath": record_mask(highs(good)),
+        "new_closing_ath": record_mask(a.close),
+        "new_intraday_ath": record_mask(a.high),
     }
-    return pd.DataFrame(flags, index=good.index)
+    return pd.DataFrame(flags, index=a.index)
+
+
+def _date(day: np.integer) -> date:
+    """A day number (days since 1970-01-01) as a date."""
+    return date.fromordinal(_EPOCH + int(day))
 
 
 def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs | None:
@@ -86,18 +93,17 @@ def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs 
     """
     if not 0.0 < drawdown_pct < 100.0:
         raise ValueError(f"drawdown_pct must be between 0 and 100, got {drawdown_pct}")
-    good = usable(bars)
-    n = len(good)
+    a = frame_arrays(bars)
+    close, high, day = a.close, a.high, a.day
+    n = len(close)
     if n == 0:
         return None
-    close = closes(good)
-    high = highs(good)
-    idx = good.index
     i_close = int(np.argmax(close))  # first session at the all-time closing high
     i_high = int(np.argmax(high))
     last = close[-1]
-    new_close = n > 1 and bool(last > close[:-1].max())
-    new_high = n > 1 and bool(high[-1] > high[:-1].max())
+    # a new record beats every earlier bar: the first maximum is the last bar
+    new_close = n > 1 and i_close == n - 1
+    new_high = n > 1 and i_high == n - 1
 
     peak = peak_date = vs_peak = None
     running = np.maximum.accumulate(close)
@@ -105,15 +111,15 @@ def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs 
     if deep.size:
         level = running[deep[-1]]
         at = int(np.searchsorted(running, level, side="left"))
-        peak, peak_date = float(level), idx[at].date()
+        peak, peak_date = float(level), _date(day[at])
         vs_peak = float((last / level - 1.0) * 100.0)
 
     return RecordHighs(
-        first_date=idx[0].date(),
+        first_date=_date(day[0]),
         ath_close=float(close[i_close]),
-        ath_close_date=idx[i_close].date(),
+        ath_close_date=_date(day[i_close]),
         ath_high=float(high[i_high]),
-        ath_high_date=idx[i_high].date(),
+        ath_high_date=_date(day[i_high]),
         new_closing_ath=new_close,
         new_intraday_ath=new_high,
         pct_from_ath=float((last / close[i_close] - 1.0) * 100.0),
