@@ -4,6 +4,9 @@ ranges at once (a sparse table: O(n log n) to build, O(1) per query, all vectori
 The base detector asks thousands of "highest high between the left-side peak and today" questions
 per symbol; a sparse table answers them as a handful of array operations instead of a loop.
 Ties: ``first=True`` returns the earliest position of the extreme, ``first=False`` the latest.
+
+Also `median`: ``np.median`` of a 1-D array (the same value) without its per-call overhead, for
+the facts that take a median per symbol.
 """
 
 from __future__ import annotations
@@ -97,3 +100,17 @@ def range_sum(prefix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     hi = np.where(ok, b + 1, 0)
     lo = np.where(ok, a, 0)
     return prefix[hi] - prefix[lo]
+
+
+def median(values: np.ndarray) -> float:
+    """``np.median`` of a non-empty 1-D float array, as a float: the middle element, or the mean
+    of the two middle elements (the same arithmetic); NaN when any value is NaN."""
+    m = values.size
+    if m == 1:
+        return float(values[0])
+    half = m // 2
+    # Two order statistics select faster than one in numpy 2 (another partition kernel).
+    part = np.partition(values, (half - 1, half))
+    if np.isnan(part[half:].max()):  # a NaN sorts last, so one would be in the upper half
+        return float("nan")
+    return float(part[half] if m % 2 else (part[half - 1] + part[half]) / 2.0)

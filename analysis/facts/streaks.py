@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import adjusted, closes, usable
+from analysis.facts.pivots import frame_arrays
+from analysis.facts.ranges import median
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,34 +72,37 @@ def streak_series(close: np.ndarray) -> np.ndarray:
     out = np.zeros(n, dtype=np.int64)
     if n < 2:
         return out
-    with np.errstate(invalid="ignore"):
-        step = np.sign(np.diff(close))
-    step = np.where(np.isnan(step), 0.0, step).astype(np.int64)
+    diff = close[1:] - close[:-1]
+    # +1 up, -1 down, 0 unchanged or NaN (a NaN compares False both ways)
+    step = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
     pos = np.arange(n - 1)
-    starts = np.ones(n - 1, dtype=bool)
-    starts[1:] = step[1:] != step[:-1]
+    starts = np.empty(n - 1, dtype=bool)
+    starts[0] = True
+    np.not_equal(step[1:], step[:-1], out=starts[1:])
     run_start = np.maximum.accumulate(np.where(starts, pos, 0))
-    out[1:] = (pos - run_start + 1) * step
+    np.multiply(pos - run_start + 1, step, out=out[1:])
     return out
 
 
 def current_streak(bars: pd.DataFrame) -> int:
     """The signed streak at the last bar (0 for fewer than two usable bars)."""
-    good = usable(bars)
-    if len(good) < 2:
+    close = frame_arrays(bars).close
+    if len(close) < 2:
         return 0
-    return int(streak_series(closes(good))[-1])
+    return int(streak_series(close)[-1])
 
 
 def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
-    if values.size == 0:
+    m = values.size
+    if m == 0:
         return ForwardStats(horizon, 0, None, None, None)
+    mean = float(np.add.reduce(values) / m)  # what ndarray.mean computes
     return ForwardStats(
         horizon=horizon,
-        count=int(values.size),
-        mean=float(values.mean()),
-        median=float(np.median(values)),
-        pct_positive=float((values > 0).mean() * 100.0),
+        count=m,
+        mean=mean,
+        median=median(values),
+        pct_positive=float(np.count_nonzero(values > 0) / m * 100.0),
     )
 
 
@@ -108,20 +112,20 @@ def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
     None when ``length`` is 0 or there are fewer than two usable bars.
     """
     length = int(length)
-    good = usable(bars)
-    if length == 0 or len(good) < 2:
+    a = frame_arrays(bars)
+    if length == 0 or len(a.close) < 2:
         return None
-    return _study(good, streak_series(closes(good)), length)
+    return _study(a.adj, streak_series(a.close), length)
 
 
-def _study(good: pd.DataFrame, st: np.ndarray, length: int) -> StreakStudy:
-    n = len(good)
+def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
+    n = len(st)
     # The streak running at the last bar (in this direction) is not part of its own history.
     cut = n - abs(int(st[-1])) if st[-1] * length > 0 else n
     past = st[:cut] * (1 if length > 0 else -1)
     events = np.flatnonzero(past == abs(length))
-    longest = int(past.max()) if past.size and past.max() > 0 else 0
-    adj = adjusted(good)
+    top = int(past.max()) if past.size else 0
+    longest = top if top > 0 else 0
     after, baseline, returns = [], [], []
     for h in HORIZONS:
         fwd = (adj[h:] / adj[:-h] - 1.0) * 100.0 if n > h else np.empty(0)
@@ -141,9 +145,9 @@ def _study(good: pd.DataFrame, st: np.ndarray, length: int) -> StreakStudy:
 
 def streak(bars: pd.DataFrame) -> Streak:
     """The current streak and the study of streaks at least that long (None when it is 0)."""
-    good = usable(bars)
-    if len(good) < 2:
+    a = frame_arrays(bars)
+    if len(a.close) < 2:
         return Streak(0, None)
-    st = streak_series(closes(good))
+    st = streak_series(a.close)
     length = int(st[-1])
-    return Streak(length=length, study=_study(good, st, length) if length else None)
+    return Streak(length=length, study=_study(a.adj, st, length) if length else None)
