@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers, usable
+from analysis.facts.pivots import frame_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,25 +69,50 @@ def rs_line(bars: pd.DataFrame, bench: pd.DataFrame) -> pd.Series:
     """close / benchmark close on the calendar dates both have a usable bar, on ``bars``' index."""
     import pandas as pd
 
-    a, b = usable(bars), usable(bench)
-    if a.index.equals(b.index):
-        return pd.Series(closes(a) / closes(b), index=a.index, name="rs")
-    da, db = day_numbers(a.index), day_numbers(b.index)
+    values, index = _ratio(bars, bench)
+    return pd.Series(values, index=index, name="rs")
+
+
+def _ratio(bars: pd.DataFrame, bench: pd.DataFrame) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """The values and the index of `rs_line`."""
+    a, b = frame_arrays(bars), frame_arrays(bench)
+    if a.index is b.index or a.index.equals(b.index):
+        return a.close / b.close, a.index
+    da, db = a.day, b.day
     # Daily bars carry one row per date; should a frame hold more, its last row of the date counts.
     keep_a = np.r_[da[1:] != da[:-1], True] if da.size else np.zeros(0, bool)
     keep_b = np.r_[db[1:] != db[:-1], True] if db.size else np.zeros(0, bool)
     ia, ib = np.flatnonzero(keep_a), np.flatnonzero(keep_b)
     _, pa, pb = np.intersect1d(da[ia], db[ib], assume_unique=True, return_indices=True)
     ia, ib = ia[pa], ib[pb]
-    return pd.Series(closes(a)[ia] / closes(b)[ib], index=a.index[ia], name="rs")
+    return a.close[ia] / b.close[ib], a.index[ia]
+
+
+def _windows(values: np.ndarray, window: int) -> np.ndarray:
+    """The (len - window + 1, window) sliding windows of a 1-D float array, as a view (the
+    layout `numpy.lib.stride_tricks.sliding_window_view` gives, without its per-call checks)."""
+    values = np.ascontiguousarray(values, dtype="float64")
+    m = values.size - window + 1
+    step = values.strides[0]
+    return np.ndarray((m, window), dtype="float64", buffer=values, strides=(step, step))
 
 
 def _rolling(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rolling mean and population std over complete windows (len - window + 1 values)."""
-    from numpy.lib.stride_tricks import sliding_window_view
+    """Rolling mean and population std over complete windows (len - window + 1 values).
 
-    view = sliding_window_view(values, window)
-    return view.mean(axis=1), view.std(axis=1)
+    The arithmetic of ``view.mean(axis=1)`` and ``view.std(axis=1)``, with the window sums
+    shared between the two."""
+    view = _windows(values, window)
+    mean = np.add.reduce(view, axis=1) / window
+    dev = view - mean[:, None]
+    np.multiply(dev, dev, out=dev)
+    std = np.sqrt(np.add.reduce(dev, axis=1) / window)
+    return mean, std
+
+
+def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Rolling mean over complete windows (the arithmetic of ``view.mean(axis=1)``)."""
+    return np.add.reduce(_windows(values, window), axis=1) / window
 
 
 def _zscore(values: np.ndarray, window: int) -> np.ndarray:
@@ -102,7 +127,7 @@ def _rotation_arrays(ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """rs_ratio (aligned to the last len-RATIO_BARS+1 values) and rs_momentum (last ...)."""
     if ratio.size < RATIO_BARS:
         return np.empty(0), np.empty(0)
-    smooth, _ = _rolling(ratio, SMOOTH)
+    smooth = _rolling_mean(ratio, SMOOTH)
     rs_ratio = 100.0 + _zscore(smooth, Z_WINDOW)
     if rs_ratio.size < LAG + Z_WINDOW:
         return rs_ratio, np.empty(0)
@@ -143,7 +168,7 @@ def relative_strength(
 
     None when the two have no session in common.
     """
-    values = rs_line(bars, bench).to_numpy()
+    values, _ = _ratio(bars, bench)
     n = values.size
     if n == 0:
         return None
