@@ -35,11 +35,13 @@ from analysis.facts.pivots import (
     lows,
     pivot_table,
 )
+from analysis.facts.ranges import median
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DAYS_PER_YEAR = 365.25
+_EPOCH = date(1970, 1, 1).toordinal()
 PIVOT_K = 5
 
 
@@ -60,10 +62,14 @@ class Zone:
 
 def _segments(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
     """Start positions of the clusters of sorted log prices ``logp`` (see `cluster_prices`)."""
-    if len(logp) == 0:
+    n = len(logp)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    cuts = np.flatnonzero(np.diff(logp) > gap) + 1
-    bounds = np.r_[0, cuts, len(logp)]
+    steps = logp[1:] - logp[:-1]
+    cuts = np.flatnonzero(steps > gap) + 1
+    bounds = np.empty(len(cuts) + 2, dtype=np.int64)
+    bounds[0], bounds[-1] = 0, n
+    bounds[1:-1] = cuts
     wide = np.flatnonzero(logp[bounds[1:] - 1] - logp[bounds[:-1]] > max_width)
     if len(wide) == 0:
         return bounds[:-1]
@@ -72,7 +78,7 @@ def _segments(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
     while pending:  # split a too-wide cluster at its widest gap, until every cluster fits
         a, b = pending.pop()
         if b - a > 1 and logp[b - 1] - logp[a] > max_width:
-            split = a + 1 + int(np.argmax(np.diff(logp[a:b])))
+            split = a + 1 + int(np.argmax(steps[a : b - 1]))
             starts.add(split)
             pending += [(a, split), (split, b)]
     return np.array(sorted(starts), dtype=np.int64)
@@ -119,6 +125,10 @@ def _describe(low: float, high: float, last: float) -> tuple[str, float]:
     return "inside", 0.0
 
 
+def _as_dates(days: np.ndarray) -> list[date]:
+    return [date.fromordinal(_EPOCH + d) for d in days.tolist()]
+
+
 def zones_as_of(
     piv: tuple[np.ndarray, ...],
     ratio: np.ndarray,
@@ -138,34 +148,53 @@ def zones_as_of(
     last_day = int(day[-1])
     since_day = last_day - int(round(lookback_years * DAYS_PER_YEAR))
     keep = (pday >= since_day) & (pconf <= last_day)
-    if keep.sum() < min_touches:
+    if np.count_nonzero(keep) < min_touches:
         return ()
     recent = ratio[int(np.searchsorted(day, since_day)) :]
-    tol = float(np.median(recent)) if len(recent) else 0.0
+    tol = median(recent) if len(recent) else 0.0
     if not tol > 0:
         return ()
-    zones: list[Zone] = []
+    parts = []  # per side: kind, low, high, touches, first day, last day of each zone
     for want_high, name in ((True, "resistance"), (False, "support")):
         sel = keep & (is_high == want_high)
-        if sel.sum() < min_touches:
+        if np.count_nonzero(sel) < min_touches:
             continue
-        order = np.argsort(price[sel], kind="stable")
-        prices, days = price[sel][order], pday[sel][order]
+        prices, days = price[sel], pday[sel]
+        order = np.argsort(prices, kind="stable")
+        prices, days = prices[order], days[order]
         starts = _segments(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
-        ends = np.r_[starts[1:], len(prices)]
+        ends = np.empty_like(starts)
+        ends[:-1], ends[-1] = starts[1:], len(prices)
         big = (ends - starts) >= min_touches
         if not big.any():
             continue
-        first = np.minimum.reduceat(days, starts)[big]
-        last_touch = np.maximum.reduceat(days, starts)[big]
-        first_d = first.astype("datetime64[D]").astype(object)
-        last_d = last_touch.astype("datetime64[D]").astype(object)
-        for j, (a, b) in enumerate(zip(starts[big], ends[big], strict=True)):
-            lo, hi = float(prices[a]), float(prices[b - 1])
-            position, distance = _describe(lo, hi, last)
-            zones.append(Zone(name, lo, hi, int(b - a), first_d[j], last_d[j], position, distance))
-    zones.sort(key=lambda z: (abs(z.distance_pct), z.kind, z.low))
-    return tuple(zones)
+        parts.append((
+            name,
+            prices[starts[big]],
+            prices[ends[big] - 1],
+            (ends - starts)[big],
+            np.minimum.reduceat(days, starts)[big],
+            np.maximum.reduceat(days, starts)[big],
+        ))
+    if not parts:
+        return ()
+    kind = [p[0] for p in parts for _ in range(len(p[1]))]
+    lo, hi, touches, first, latest = (np.concatenate([p[i] for p in parts]) for i in range(1, 6))
+    # where the last close is: the same arithmetic as `_describe`, for every zone at once
+    below, above = last < lo, last > hi
+    distance = np.where(below, (lo / last - 1.0) * 100.0,
+                        np.where(above, (hi / last - 1.0) * 100.0, 0.0))
+    position = np.where(below, "below", np.where(above, "above", "inside"))
+    # nearest first; then resistance before support, then the lower band (a stable sort)
+    order = np.lexsort((lo, [k == "support" for k in kind], np.abs(distance)))
+    first_d, last_d = _as_dates(first[order]), _as_dates(latest[order])
+    return tuple(
+        Zone(kind[j], lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j)
+        for j, lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j in zip(
+            order.tolist(), lo[order].tolist(), hi[order].tolist(), touches[order].tolist(),
+            first_d, last_d, position[order].tolist(), distance[order].tolist(), strict=True,
+        )
+    )
 
 
 def find_zones(
