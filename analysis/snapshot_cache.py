@@ -160,7 +160,7 @@ def save(snapshot: Any, key: str, saved_at: datetime, path: Path | None = None) 
         body = {"format": FORMAT, "key": key, "saved_at": saved_at.isoformat(),
                 "snapshot": encode(for_panes(snapshot))}
         payload = json.dumps(body, separators=(",", ":")).encode()
-    except (TypeError, ValueError) as exc:
+    except (AttributeError, TypeError, ValueError, RecursionError) as exc:  # never fail a refresh
         log.warning("snapshot cache: not saved: %s", exc)
         return False
     if len(payload) > MAX_BYTES:
