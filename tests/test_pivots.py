@@ -3,14 +3,16 @@ pivots; appending bars never changes a confirmed pivot) and scale invariance."""
 
 from __future__ import annotations
 
+import math
 import random
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.bars import normalize_bars
-from analysis.facts.pivots import average_true_range, find_pivots
+from analysis.facts.pivots import average_true_range, find_pivots, frame_arrays
 from analysis.sources.sample import load_sample
 
 
@@ -123,3 +125,73 @@ def test_no_look_ahead_pivots_known_by_a_day_are_the_same_with_data_cut_there(sy
         day = full.index[cut - 1].date()
         known = tuple(p for p in everything if p.confirmed <= day)
         assert find_pivots(full.iloc[:cut]) == known, day
+
+
+def _plain_arrays(bars: pd.DataFrame) -> dict[str, list[float]]:
+    """The usable-row rules of `frame_arrays`, read row by row."""
+    out = {"close": [], "high": [], "low": [], "volume": [], "adj": [], "day": []}
+    for ts, row in bars.iterrows():
+        c = row["close"]
+        if not (math.isfinite(c) and c > 0):
+            continue
+        h, lo, v, a = row.get("high", c), row.get("low", c), row.get("volume", 0.0), row.get(
+            "adj_close", c)
+        out["close"].append(c)
+        out["high"].append(max(h if math.isfinite(h) else c, c))
+        out["low"].append(min(lo if math.isfinite(lo) else c, c))
+        out["volume"].append(v if math.isfinite(v) else 0.0)
+        out["adj"].append(a if math.isfinite(a) and a > 0 else c)
+        out["day"].append(ts.date().toordinal() - date(1970, 1, 1).toordinal())
+    return out
+
+
+@pytest.mark.parametrize("drop", [(), ("high", "low", "volume", "adj_close")])
+def test_frame_arrays_of_a_dirty_frame_follow_the_rules_row_by_row(drop):
+    bars = load_sample("KRE").iloc[:300].copy()
+    rng = np.random.default_rng(1)
+    for col, bad in (("close", np.nan), ("close", 0.0), ("close", -3.0), ("high", np.nan),
+                     ("low", np.inf), ("volume", np.nan), ("adj_close", 0.0),
+                     ("adj_close", np.nan)):
+        bars.iloc[rng.integers(0, len(bars), 12), bars.columns.get_loc(col)] = bad
+    bars = bars.drop(columns=list(drop))
+    got = frame_arrays(bars)
+    want = _plain_arrays(bars)
+    assert len(got.close) == len(want["close"]) < 300
+    for name in ("close", "high", "low", "volume", "adj", "day"):
+        assert getattr(got, name).tolist() == want[name], name
+    assert list(got.index) == [ts for ts, c in bars["close"].items() if c > 0 and math.isfinite(c)]
+
+
+def test_frame_arrays_are_converted_once_per_frame_and_are_read_only():
+    bars = load_sample("XLK").iloc[-500:]
+    first = frame_arrays(bars)
+    assert frame_arrays(bars) is first
+    for name in ("high", "low", "close", "volume", "adj"):
+        with pytest.raises(ValueError):
+            getattr(first, name)[0] = 1.0
+    same_values = bars.copy()
+    other = frame_arrays(same_values)
+    assert other is not first and other.close.tolist() == first.close.tolist()
+
+
+def test_a_frame_given_a_new_column_or_index_is_converted_again():
+    bars = load_sample("SPY").iloc[-50:].copy()
+    before = frame_arrays(bars)
+    bars["note"] = 1.0  # new columns (and shape): the arrays are taken again
+    assert frame_arrays(bars) is not before
+    again = frame_arrays(bars)
+    bars.index = bars.index + pd.Timedelta(days=1)
+    moved = frame_arrays(bars)
+    assert moved is not again
+    assert (moved.day - again.day).tolist() == [1] * 50
+
+
+def test_the_frame_memo_is_bounded():
+    from analysis.facts import pivots
+
+    base = load_sample("IWM").iloc[-30:]
+    frames = [base.copy() for _ in range(3 * pivots._ARRAYS_KEEP)]
+    for f in frames:
+        frame_arrays(f)
+    assert len(pivots._ARRAYS) <= pivots._ARRAYS_KEEP
+    assert frame_arrays(frames[-1]) is frame_arrays(frames[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.facts.ranges import RangeExtreme, prefix_sum, range_sum
+from analysis.facts.ranges import RangeExtreme, median, prefix_sum, range_sum
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 64, 301])
@@ -39,3 +39,25 @@ def test_range_sum():
     v = np.arange(10.0)
     ps = prefix_sum(v)
     assert range_sum(ps, np.array([0, 3, 5]), np.array([9, 3, 4])).tolist() == [45.0, 3.0, 0.0]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 10, 63, 64, 750, 2457, 2514])
+def test_median_is_numpys_median_exactly(n):
+    import statistics
+
+    rng = np.random.default_rng(n)
+    values = np.cumsum(rng.normal(0.0, 2.0, n))  # a walk: sorted runs, the hard case for selects
+    values[rng.integers(0, n, n // 5)] = values[0]  # ties
+    want = np.median(values)
+    assert median(values) == want  # the same float, not just close
+    assert median(values) == pytest.approx(statistics.median(values.tolist()), rel=1e-15)
+    assert type(median(values)) is float
+
+
+def test_median_of_data_with_a_nan_is_nan_and_leaves_the_input_alone():
+    values = np.array([3.0, 1.0, np.nan, 2.0])
+    before = values.copy()
+    assert np.isnan(median(values)) and np.isnan(median(values[::-1]))
+    assert np.isnan(median(np.array([np.nan])))
+    assert median(np.array([1.0, 2.0, 3.0, np.inf])) == 2.5
+    np.testing.assert_array_equal(values, before)

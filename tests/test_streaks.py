@@ -164,3 +164,21 @@ def test_no_streak_means_no_study():
     assert streak(flat).length == 0 and streak(flat).study is None
     assert streak_study(flat, 0) is None
     assert streak(flat.iloc[:1]).length == 0 and streak(flat.iloc[:0]).study is None
+
+
+@pytest.mark.parametrize(("symbol", "day"), [("XLK", "2025-12-09"), ("SPY", "2025-12-31"),
+                                             ("KRE", "2023-03-17"), ("BTC-USD", "2024-03-14")])
+def test_study_statistics_are_numpys_mean_and_median_exactly(symbol, day):
+    # The study promises the same numbers as numpy's mean and median of the forward returns
+    # (the figures a user can reproduce), not just close to them.
+    bars = upto(load_sample(symbol), day)
+    for length in (1, -1, 2, -3):
+        got = streak_study(bars, length)
+        want = loop_study(bars, length)
+        for k, h in enumerate(HORIZONS):
+            for stats, values in ((got.after[k], want["after"][h]),
+                                  (got.baseline[k], want["baseline"][h])):
+                if values:
+                    assert stats.mean == float(np.mean(np.array(values)))
+                    assert stats.median == float(np.median(np.array(values)))
+                    assert stats.pct_positive == sum(v > 0 for v in values) / len(values) * 100

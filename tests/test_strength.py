@@ -135,3 +135,36 @@ def test_no_common_session_is_none():
     assert relative_strength(spy.loc["2019"], spy.loc["2020"], "SPY", "SPY") is None
     assert rs_line(spy.loc["2019"], spy.iloc[:0]).empty
     assert np.isnan(rotation(rs_line(spy.loc["2019"], spy.iloc[:0]))["rs_ratio"]).all()
+
+
+@pytest.mark.parametrize("window", [10, 63])
+@pytest.mark.parametrize("symbol", ["IWM", "ETH-USD", "^VIX"])
+def test_rolling_windows_are_numpys_window_mean_and_std_exactly(symbol, window):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    ratio = rs_line(load_sample(symbol), load_sample("SPY")).to_numpy()
+    for values in (ratio, ratio[-144:], ratio[5:300] * 1e6):
+        view = sliding_window_view(values, window)
+        mean, std = strength._rolling(values, window)
+        assert mean.tolist() == view.mean(axis=1).tolist()  # bit for bit, not approximately
+        assert std.tolist() == view.std(axis=1).tolist()
+
+
+def test_rotation_values_are_those_of_numpys_rolling_statistics_exactly():
+    from numpy.lib.stride_tricks import sliding_window_view as windows
+
+    ratio = rs_line(upto(load_sample("SOXX"), "2025-06-30"), load_sample("SPY")).to_numpy()
+    smooth = windows(ratio, 10).mean(axis=1)
+
+    def z(values):
+        w = windows(values, 63)
+        return (values[62:] - w.mean(axis=1)) / w.std(axis=1)
+
+    rs_ratio = 100.0 + z(smooth)
+    rs_mom = 100.0 + z((rs_ratio[10:] / rs_ratio[:-10] - 1.0) * 100.0)
+    got = rotation(pd.Series(ratio))
+    assert got["rs_ratio"].to_numpy()[-len(rs_ratio):].tolist() == rs_ratio.tolist()
+    assert got["rs_momentum"].to_numpy()[-len(rs_mom):].tolist() == rs_mom.tolist()
+    rs = relative_strength(upto(load_sample("SOXX"), "2025-06-30"), load_sample("SPY"), "SOXX",
+                           "SPY")
+    assert (rs.rs_ratio, rs.rs_momentum) == (rs_ratio[-1], rs_mom[-1])

@@ -142,3 +142,24 @@ def test_kre_resistance_zone_as_of_2025_12_09_goes_back_to_2023():
     inside = [p for p in find_pivots(bars) if p.kind == "high" and z.low <= p.price <= z.high
               and p.date >= z.first_touch]
     assert len(inside) == z.touches
+
+
+@pytest.mark.parametrize(("symbol", "day"), [("KRE", "2025-12-09"), ("XLE", "2022-06-30"),
+                                             ("BTC-USD", "2021-11-10"), ("SMH", "2020-03-23")])
+def test_zone_position_distance_and_order_follow_the_rules(symbol, day):
+    bars = load_sample(symbol)
+    bars = bars[bars.index.date <= date.fromisoformat(day)]
+    last = float(bars["close"].iloc[-1])
+    found = find_zones(bars)
+    assert found
+    for z in found:
+        if last < z.low:
+            assert (z.position, z.distance_pct) == ("below", (z.low / last - 1.0) * 100.0)
+        elif last > z.high:
+            assert (z.position, z.distance_pct) == ("above", (z.high / last - 1.0) * 100.0)
+        else:
+            assert (z.position, z.distance_pct) == ("inside", 0.0)
+        assert type(z.low) is float and type(z.touches) is int and type(z.first_touch) is date
+        assert z.first_touch <= z.last_touch <= date.fromisoformat(day)
+    # nearest first, then resistance before support, then the lower band
+    assert list(found) == sorted(found, key=lambda z: (abs(z.distance_pct), z.kind, z.low))
