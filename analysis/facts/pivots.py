@@ -214,14 +214,15 @@ def pivot_masks(
     ch, cl = high[k : n - k], low[k : n - k]
     need = prominence_atr * atr[k : n - k]
     m = n - 2 * k
-    # Extremes of the k bars before (after) each centre: k shifted array ops, no window copies.
-    left_hi, right_hi = high[:m].copy(), high[k + 1 : k + 1 + m].copy()
-    left_lo, right_lo = low[:m].copy(), low[k + 1 : k + 1 + m].copy()
+    # Extremes of every run of k bars (k shifted array ops, no window copies); the k bars before
+    # centre c are the run starting at c - k, the k bars after it the run starting at c + 1.
+    runs = n - k + 1
+    run_hi, run_lo = high[:runs].copy(), low[:runs].copy()
     for j in range(1, k):
-        np.maximum(left_hi, high[j : j + m], out=left_hi)
-        np.minimum(left_lo, low[j : j + m], out=left_lo)
-        np.maximum(right_hi, high[k + 1 + j : k + 1 + j + m], out=right_hi)
-        np.minimum(right_lo, low[k + 1 + j : k + 1 + j + m], out=right_lo)
+        np.maximum(run_hi, high[j : j + runs], out=run_hi)
+        np.minimum(run_lo, low[j : j + runs], out=run_lo)
+    left_hi, right_hi = run_hi[:m], run_hi[k + 1 :]
+    left_lo, right_lo = run_lo[:m], run_lo[k + 1 :]
     drop = np.minimum(ch - left_lo, ch - right_lo)
     rise = np.minimum(left_hi - cl, right_hi - cl)
     is_high[k : n - k] = (ch > left_hi) & (ch >= right_hi) & (drop >= need)
