@@ -66,8 +66,7 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.ready = True
         self.query_one(SymbolInput).display = False
-        self._layout_for(self.size.width, self.size.height)
-        self.render_all()
+        self._layout_for(self.size.width, self.size.height)  # the first call renders every pane
         self.show_history()
         self.query_one("#watchlist").focus()
         self.set_interval(5, self.update_strip, name="strip-clock")
