@@ -117,14 +117,6 @@ def pivot_arrays(pivots: tuple[Pivot, ...]) -> tuple[np.ndarray, ...]:
     )
 
 
-def _describe(low: float, high: float, last: float) -> tuple[str, float]:
-    if last < low:
-        return "below", (low / last - 1.0) * 100.0
-    if last > high:
-        return "above", (high / last - 1.0) * 100.0
-    return "inside", 0.0
-
-
 def _as_dates(days: np.ndarray) -> list[date]:
     return [date.fromordinal(_EPOCH + d) for d in days.tolist()]
 
@@ -180,7 +172,7 @@ def zones_as_of(
         return ()
     kind = [p[0] for p in parts for _ in range(len(p[1]))]
     lo, hi, touches, first, latest = (np.concatenate([p[i] for p in parts]) for i in range(1, 6))
-    # where the last close is: the same arithmetic as `_describe`, for every zone at once
+    # where the last close is (see `Zone`): below / above the band, or inside it
     below, above = last < lo, last > hi
     distance = np.where(below, (lo / last - 1.0) * 100.0,
                         np.where(above, (hi / last - 1.0) * 100.0, 0.0))
