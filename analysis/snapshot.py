@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SPARK_SESSIONS = 30
+BATCH = 48  # symbols analysed together (bases evaluated in one pass); under frame_arrays' memo
 
 
 @dataclass(frozen=True)
@@ -287,17 +288,21 @@ def analyze(
             errors[sym] = f"analysis failed: {exc}"
             continue
         todo.append((sym, df, key, fraction))
-    batched = _bases_many([(sym, df) for sym, df, _, _ in todo])
-    for sym, df, key, fraction in todo:
-        try:
-            symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
-                                         fraction)
-        except Exception as exc:  # one bad symbol must not take the others down
-            log.exception("analysis of %s failed", sym)
-            errors[sym] = f"analysis failed: {exc}"
-            continue
-        if cache is not None:
-            cache.put(key, symbols[sym])
+    # In chunks, so that one symbol's arrays are still at hand (`frame_arrays` keeps a few dozen
+    # frames) when its other facts follow its bases.
+    for lo in range(0, len(todo), BATCH):
+        chunk = todo[lo : lo + BATCH]
+        batched = _bases_many([(sym, df) for sym, df, _, _ in chunk])
+        for sym, df, key, fraction in chunk:
+            try:
+                symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
+                                             fraction)
+            except Exception as exc:  # one bad symbol must not take the others down
+                log.exception("analysis of %s failed", sym)
+                errors[sym] = f"analysis failed: {exc}"
+                continue
+            if cache is not None:
+                cache.put(key, symbols[sym])
     symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
     # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
