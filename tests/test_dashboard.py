@@ -318,3 +318,33 @@ async def test_enter_opens_the_chart_of_the_row_with_its_pane_and_escape_comes_b
         await pilot.pause()
         assert app.screen.id == "dashboard" and app.focused.id == "sectors"
         assert sectors.cursor_key() == sym
+
+
+async def test_the_garbage_collector_is_back_on_once_the_first_frame_is_drawn():
+    """`basewatch` starts with the collector off (tui.cli); the app turns it on after its first
+    frame, so an app open all day collects its garbage."""
+    import gc
+
+    from tests.frozen_feed import FrozenFeed
+
+    config = Config()
+    gc.disable()
+    try:
+        app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW,
+                           auto_refresh=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_every_other_command_runs_with_the_garbage_collector_on(monkeypatch):
+    import gc
+
+    from tui.cli import main
+    from tui.commands import themes
+
+    seen = []
+    monkeypatch.setattr(themes, "run", lambda args: seen.append(gc.isenabled()) or 0)
+    assert main(["themes"]) == 0 and seen == [True] and gc.isenabled()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -167,7 +168,11 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         for message in self.messages:
             self.notify(message, severity="warning", timeout=10, markup=False)
         # After the first frame: the worker's imports (numpy, pandas) would compete with it.
-        self.call_after_refresh(self.request_refresh)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        gc.enable()  # `basewatch` (tui.cli) starts with the collector off until the first frame
+        self.request_refresh()
 
     @property
     def refresh_delay(self) -> float:

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols,
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -68,22 +69,31 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from analysis.config import ConfigError
-    from analysis.symbols import SymbolError
-
+    # Starting the dashboard allocates a great many long-lived objects (Textual's modules, CSS,
+    # widgets); collecting garbage meanwhile only delays the first frame. The app turns the
+    # collector back on once that frame is drawn; every other command, right after parsing.
+    gc.disable()
     try:
-        if args.command is None:
-            from tui.commands import dashboard
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is not None:
+            gc.enable()
+        from analysis.config import ConfigError
+        from analysis.symbols import SymbolError
 
-            return dashboard.run(args)
-        return importlib.import_module(f"tui.commands.{args.command}").run(args)
-    except (UsageError, ConfigError, SymbolError) as exc:
-        print(f"basewatch: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        try:
+            if args.command is None:
+                from tui.commands import dashboard
+
+                return dashboard.run(args)
+            return importlib.import_module(f"tui.commands.{args.command}").run(args)
+        except (UsageError, ConfigError, SymbolError) as exc:
+            print(f"basewatch: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

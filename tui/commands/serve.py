@@ -6,11 +6,7 @@ Each browser tab runs its own ``basewatch`` process; it binds to localhost unles
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
-import shlex
-import socket
-import subprocess
 import sys
 
 from tui.cli import UsageError, add_common_options
@@ -43,6 +39,8 @@ def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost.localdomain"):
         return True
     try:
+        import ipaddress  # imports in functions: every start of the dashboard builds the parser
+
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
@@ -58,12 +56,17 @@ def app_command(args: argparse.Namespace) -> str:
         argv += ["--source", args.source]
     if getattr(args, "theme", None):
         argv += ["--theme", args.theme]
+    import shlex
+    import subprocess
+
     return shlex.join(argv) if os.name == "posix" else subprocess.list2cmdline(argv)
 
 
 def _public_url(host: str, port: int) -> str:
     shown = host
     if host in ("0.0.0.0", "::", ""):
+        import socket
+
         shown = socket.gethostname()
     elif ":" in host and not host.startswith("["):
         shown = f"[{host}]"
