@@ -1,5 +1,9 @@
-"""The market calendar: NYSE clock (exchange-calendars, imported lazily and cached), the bundled
-FOMC decision dates, and the benchmark index's sector weights.
+"""The market calendar: NYSE clock, the bundled FOMC decision dates, and the benchmark index's
+sector weights.
+
+The clock's sessions come from the bundled ``data/nyse.csv`` (holidays and short sessions, built
+from exchange-calendars by ``analysis.data.build_sample``) for the years it covers, and from
+exchange-calendars itself (imported lazily, a few hundred ms) outside them.
 
 Clock statuses (Eastern time): "pre-market" 04:00 to the open, "open" from the open to the close,
 "after-hours" from the close to 20:00 (17:00 after an early close), "closed" outside those hours and
@@ -26,6 +30,7 @@ _FIRST_YEAR, _LAST_YEAR = 2018, 2028  # calendar range built by default (grown i
 _PRE_MARKET = time(4, 0)
 _AFTER_HOURS_END = time(20, 0)
 _AFTER_EARLY_CLOSE_END = time(17, 0)
+_REGULAR_OPEN = time(9, 30)
 _REGULAR_CLOSE = time(16, 0)
 BUNDLED_WEIGHTS_SOURCE = "bundled: Siblis Research / FTSE Russell"
 
@@ -80,11 +85,52 @@ class SectorWeights:
 
 
 @functools.cache
+def _bundled_table() -> tuple[tuple[int, int], dict[date, tuple[time, time] | None]]:
+    """(first year, last year) of ``nyse.csv`` and its rows: day -> (open, close) ET, or None
+    for a weekday without a session."""
+    rows: dict[date, tuple[time, time] | None] = {}
+    text = _read_text("nyse.csv")
+    years = [int(y) for y in text.split(None, 3)[2].split("-")]  # "# XNYS 2018-2030 from ..."
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    for day, open_, close in csv.reader(lines[1:]):
+        hours = (time.fromisoformat(open_), time.fromisoformat(close)) if open_ else None
+        rows[date.fromisoformat(day)] = hours
+    return (years[0], years[1]), rows
+
+
+def _bundled_sessions(first_year: int, last_year: int) -> tuple[tuple[date, ...], tuple, tuple]:
+    """`_sessions` from the bundled table (the years must be within it)."""
+    from datetime import timedelta
+
+    _, rows = _bundled_table()
+    day, end = date(first_year, 1, 1), date(last_year, 12, 31)
+    days, opens, closes = [], [], []
+    while day <= end:  # about 250 weekdays a year: once per process
+        if day.weekday() < 5:
+            hours = rows.get(day, (_REGULAR_OPEN, _REGULAR_CLOSE))
+            if hours is not None:
+                days.append(day)
+                opens.append(datetime.combine(day, hours[0], tzinfo=ET))
+                closes.append(datetime.combine(day, hours[1], tzinfo=ET))
+        day += timedelta(days=1)
+    return tuple(days), tuple(opens), tuple(closes)
+
+
+@functools.cache
 def _sessions(first_year: int, last_year: int) -> tuple[tuple[date, ...], tuple, tuple]:
     """(session dates, opens, closes) of XNYS for the years, opens/closes as tz-aware ET datetimes.
 
-    Built once per range: constructing the calendar takes a few hundred ms.
+    Built once per range: from the bundled table when it covers the years, else from
+    exchange-calendars (constructing that calendar takes a few hundred ms).
     """
+    (first, last), _ = _bundled_table()
+    if first <= first_year and last_year <= last:
+        return _bundled_sessions(first_year, last_year)
+    return _library_sessions(first_year, last_year)
+
+
+def _library_sessions(first_year: int, last_year: int) -> tuple[tuple[date, ...], tuple, tuple]:
+    """`_sessions` from exchange-calendars."""
     import warnings
 
     import exchange_calendars

@@ -48,7 +48,8 @@ def test_the_wheel_ships_themes_and_data(wheel):
     samples = {f"analysis/data/sample/{p.name}" for p in (ROOT / "analysis/data/sample").glob(
         "*.csv.gz")}
     assert len(samples) >= 20 and samples <= names
-    for f in ("analysis/data/fomc.csv", "analysis/data/sample/PROVENANCE.md",
+    for f in ("analysis/data/fomc.csv", "analysis/data/nyse.csv",
+              "analysis/data/sample/PROVENANCE.md",
               "analysis/data/russell2000_sector_weights.csv"):
         assert f in names
     assert not any(n.startswith("tests/") for n in names)

@@ -148,3 +148,21 @@ def test_sector_weights_prefer_live_and_normalise_yfinance_keys():
     assert sector_weights(None) == bundled_sector_weights()
     assert sector_weights({}) == bundled_sector_weights()
     assert sector_weights({"technology": "?"}) == bundled_sector_weights()
+
+
+def test_the_bundled_nyse_table_gives_exchange_calendars_sessions():
+    """The bundled table (holidays, short sessions) must say what the library says, session by
+    session, open and close; when exchange-calendars learns of a new closure this fails: rebuild
+    it with `python -m analysis.data.build_sample --nyse`."""
+    (first, last), _ = market._bundled_table()
+    assert (first, last) == (2018, 2030)
+    assert market._bundled_sessions(first, last) == market._library_sessions(first, last)
+
+
+def test_the_clock_within_the_bundled_years_needs_no_calendar_library():
+    code = ("import sys; from datetime import datetime; from analysis.market import market_clock; "
+            "c = market_clock(datetime(2026, 11, 27, 12, 0)); "
+            "print(c.status, c.early_close, c.next_close.isoformat(), "
+            "'exchange_calendars' in sys.modules, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["open", "True", "2026-11-27T13:00:00-05:00", "False", "False"]
