@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from analysis.symbols import is_crypto
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "volume", "adj_close")
@@ -71,22 +72,42 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
         out["volume"] = 0.0
     if "adj_close" not in out.columns:
         out["adj_close"] = np.nan
-    out = out[list(COLUMNS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    values = {c: _floats(out[c]) for c in COLUMNS}
     try:
         idx = pd.DatetimeIndex(out.index)
     except (TypeError, ValueError) as exc:
         raise BarsError(f"index is not dates: {exc}") from exc
     idx = idx.tz_localize(tz) if idx.tz is None else idx.tz_convert(tz)
-    out.index = idx.rename("date")
-    out = out[~out.index.isna()]
-    out = out[~out.index.duplicated(keep="last")].sort_index()
-    close = out["close"].to_numpy()
-    out = out[np.isfinite(close) & (close > 0)]
-    out["adj_close"] = out["adj_close"].fillna(out["close"])
-    out["volume"] = out["volume"].fillna(0.0)
-    for col in ("open", "high", "low"):
-        out[col] = out[col].where(out[col] > 0).fillna(out["close"])
-    return out
+    # Keep rows with a date, the last of each duplicated date, in date order, with a price.
+    keep = ~np.asarray(idx.isna()) & ~idx.duplicated(keep="last")
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(idx.asi8[rows], kind="stable")]
+    close = values["close"][rows]
+    rows = rows[np.isfinite(close) & (close > 0)]
+    close = values["close"][rows]
+
+    def priced(col: str) -> np.ndarray:  # a missing or non-positive price is the close
+        v = values[col][rows]
+        return np.where(v > 0, v, close)
+
+    adj = values["adj_close"][rows]
+    volume = values["volume"][rows]
+    return pd.DataFrame(
+        {"open": priced("open"), "high": priced("high"), "low": priced("low"), "close": close,
+         "volume": np.where(np.isnan(volume), 0.0, volume),
+         "adj_close": np.where(np.isnan(adj), close, adj)},
+        index=idx[rows].rename("date"),
+    )
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A column as float64, anything that is not a number as NaN."""
+    import numpy as np
+    import pandas as pd
+
+    if column.dtype.kind in "fiub":
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def upto(df: pd.DataFrame, asof) -> pd.DataFrame:
