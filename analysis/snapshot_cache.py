@@ -14,12 +14,10 @@ module imports nothing heavier than json and hashlib.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -166,23 +164,13 @@ def save(snapshot: Any, key: str, saved_at: datetime, path: Path | None = None) 
     if len(payload) > MAX_BYTES:
         log.warning("snapshot cache: not saved: %d bytes is over %d", len(payload), MAX_BYTES)
         return False
-    import tempfile
+    from analysis.atomic import write_atomically
 
-    tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomically(path, payload)
     except OSError as exc:
         log.warning("snapshot cache: not saved to %s: %s", path, exc)
         return False
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
     return True
 
 

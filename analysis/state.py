@@ -11,12 +11,10 @@ The editing helpers are pure: they take a state and return a new one.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import re
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -257,16 +255,6 @@ def load_state(path: Path | None = None, default_watchlist: Iterable[str] = DEFA
         return default_state(default_watchlist)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_state(state: AppState, path: Path | None = None) -> Path:
     """Write the state atomically (temp file, flush, fsync, rename, fsync the folder).
 
@@ -281,24 +269,10 @@ def save_state(state: AppState, path: Path | None = None) -> Path:
         for sym in syms:
             validate_symbol(sym)
     payload = (json.dumps(to_json(state), indent=2, ensure_ascii=True) + "\n").encode("ascii")
-    tmp: str | None = None
+    from analysis.atomic import write_atomically
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        write_atomically(path, payload, durable=True)
     except OSError as exc:
         raise StateError(f"could not save the state to {path}: {exc}") from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    # The new file is in place; making the rename itself durable is best effort (some file
-    # systems refuse to fsync a folder).
-    with contextlib.suppress(OSError):
-        _fsync_dir(path.parent)
     return path

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import analysis.atomic as atomic_mod
 import analysis.state as state_mod
 from analysis.paths import state_file
 from analysis.state import (
@@ -114,14 +115,14 @@ def test_full_disk_leaves_the_old_state(work, monkeypatch):
     old = default_state(("SPY", "QQQ"))
     save_state(old, path)
     before = path.read_bytes()
-    real_mkstemp = state_mod.tempfile.mkstemp
+    real_mkstemp = atomic_mod.tempfile.mkstemp
 
     def mkstemp_on_full_disk(*args, **kwargs):
         fd, name = real_mkstemp(*args, **kwargs)
         os.close(fd)
         return os.open("/dev/full", os.O_WRONLY), name
 
-    monkeypatch.setattr(state_mod.tempfile, "mkstemp", mkstemp_on_full_disk)
+    monkeypatch.setattr(atomic_mod.tempfile, "mkstemp", mkstemp_on_full_disk)
     with pytest.raises(StateError, match="No space left"):
         save_state(sample_state(), path)
     assert path.read_bytes() == before

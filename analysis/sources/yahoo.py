@@ -277,6 +277,19 @@ class YahooSource:
                 self.on_batch(done, progress, batch)
         return stop
 
+    def _last_sessions(self, fresh: dict[str, pd.DataFrame]):
+        """(symbol, the newly fetched bar, the stored bar) of each symbol's last stored session
+        that the fetch brought again (every incremental fetch starts there)."""
+        if self.store is None:
+            return
+        for sym, frame in fresh.items():
+            stored = self.store.last_bar(sym)
+            if stored is None:
+                continue
+            same = frame.index.normalize() == stored.name.normalize()
+            if same.any():
+                yield sym, frame[same].iloc[0], stored
+
     def _rescaled(self, fresh: dict[str, pd.DataFrame]) -> dict[str, float]:
         """Symbols whose newly fetched bar of the last stored session disagrees with the stored
         one by more than a split could explain otherwise (the open, which does not move once the
@@ -284,16 +297,7 @@ class YahooSource:
         import math
 
         out: dict[str, float] = {}
-        if self.store is None:
-            return out
-        for sym, frame in fresh.items():
-            stored = self.store.last_bar(sym)
-            if stored is None:
-                continue
-            same = frame.index.normalize() == stored.name.normalize()
-            if not same.any():
-                continue
-            new = frame[same].iloc[0]
+        for sym, new, stored in self._last_sessions(fresh):
             ratios = [new[c] / stored[c] for c in ("open", "close")
                       if stored[c] > 0 and new[c] > 0]
             if ratios and abs(math.log(ratios[0])) > math.log1p(SPLIT_TOLERANCE):
@@ -307,16 +311,7 @@ class YahooSource:
         import math
 
         out: dict[str, float] = {}
-        if self.store is None:
-            return out
-        for sym, frame in fresh.items():
-            stored = self.store.last_bar(sym)
-            if stored is None:
-                continue
-            same = frame.index.normalize() == stored.name.normalize()
-            if not same.any():
-                continue
-            new = frame[same].iloc[0]
+        for sym, new, stored in self._last_sessions(fresh):
             try:
                 factor = (new["adj_close"] / new["close"]) / (stored["adj_close"] / stored["close"])
             except (KeyError, ZeroDivisionError):
