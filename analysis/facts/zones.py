@@ -148,7 +148,7 @@ def zones_as_of(
         return ()
     parts = []  # per side: kind, low, high, touches, first day, last day of each zone
     for want_high, name in ((True, "resistance"), (False, "support")):
-        sel = keep & (is_high == want_high)
+        sel = keep & (is_high == want_high) & (price > 0)  # a price <= 0 is no level
         if np.count_nonzero(sel) < min_touches:
             continue
         prices, days = price[sel], pday[sel]
