@@ -24,10 +24,11 @@ def fingerprint(df: pd.DataFrame | None) -> Hashable:
     if df is None or df.empty:
         return None
     values = df.to_numpy()
+    stamps = df.index.asi8  # no Timestamp boxing: this runs for every symbol on every refresh
     return (
         len(df),
-        df.index[0].value,
-        df.index[-1].value,
+        int(stamps[0]),
+        int(stamps[-1]),
         tuple(values[-1].tolist()),
         float(values[:, 3].sum()),
         float(values[:, 4].sum()),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from analysis.facts.bases import Base
 from analysis.facts.breakout import Breakout
 from analysis.facts.highs import RecordHighs
-from analysis.facts.leaders import Leaders
+from analysis.facts.leaders import Leaders, LeaderTail
 from analysis.facts.race import RaceResult
 from analysis.facts.streaks import Streak
 from analysis.facts.strength import RelativeStrength
@@ -23,6 +23,7 @@ from analysis.facts.zones import Zone
 from analysis.market import FomcInfo, MarketClock, SectorWeights
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from analysis.config import Config
@@ -129,8 +130,7 @@ def _last_stamp(df: pd.DataFrame) -> datetime:
     return df.index[-1].to_pydatetime()
 
 
-def _volume_pace(df: pd.DataFrame, fraction: float) -> float | None:
-    vol = df["volume"].to_numpy()
+def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
     if len(vol) < 2:
         return None
     avg = vol[-51:-1].mean()
@@ -152,24 +152,28 @@ def _symbol_facts(
     config: Config,
     clock: MarketClock,
     found_bases: tuple[Base, ...] | None = None,
+    bar_time: datetime | None = None,
     fraction: float | None = None,
 ) -> SymbolFacts:
-    """The facts of one symbol; ``found_bases`` when they were already found in a batch,
-    ``fraction`` (of the session elapsed) when already known."""
+    """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
+    found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
+    when already known."""
     import numpy as np
 
     from analysis.facts import bases, breakout, highs, streaks, strength, zones
+    from analysis.facts.pivots import frame_arrays
     from analysis.symbols import is_crypto
 
     crypto = is_crypto(symbol)
     th = config.thresholds
-    closes = df["close"].to_numpy()
+    arrays = frame_arrays(df)  # shared with the facts below
+    closes = arrays.close
     last = float(closes[-1])
     prev = float(closes[-2]) if len(closes) > 1 else None
     stamps = df.index.asi8  # UTC instants: the bar a week (7 x 24 h) before the last, if any
     week = int(np.timedelta64(7, "D").astype(f"m8[{df.index.unit}]").astype(np.int64))
     week_ago = int(np.searchsorted(stamps, stamps[-1] - week, "right")) - 1
-    bar_time = _last_stamp(df)
+    bar_time = bar_time or _last_stamp(df)
     if fraction is None:
         fraction = _session_fraction(bar_time, clock, crypto)
     rs = None
@@ -200,12 +204,20 @@ def _symbol_facts(
         highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct),
         streak=streaks.streak(df),
         rs=rs,
-        volume_pace=_volume_pace(df, fraction),
+        volume_pace=_volume_pace(arrays.volume, fraction),
         bases=found_bases,
         zones=found_zones,
         breakout=state,
         intraday=fraction < 1.0,
     )
+
+
+def _leader_tail(df: pd.DataFrame, window: int) -> LeaderTail | None:
+    from analysis.facts.leaders import leader_tail
+    from analysis.facts.pivots import frame_arrays
+
+    a = frame_arrays(df)
+    return leader_tail(a.day, a.close, window)
 
 
 def _bases_many(frames: list[tuple[str, pd.DataFrame]]) -> dict[str, tuple[Base, ...]]:
@@ -265,23 +277,26 @@ def analyze(
             if len(cut[sym]):
                 errors[sym] += " with a price (every close is missing, zero or negative)"
     bars = {s: df for s, df in bars.items() if not df.empty}
-    day = asof or max((df.index[-1].date() for df in bars.values()), default=date.today())
+    stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
+    day = asof or max((t.date() for t in stamps.values()), default=date.today())
     now = now or (_default_now(asof) if asof else datetime.now(UTC))
     clock = market.market_clock(now)
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
+    tails: dict[str, LeaderTail | None] = {}  # what the leaders need of each symbol
+    window = config.thresholds.leaders_window
     todo: list[tuple[str, pd.DataFrame, Hashable, float]] = []
     bench_print = fingerprint(bench) if cache is not None else None
     for sym, df in bars.items():
         key = None
         try:
-            fraction = _session_fraction(_last_stamp(df), clock, is_crypto(sym))
+            fraction = _session_fraction(stamps[sym], clock, is_crypto(sym))
             if cache is not None:
                 key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
                        round(fraction, 4), clock.status == "open")
-                found, facts = cache.lookup(key)
+                found, memo = cache.lookup(key)
                 if found:
-                    symbols[sym] = facts  # type: ignore[assignment]
+                    symbols[sym], tails[sym] = memo  # type: ignore[misc]
                     continue
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
@@ -296,13 +311,14 @@ def analyze(
         for sym, df, key, fraction in chunk:
             try:
                 symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
-                                             fraction)
+                                             stamps[sym], fraction)
+                tails[sym] = _leader_tail(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)
                 errors[sym] = f"analysis failed: {exc}"
                 continue
             if cache is not None:
-                cache.put(key, symbols[sym])
+                cache.put(key, (symbols[sym], tails[sym]))
     symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
     # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
@@ -322,7 +338,8 @@ def analyze(
     if len(crypto) >= 2:
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
-    equities = {s: df for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
+    equities = {s: tails[s] if s in tails else _leader_tail(df, window)
+                for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
     race_cfg = config.race
     race_result = None
     if all(s in bars for s in race_cfg.symbols):
@@ -336,8 +353,7 @@ def analyze(
 
     market_facts = MarketFacts(
         pair=pair,
-        leaders=(leaders.leaders(equities, window=config.thresholds.leaders_window)
-                 if equities else None),
+        leaders=leaders.leaders_of(equities, window) if equities else None,
         race=race_result,
         clock=clock,
         fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),

@@ -102,3 +102,21 @@ def test_diff_reports_a_breakout_transition_with_its_numbers(fetched):
     events = [e for e in diff(prev, cur) if e.symbol == "KRE"]
     assert [e.kind for e in events] == ["confirmed"]
     assert events[0].data["level"] == kre.breakout.level
+
+
+def test_leaders_from_the_memo_equal_leaders_of_the_bars(fetched):
+    """The snapshot's leaders come from each symbol's tail (kept with its facts in the memo);
+    they must be `leaders()` of the equity frames, on a first and on a memoised refresh."""
+    from analysis.bars import upto
+    from analysis.facts.leaders import leaders
+    from analysis.symbols import is_crypto
+
+    day = date(2025, 12, 9)
+    pipe = Pipeline(Config(), SampleSource())
+    first = pipe.analyze(fetched, asof=day).snapshot
+    again = pipe.analyze(fetched, asof=day).snapshot
+    equities = {s: upto(df, day) for s, df in fetched.bars.items()
+                if not is_crypto(s) and s != "^VIX"}
+    expected = leaders(equities, window=Config().thresholds.leaders_window)
+    assert first.market.leaders == expected and again.market.leaders == expected
+    assert pipe.cache.hits >= len(fetched.bars) and expected.first is not None
