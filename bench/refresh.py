@@ -95,7 +95,7 @@ def run() -> list[dict]:
             "target": None,
             "unit": "ms",
             "note": f"after {load_s:.2f} s of imports + loading {rows:,} bundled bars; includes "
-            "lazy imports and building the exchange calendar",
+            "lazy imports and reading the bundled NYSE calendar",
         },
         {
             "name": "refresh: warm, every symbol from the facts memo",
