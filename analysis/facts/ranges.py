@@ -32,20 +32,21 @@ class RangeExtreme:
         v = vals * self._sign
         n = len(v)
         self.n = n
-        levels = [np.arange(n, dtype=np.int64)]
-        span = 1
         longest = n if max_len is None else min(n, max_len)
-        while 2 * span <= longest:
-            prev = levels[-1]
-            left, right = prev[: n - 2 * span + 1], prev[span : n - span + 1]
-            take_right = (v[right] > v[left]) if first else (v[right] >= v[left])
-            levels.append(np.where(take_right, right, left))
-            span *= 2
-        table = np.zeros((len(levels), max(n, 1)), dtype=np.int64)
-        for k, lvl in enumerate(levels):
-            table[k, : len(lvl)] = lvl
+        top = int(longest).bit_length() - 1 if longest > 0 else 0  # floor(log2(longest))
+        table = np.zeros((top + 1, max(n, 1)), dtype=np.int64)
+        table[0, :n] = np.arange(n, dtype=np.int64)
+        best = v  # the extreme of each level's span, carried along: no gathers to compare
+        for k in range(1, top + 1):
+            span = 1 << (k - 1)
+            m = n - 2 * span + 1
+            left_v, right_v = best[:m], best[span : span + m]
+            take_right = (right_v > left_v) if first else (right_v >= left_v)
+            np.copyto(table[k, :m], table[k - 1, :m])
+            np.copyto(table[k, :m], table[k - 1, span : span + m], where=take_right)
+            best = np.where(take_right, right_v, left_v)
         self._table = table
-        self._top = len(levels) - 1
+        self._top = top
         self._v = v
         # floor(log2(length)) for every possible length 1..n
         self._log = np.zeros(n + 1, dtype=np.int64)
