@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from analysis.changes import diff
 from analysis.config import Config
 from analysis.pipeline import Pipeline
-from analysis.snapshot import diff
 from analysis.sources.base import FetchResult
 from analysis.sources.sample import SampleSource
 

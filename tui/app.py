@@ -214,8 +214,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
 
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
     def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
+        from analysis.changes import diff
         from analysis.events import EventLog
-        from analysis.snapshot import diff
 
         if self._feed is None:
             self._feed = self._make_feed()
