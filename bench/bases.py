@@ -43,7 +43,7 @@ def frames(index, open_, high, low, close, volume):
 
 
 def analyse(bars) -> None:
-    """One symbol the way `analysis.snapshot` does it today."""
+    """One symbol on its own (find_bases; analyze() batches them like `analyse_many`)."""
     from analysis.facts.bases import find_bases
     from analysis.facts.breakout import breakout_state
     from analysis.facts.zones import find_zones
@@ -92,7 +92,7 @@ def run() -> list[dict]:
             "unit": "s",
             "note": f"CPU time, one core ({wall:.1f} s wall); {total / n * 1000:.2f} ms per "
             f"symbol with bases evaluated together (find_bases_many); one symbol at a time "
-            f"(analyze() today): {per_symbol * 1000:.2f} ms per symbol, "
+            f"(find_bases): {per_symbol * 1000:.2f} ms per symbol, "
             f"{per_symbol * n:.1f} s for {n:,}",
         },
         {

@@ -115,7 +115,10 @@ def run() -> list[dict]:
             env[f"BASEWATCH_{kind.upper()}_DIR"] = str(Path(tmp) / kind)
         done = subprocess.run([sys.executable, "-c", SOAK, str(SESSIONS), str(SYMBOLS),
                                str(WARMUP)], cwd=ROOT, env=env, capture_output=True, text=True,
-                              check=True, timeout=6 * 3600)
+                              timeout=6 * 3600)
+    if done.returncode != 0:  # say why: the last lines of the soak's own error output
+        tail = "\n".join(done.stderr.strip().splitlines()[-25:])
+        raise RuntimeError(f"the soak process exited with {done.returncode}:\n{tail}")
     doc = json.loads(done.stdout.strip().splitlines()[-1])
     warm, end, samples = doc["warm"], doc["end"], doc["samples"]
     after = [s for s in samples if s["sessions"] >= warm["sessions"]]
