@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+from analysis.changes import diff
 from analysis.config import Config
 from analysis.pipeline import Pipeline
-from analysis.snapshot import diff
 from analysis.sources.auto import AutoSource
 from analysis.sources.sample import SampleSource
 from analysis.sources.store import BarStore, StoreSource
