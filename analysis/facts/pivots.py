@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, day_numbers
+from analysis.facts.clean import day_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -162,15 +162,6 @@ def session_days(index: pd.DatetimeIndex) -> np.ndarray:
         return days
     _DAYS[key] = (ref, days)
     return days
-
-
-def lows(bars: pd.DataFrame) -> np.ndarray:
-    """The low as a float array, never above the close (a NaN or missing low is the close)."""
-    close = closes(bars)
-    if "low" not in bars.columns:
-        return close
-    low = bars["low"].to_numpy(dtype="float64", na_value=np.nan)
-    return np.fmin(np.where(np.isfinite(low), low, close), close)
 
 
 def average_true_range(

@@ -27,12 +27,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.clean import closes, highs
 from analysis.facts.pivots import (
     Pivot,
     average_true_range,
     frame_arrays,
-    lows,
     pivot_table,
 )
 from analysis.facts.ranges import median
@@ -100,8 +98,8 @@ def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.
 
 def atr_ratio(bars: pd.DataFrame, atr_window: int = 14) -> np.ndarray:
     """ATR / close per bar of (usable) ``bars``; bar i uses bars up to i only."""
-    high, low, close = highs(bars), lows(bars), closes(bars)
-    return average_true_range(high, low, close, atr_window) / close
+    a = frame_arrays(bars)
+    return average_true_range(a.high, a.low, a.close, atr_window) / a.close
 
 
 def pivot_arrays(pivots: tuple[Pivot, ...]) -> tuple[np.ndarray, ...]:
