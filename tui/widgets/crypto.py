@@ -82,9 +82,6 @@ class CryptoTable(PaneTable):
             parts.append(f"race to {fmt.short_date(race.reference_date)} highs: {race.status}")
         return " · ".join(parts)
 
-    def build_rows(self, view: View) -> list[Row]:
-        return [self.row(sym, view) for sym in view.symbols]
-
     def row(self, sym: str, view: View) -> Row:
         sem, compact, snap = view.semantic, view.compact, view.snapshot
         keys = tuple(c.key for c in self.COLUMNS)

@@ -132,7 +132,11 @@ class PaneTable(DataTable):
     # -- what each pane implements -------------------------------------------------------------
 
     def build_rows(self, view: View) -> list[Row]:
-        """The rows for ``view`` in the pane's natural order."""
+        """The rows for ``view`` in the pane's natural order: one `row` per symbol."""
+        return [self.row(sym, view) for sym in view.symbols]
+
+    def row(self, sym: str, view: View) -> Row:
+        """The row of one symbol (panes whose rows are symbols)."""
         raise NotImplementedError
 
     def subtitle(self, view: View) -> str:

@@ -83,10 +83,10 @@ class SectorBasesTable(PaneTable):
         return f"weights in {small}'s index: {w.source}{when}"
 
     def build_rows(self, view: View) -> list[Row]:
-        return [self.row(s.name, s.etf, s.weight, view) for s in view.config.sectors
+        return [self.sector_row(s.name, s.etf, s.weight, view) for s in view.config.sectors
                 if s.etf in view.symbols]
 
-    def row(self, name: str, etf: str, weight: float | None, view: View) -> Row:
+    def sector_row(self, name: str, etf: str, weight: float | None, view: View) -> Row:
         sem, compact, snap = view.semantic, view.compact, view.snapshot
         keys = tuple(c.key for c in self.COLUMNS)
         if snap is not None:

@@ -61,9 +61,6 @@ class WatchlistTable(PaneTable):
             where = f" ({view.lists.index(view.active) + 1}/{len(view.lists)})"
         return f"{self.TITLE} · {view.active}{where}"
 
-    def build_rows(self, view: View) -> list[Row]:
-        return [self.row(sym, view) for sym in view.symbols]
-
     def row(self, sym: str, view: View) -> Row:
         sem, compact, snap = view.semantic, view.compact, view.snapshot
         keys = tuple(c.key for c in self.COLUMNS)
