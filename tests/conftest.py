@@ -44,3 +44,24 @@ def fake_yahoo(user_dirs):
     fake.release()
     wait_idle(15.0)
     reset_yfinance()
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Every atomic file write (analysis.atomic) goes to /dev/full, which fails each write with
+    ENOSPC, like a full disk. Skips where there is no /dev/full."""
+    import os
+    from pathlib import Path
+
+    import analysis.atomic as atomic
+
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full (Linux)")
+    real_mkstemp = atomic.tempfile.mkstemp
+
+    def mkstemp_on_a_full_disk(*args, **kwargs):
+        fd, name = real_mkstemp(*args, **kwargs)
+        os.close(fd)
+        return os.open("/dev/full", os.O_WRONLY), name
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp_on_a_full_disk)

@@ -296,25 +296,16 @@ def test_a_write_the_kernel_refuses_leaves_the_old_state(user_dirs):
 
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-async def test_full_disk_when_the_dashboard_saves_the_watchlist(user_dirs, monkeypatch):
+async def test_full_disk_when_the_dashboard_saves_the_watchlist(user_dirs, request):
     """The disk is full (every write of the state goes to /dev/full: ENOSPC): the trader is told,
     the symbol stays on screen for this session, and the old state file is untouched."""
-    import analysis.atomic as atomic_mod
     from analysis.state import default_state, load_state, save_state
     from tui.app import BasewatchApp
 
     path = user_dirs["data"] / "state.json"
     save_state(default_state(("SPY", "KRE")), path)
     before = path.read_bytes()
-    real_mkstemp = atomic_mod.tempfile.mkstemp
-
-    def on_a_full_disk(*args, **kwargs):
-        fd, name = real_mkstemp(*args, **kwargs)
-        os.close(fd)
-        return os.open("/dev/full", os.O_WRONLY), name
-
-    monkeypatch.setattr(atomic_mod.tempfile, "mkstemp", on_a_full_disk)
+    request.getfixturevalue("full_disk")  # from here on the disk is full
     config = Config()
     app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,7 +4,6 @@ from a corrupt file, hostile symbols rejected, and the pure watchlist edits."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import analysis.atomic as atomic_mod
 import analysis.state as state_mod
 from analysis.paths import state_file
 from analysis.state import (
@@ -108,21 +106,13 @@ def test_failure_between_write_and_rename_leaves_the_old_file(work, monkeypatch,
     assert _leftovers(work) == []  # the temp file was cleaned up
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
-def test_full_disk_leaves_the_old_state(work, monkeypatch):
+def test_full_disk_leaves_the_old_state(work, request):
     """Writes go to /dev/full, which fails every write with ENOSPC, like a full disk."""
     path = work / "state.json"
     old = default_state(("SPY", "QQQ"))
     save_state(old, path)
     before = path.read_bytes()
-    real_mkstemp = atomic_mod.tempfile.mkstemp
-
-    def mkstemp_on_full_disk(*args, **kwargs):
-        fd, name = real_mkstemp(*args, **kwargs)
-        os.close(fd)
-        return os.open("/dev/full", os.O_WRONLY), name
-
-    monkeypatch.setattr(atomic_mod.tempfile, "mkstemp", mkstemp_on_full_disk)
+    request.getfixturevalue("full_disk")  # from here on the disk is full
     with pytest.raises(StateError, match="No space left"):
         save_state(sample_state(), path)
     assert path.read_bytes() == before
