@@ -217,23 +217,33 @@ def _history_bases(p, ev, w, first_row: int, last_row: int, rules: BaseRules
     return out
 
 
+def base_watch(good: pd.DataFrame, i0: int, i1: int, rules: BaseRules) -> tuple:
+    """The base evaluation behind sessions i0..i1 of the usable bars ``good`` (from
+    ``recent_sessions`` earlier, for the recent-breakout look-back): (prepared arrays, evaluation,
+    watch table, first evaluated row)."""
+    p = shapes.prepare(good)
+    first = max(0, i0 - rules.recent_sessions)
+    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
+    return p, ev, watch_table(p, ev, rules), first
+
+
 def daily_states(
     good: pd.DataFrame,
     i0: int,
     i1: int,
     rules: BaseRules,
     breakout: BreakoutRules | None = None,
+    *,
+    watch: tuple | None = None,
 ) -> Iterator[tuple[int, tuple[Base, ...], Breakout | None]]:
     """For each session index i in [i0, i1] of the usable bars ``good``: (i, the `find_bases`
     answer, the `breakout_state` answer) as of that session — the same as calling them on
-    ``good.iloc[:i + 1]`` (zones only when no base is watched), in one pass."""
+    ``good.iloc[:i + 1]`` (zones only when no base is watched), in one pass. ``watch``: the
+    `base_watch` of the same sessions when the caller has it already."""
     # a zone or base counts as recently cleared over the same span the base watch uses
     breakout = dataclasses.replace(breakout or BreakoutRules(),
                                    recent_sessions=rules.recent_sessions)
-    p = shapes.prepare(good)
-    first = max(0, i0 - rules.recent_sessions)
-    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
-    w = watch_table(p, ev, rules)
+    p, ev, w, first = watch or base_watch(good, i0, i1, rules)
     piv = pivot_arrays(find_pivots(good))
     ratio = atr_ratio(good)
     day = day_numbers(good.index)
@@ -281,7 +291,8 @@ def scan_history(
     prev: Breakout | None = None
     counted: set[float] = set()
     close = closes(good)
-    for i, _, state in daily_states(good, i0, i1, rules, breakout):
+    watch = base_watch(good, i0, i1, rules)  # once: the states and the bases below share it
+    for i, _, state in daily_states(good, i0, i1, rules, breakout, watch=watch):
         if state is None:
             prev = None
             continue
@@ -302,13 +313,7 @@ def scan_history(
             outcomes.append(breakout_outcome(good, i, state.level, state.level_source,
                                              stop_pct=stop_pct, bust_pct=bust_pct))
         prev = state
-    # a zone or base counts as recently cleared over the same span the base watch uses
-    breakout = dataclasses.replace(breakout or BreakoutRules(),
-                                   recent_sessions=rules.recent_sessions)
-    p = shapes.prepare(good)
-    first = max(0, i0 - rules.recent_sessions)
-    ev = shapes.evaluate(p, np.arange(first, i1 + 1), rules)
-    w = watch_table(p, ev, rules)
+    p, ev, w, first = watch
     summary = summarize("all", outcomes)
     kinds = sorted({o.kind for o in outcomes}, key=lambda k: (KINDS + ("zone",)).index(k))
     return HistoryReport(
