@@ -348,3 +348,35 @@ def test_every_other_command_runs_with_the_garbage_collector_on(monkeypatch):
     seen = []
     monkeypatch.setattr(themes, "run", lambda args: seen.append(gc.isenabled()) or 0)
     assert main(["themes"]) == 0 and seen == [True] and gc.isenabled()
+
+
+async def test_keys_typed_fast_after_a_prompt_key_go_into_the_prompt():
+    """"/xl" typed (or pasted) faster than a frame: every key after "/" is the prompt's. Before,
+    they reached the table first, where "x" removed the symbol under the cursor. Inside the
+    prompt, "a" and "/" type themselves."""
+    from textual import events
+
+    from tests.frozen_feed import FrozenFeed
+    from tui.widgets.symbol_input import SymbolInput
+
+    config = Config()
+    app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        before = list(app.watchlist)
+        prompt = app.screen.query_one(SymbolInput)
+
+        async def burst(*keys: str) -> None:  # all queued before any is handled
+            for key in keys:
+                app.post_message(events.Key(key, "/" if key == "slash" else key))
+            await pilot.pause(0.2)
+
+        await burst("slash", "x", "l")
+        assert prompt.has_focus and prompt.mode == "filter" and prompt.value == "xl"
+        assert app.watchlist == before
+        assert app.screen.query_one("#watchlist").visible_keys() == [
+            s for s in before if "XL" in s]
+        await pilot.press("escape")
+        await burst("a", "x", "l", "a", "slash")
+        assert prompt.mode == "add" and prompt.value == "xla/"
+        assert app.watchlist == before

@@ -37,18 +37,22 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("4", "pane('events')", "Events", show=False, id="pane_events"),
     Binding("tab", "cycle_pane(1)", "Next pane", show=False, id="next_pane"),
     Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False, id="prev_pane"),
-    Binding("slash", "filter", "Filter", id="filter"),
+    Binding("slash", "filter", "Filter", id="filter", priority=True),
     Binding("s", "sort", "Sort", id="sort"),
-    Binding("a", "add_symbol", "Add", id="add"),
+    Binding("a", "add_symbol", "Add", id="add", priority=True),
     Binding("x", "remove_symbol", "Remove", id="remove"),
     Binding("shift+up,K", "move_symbol(-1)", "Move up", show=False, id="move_up"),
     Binding("shift+down,J", "move_symbol(1)", "Move down", show=False, id="move_down"),
     Binding("w", "next_watchlist", "Next list", show=False, id="next_watchlist"),
-    Binding("n", "new_watchlist", "New list", show=False, id="new_watchlist"),
+    Binding("n", "new_watchlist", "New list", show=False, id="new_watchlist",
+            priority=True),
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
 )
-"""Keys of the dashboard screen."""
+"""Keys of the dashboard screen. The three that open the prompt are priority bindings: the
+prompt then has the focus before the next key is dispatched, so keys typed fast after them
+("/xl", "a" then a symbol) go into the prompt, never to the table ("x" would remove a symbol);
+while the prompt is open they type their own character (see DashboardScreen.check_action)."""
 
 TABLE_BINDINGS: tuple[Binding, ...] = (
     Binding("down,j", "cursor_down", "Down", show=False, id="down"),

@@ -29,6 +29,8 @@ from tui.widgets.sector_bases import SectorBasesTable
 from tui.widgets.symbol_input import SymbolInput
 from tui.widgets.watchlist import WatchlistTable
 
+PROMPT_ACTIONS = frozenset({"filter", "add_symbol", "new_watchlist"})
+
 if TYPE_CHECKING:
     from tui.app import BasewatchApp
 
@@ -221,6 +223,11 @@ class DashboardScreen(Screen):
             return
         sort = table.cycle_sort()
         self.notify(f"{table.TITLE[2:]}: sorted by {sort.name}", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The prompt openers (priority bindings) stand aside while the prompt has the focus, so
+        "/", "a" and "n" type into it."""
+        return not (action in PROMPT_ACTIONS and isinstance(self.focused, SymbolInput))
 
     def action_filter(self) -> None:
         self.query_one(SymbolInput).open("filter", self.tables()[0].filter_text)

@@ -60,7 +60,10 @@ class SymbolInput(Input):
         self.value = value
         self.remove_class("-error")
         self.display = True
-        self.focus()
+        # Focus now, not after the queued messages (Widget.focus defers it): keys typed right
+        # after the one that opened the prompt ("/xl" typed fast, or pasted) belong to it, and
+        # must not reach the table, where "x" would remove a symbol.
+        self.screen.set_focus(self)
 
     def close(self) -> None:
         self.display = False
