@@ -1,6 +1,8 @@
 """A feed for app tests: the live pipeline over the bundled data at one session, 2025-12-09 (no
-timer worth waiting for, no network); ``NOW`` is that evening, for a deterministic market clock."""
+timer worth waiting for, no network); ``NOW`` is that evening, for a deterministic market clock.
+``loaded`` waits until an app has applied its refreshes."""
 
+import time
 from datetime import UTC, date, datetime
 
 from analysis.config import Config
@@ -22,3 +24,13 @@ class FrozenFeed:
 
     def label(self, refresh) -> str:
         return "LIVE"
+
+
+async def loaded(pilot, app, count: int = 1, timeout: float = 60.0) -> None:
+    """Wait until ``app`` has applied ``count`` refreshes and the UI is idle."""
+    deadline = time.monotonic() + timeout
+    while app.refreshes_applied < count or app.busy:
+        if time.monotonic() > deadline:
+            raise AssertionError("refresh did not finish")
+        await pilot.pause(0.05)
+    await pilot.pause()

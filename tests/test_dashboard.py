@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -20,6 +19,7 @@ from analysis.config import Config
 from analysis.pipeline import Pipeline
 from analysis.sources.base import FetchResult
 from analysis.sources.sample import SampleSource
+from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
 from tui.bindings import HELP_TEXT, all_bindings
 
@@ -76,16 +76,6 @@ def make_app(feed=None, config: Config | None = None, **kw) -> BasewatchApp:
     feed = feed or FixedFeed(config)
     kw.setdefault("auto_refresh", False)
     return BasewatchApp(config, lambda: feed, now=lambda: NOW, **kw)
-
-
-async def loaded(pilot, app: BasewatchApp, count: int = 1, timeout: float = 60.0) -> None:
-    """Wait until ``count`` refreshes have been applied and the UI is idle."""
-    deadline = time.monotonic() + timeout
-    while app.refreshes_applied < count or app.busy:
-        if time.monotonic() > deadline:
-            raise AssertionError("refresh did not finish")
-        await pilot.pause(0.05)
-    await pilot.pause()
 
 
 def table(app, name):

@@ -12,13 +12,14 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from test_dashboard import FixedFeed, loaded, make_app, table
+from test_dashboard import FixedFeed, make_app, table
 
 from analysis.config import Alerts, Config
 from analysis.events import Event, EventLog, event_to_json
 from analysis.feed import ReplayFeed
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource, load_sample
+from tests.frozen_feed import loaded
 from tui.app import HISTORY
 from tui.widgets.event_log import MAX_LINES
 

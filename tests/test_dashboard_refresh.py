@@ -17,7 +17,6 @@ from test_dashboard import (
     NOW,
     BrokenFor,
     FixedFeed,
-    loaded,
     make_app,
     plain_strip,
     table,
@@ -27,6 +26,7 @@ from analysis.config import Config
 from analysis.feed import ReplayFeed
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource
+from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from test_dashboard import FixedFeed, loaded, make_app, table
+from test_dashboard import FixedFeed, make_app, table
 
 from analysis.config import Config
 from analysis.state import load_state
+from tests.frozen_feed import loaded
 from tui.screens.confirm import ConfirmScreen
 
 

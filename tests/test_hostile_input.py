@@ -7,7 +7,6 @@ prompt. The dashboard's filter takes any text without breaking and without inter
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import pytest
 
@@ -17,7 +16,7 @@ from analysis.sources.sample import load_sample
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
 from analysis.symbols import SymbolError, parse_symbols, validate_symbol
-from tests.frozen_feed import NOW, FrozenFeed
+from tests.frozen_feed import NOW, FrozenFeed, loaded
 from tui.cli import build_parser, main
 from tui.commands import data
 
@@ -200,14 +199,6 @@ def shown(widget, which: str = "title") -> str:
     return "" if content is None else content.plain
 
 
-async def _loaded(app, pilot) -> None:
-    deadline = time.monotonic() + 60
-    while app.refreshes_applied < 1 or app.busy:
-        assert time.monotonic() < deadline, "the first refresh did not land"
-        await pilot.pause(0.05)
-    await pilot.pause()
-
-
 async def test_the_add_prompt_rejects_every_hostile_symbol_with_a_message(user_dirs):
     from tui.app import BasewatchApp
     from tui.widgets.symbol_input import SymbolInput
@@ -215,7 +206,7 @@ async def test_the_add_prompt_rejects_every_hostile_symbol_with_a_message(user_d
     config = Config()
     app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(pilot, app)
         before = list(app.watchlist)
         await pilot.press("a")
         prompt = app.screen.query_one(SymbolInput)
@@ -239,7 +230,7 @@ async def test_the_filter_takes_any_text_and_matches_it_literally():
     config = Config()
     app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(pilot, app)
         watchlist = app.screen.query_one("#watchlist")
         await pilot.press("slash")
         prompt = app.screen.query_one(SymbolInput)

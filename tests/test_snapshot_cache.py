@@ -16,12 +16,13 @@ import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from test_dashboard import NOW, FixedFeed, loaded, plain_strip, table
+from test_dashboard import NOW, FixedFeed, plain_strip, table
 
 from analysis import snapshot_cache
 from analysis.config import Config
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource
+from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
 from tui.semantic import SemanticColors
 from tui.widgets.crypto import CryptoTable

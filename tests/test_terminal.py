@@ -20,20 +20,12 @@ import pytest
 
 from analysis.config import Config
 from analysis.sources.sample import load_sample
-from tests.frozen_feed import NOW, FrozenFeed
+from tests.frozen_feed import NOW, FrozenFeed, loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(120, 40), (80, 24), (60, 16), (40, 12), (41, 13), (40, 12), (120, 40)]
 
 
-
-
-async def _loaded(app, pilot) -> None:
-    deadline = time.monotonic() + 60
-    while app.refreshes_applied < 1 or app.busy:
-        assert time.monotonic() < deadline, "the first refresh did not land"
-        await pilot.pause(0.05)
-    await pilot.pause()
 
 
 async def _walk_sizes(app, pilot) -> None:
@@ -51,7 +43,7 @@ async def test_the_dashboard_survives_40x12_and_comes_back_whole():
     config = Config()
     app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(pilot, app)
         watchlist = app.screen.query_one("#watchlist")
         rows = watchlist.visible_keys()
         await _walk_sizes(app, pilot)
@@ -71,7 +63,7 @@ async def test_drilldown_and_help_survive_40x12():
     config = Config()
     app = BasewatchApp(config, lambda: FrozenFeed(config), now=lambda: NOW, auto_refresh=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(pilot, app)
         await pilot.press("enter")  # the symbol under the cursor
         deadline = time.monotonic() + 30
         while not isinstance(app.screen, DrilldownScreen):
