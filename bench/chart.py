@@ -36,10 +36,10 @@ def _open_drilldown(width: int, height: int) -> tuple[Any, Any, float]:
 
     from textual.app import App
 
+    from tui.chart.canvas import CellChart
+    from tui.chart.price import PriceChart
+    from tui.chart.rs import RSChart
     from tui.screens.drilldown import DrilldownScreen
-    from tui.widgets.cell_chart import CellChart
-    from tui.widgets.chart import PriceChart
-    from tui.widgets.rs_chart import RSChart
 
     sizes: dict[str, Any] = {}
     painted: dict[str, float] = {}
@@ -95,10 +95,10 @@ def _refresh():
 
 
 def run() -> list[dict]:
-    from tui.chart_data import TIMEFRAMES
-    from tui.chart_levels import levels_from_facts, past_breakouts
-    from tui.widgets.chart import PriceChart
-    from tui.widgets.rs_chart import RSChart
+    from tui.chart.data import TIMEFRAMES
+    from tui.chart.levels import levels_from_facts, past_breakouts
+    from tui.chart.price import PriceChart
+    from tui.chart.rs import RSChart
 
     refresh = _refresh()
     facts = refresh.snapshot.symbols["KRE"]

@@ -15,9 +15,9 @@ from plotext._utility import get_matrix_data
 from analysis.facts.bases import Base, Handle
 from analysis.facts.zones import Zone
 from analysis.sources.sample import load_sample
-from tui import chart_cells as cc
-from tui import chart_data as cd
-from tui import chart_levels as cl
+from tui.chart import cells as cc
+from tui.chart import data as cd
+from tui.chart import levels as cl
 
 ASOF = date(2025, 12, 9)
 

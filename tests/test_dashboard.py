@@ -21,7 +21,7 @@ from analysis.sources.base import FetchResult
 from analysis.sources.sample import SampleSource
 from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
-from tui.bindings import HELP_TEXT, all_bindings
+from tui.keys.bindings import HELP_TEXT, all_bindings
 
 DAY = date(2025, 12, 9)
 NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)  # 16:30 New York, after the close

@@ -19,12 +19,12 @@ from tests.drilldown_app import (
     settle,
     widget_text,
 )
+from tui.chart.price import PriceChart
+from tui.chart.rs import RSChart
 from tui.messages import SnapshotReady
 from tui.screens.drilldown import DrilldownScreen
 from tui.semantic import SemanticColors
-from tui.widgets.chart import PriceChart
 from tui.widgets.facts_panel import FactsPanel
-from tui.widgets.rs_chart import RSChart
 from tui.widgets.study_table import ReturnsHistogram, StudyTable
 
 SIZE = (120, 40)

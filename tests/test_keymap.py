@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.keymap import KeyStringError, apply_keymap, describe_bindings, normalize_key
+from tui.keys.keymap import KeyStringError, apply_keymap, describe_bindings, normalize_key
 
 APP = (
     Binding("q", "quit_app", "Quit", id="quit"),

@@ -1,5 +1,6 @@
-"""The README's screenshot script (tui/screenshots.py) still works: it writes an SVG of the real
-app over the bundled data as of 2025-12-09, and it neither reads nor changes the user's state."""
+"""The README's screenshot script (python -m tui.screenshots) still works: it writes an SVG
+of the real app over the bundled data as of 2025-12-09, and it neither reads nor changes the
+user's state."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 
 from analysis.sources.sample import load_sample
 from analysis.state import AppState, save_state
-from tui import screenshots
+from tui.screenshots import __main__ as screenshots
 
 SMALL = next(s for s in screenshots.SHOTS if s.filename == "dashboard-80x24.svg")
 

@@ -7,8 +7,9 @@ changed meanwhile (a symbol added or removed) is dropped and a new refresh start
 is created inside the first worker, which starts only after the first frame is drawn, so the first
 paint happens before pandas is imported; that worker also reads the most recent events of the event
 log (live only), so a restart keeps them. A live dashboard paints the last snapshot it showed until
-the first refresh lands (``tui.cached_start``).
-Watchlist edits are in ``tui.watchlists``; the alert command runs from ``tui.alert_queue``.
+the first refresh lands (``tui.mixins.cached_start``).
+Watchlist edits are in ``tui.mixins.watchlists``; alert commands run from
+``tui.mixins.alert_queue``.
 """
 
 from __future__ import annotations
@@ -26,19 +27,19 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.worker import Worker, WorkerState
 
-from tui.alert_queue import AlertQueue
-from tui.bindings import (
+from tui.keys.bindings import (
     APP_BINDINGS,
     DASHBOARD_BINDINGS,
     HELP_TEXT,
     KEYMAP_SCOPES,
     REPLAY_BINDINGS,
 )
-from tui.cached_start import CachedStart
 from tui.messages import RefreshFailed, SnapshotReady
+from tui.mixins.alert_queue import AlertQueue
+from tui.mixins.cached_start import CachedStart
+from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
-from tui.watchlists import WatchlistEditing
 
 if TYPE_CHECKING:
     from analysis.config import Config
@@ -141,7 +142,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
             dash.render_all()
 
     def _setup_keys(self) -> None:
-        from tui.keymap import apply_keymap
+        from tui.keys.keymap import apply_keymap
 
         result = apply_keymap(KEYMAP_SCOPES, self.config.keys)
         self.keymap = dict(result.keymap)

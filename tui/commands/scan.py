@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(snapshot_to_json(snap), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        from tui.scan_table import print_scan
+        from tui.commands.scan_table import print_scan
 
         print_scan(snap)
     return 0

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import CONFIRM_BINDINGS
+from tui.keys.bindings import CONFIRM_BINDINGS
 
 
 class ConfirmScreen(ModalScreen[bool]):

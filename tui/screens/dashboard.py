@@ -1,6 +1,6 @@
 """The dashboard screen: the market strip, the watchlist, sector-bases and crypto panes, the event
 log and the prompt. It renders the app's latest snapshot and turns keys into app actions
-(watchlist edits are the app's: ``tui.watchlists``).
+(watchlist edits are the app's: ``tui.mixins.watchlists``).
 
 Wide terminals show every pane (the focused one larger); below 100x32 the panes become tabs
 (1/2/3/4, Tab) so each still gets the whole height.
@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from tui.bindings import DASHBOARD_BINDINGS
 from tui.format import truncate
+from tui.keys.bindings import DASHBOARD_BINDINGS
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane

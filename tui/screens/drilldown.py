@@ -20,15 +20,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.chart_data import MODES, TIMEFRAMES
-from tui.chart_levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
+from tui.chart.data import MODES, TIMEFRAMES
+from tui.chart.levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
+from tui.chart.price import PriceChart
+from tui.chart.rs import RSChart
+from tui.keys.drilldown import DRILLDOWN_BINDINGS
 from tui.messages import SnapshotReady
-from tui.screens.drilldown_keys import DRILLDOWN_BINDINGS
 from tui.semantic import SemanticColors
-from tui.widgets.chart import PriceChart
 from tui.widgets.facts_panel import FactsPanel
 from tui.widgets.footer import Footer
-from tui.widgets.rs_chart import RSChart
 from tui.widgets.study_table import ReturnsHistogram, StudyTable
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The help screen (``?``): every key, generated from ``tui.bindings`` with the user's remaps."""
+"""The help screen (``?``): every key, generated from ``tui.keys.bindings`` with remaps."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import HELP_TEXT, SECTIONS, keys_for
+from tui.keys.bindings import HELP_TEXT, SECTIONS, keys_for
 
 
 def key_label(app, binding: Binding, keymap: Mapping[str, str]) -> str:

@@ -193,7 +193,7 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
 
 
 def _nearest_zone(facts: SymbolFacts) -> Zone | None:
-    from tui.chart_levels import nearest_resistance
+    from tui.chart.levels import nearest_resistance
 
     return nearest_resistance(facts)
 

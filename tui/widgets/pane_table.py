@@ -18,8 +18,8 @@ from textual.color import Color
 from textual.content import Content
 from textual.widgets import DataTable
 
-from tui.bindings import TABLE_BINDINGS
 from tui.format import printable
+from tui.keys.bindings import TABLE_BINDINGS
 from tui.semantic import SemanticColors
 
 FILTER_SHOWN = 24  # characters of the filter echoed in the pane title

@@ -12,12 +12,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.widgets.cell_chart import CellChart, ChartPalette
+from tui.chart.canvas import CellChart, ChartPalette
 
 if TYPE_CHECKING:
     from analysis.facts.streaks import ForwardStats, Streak, StreakStudy
-    from tui.chart_cells import Cells
-    from tui.widgets.cell_chart import Layers
+    from tui.chart.canvas import Layers
+    from tui.chart.cells import Cells
 
 DASH = "—"
 
@@ -145,8 +145,8 @@ class ReturnsHistogram(CellChart):
         return np.asarray(self.study.returns[self.horizon_index % len(self.study.returns)], float)
 
     def draw(self, width: int, height: int) -> list[Layers]:
-        from tui import chart_cells as cc
-        from tui import chart_data as cd
+        from tui.chart import cells as cc
+        from tui.chart import data as cd
 
         values = self.values()
         if values.size == 0 or width < 12 or height < 4:

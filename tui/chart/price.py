@@ -1,7 +1,7 @@
 """The drill-down price chart: candles (or a line, or OHLC bars) with volume beneath, the 50- and
 200-day moving averages, the base outlined, the pivot and its buy zone, the resistance band and
-past breakouts, plus a one-line legend. What to draw is prepared in ``tui.chart_data`` (and
-``tui.chart_cells``, ``tui.chart_levels``); nothing here computes a fact.
+past breakouts, plus a one-line legend. What to draw is prepared in ``tui.chart.data`` (and
+``tui.chart.cells``, ``tui.chart.levels``); nothing here computes a fact.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
-from tui.widgets.cell_chart import CellChart, ChartPalette, can_tint, plotext_colour, tint_colour
+from tui.chart.canvas import CellChart, ChartPalette, can_tint, plotext_colour, tint_colour
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tui.chart_cells import Cells
-    from tui.chart_data import PriceView
-    from tui.chart_levels import Levels
-    from tui.widgets.cell_chart import Layers
+    from tui.chart.canvas import Layers
+    from tui.chart.cells import Cells
+    from tui.chart.data import PriceView
+    from tui.chart.levels import Levels
 
 
 # --------------------------------------------------------------------------- the price chart
@@ -78,8 +78,8 @@ class PriceChart(CellChart):
         return (self.version, self.timeframe, self.mode, self.show_volume, self.show_overlays)
 
     def draw(self, width: int, height: int) -> list[Layers]:
-        from tui import chart_cells as cc
-        from tui import chart_data as cd
+        from tui.chart import cells as cc
+        from tui.chart import data as cd
 
         plt = self.plt
         if self.bars is None or width < 12 or height < 5:

@@ -1,6 +1,6 @@
 """The chart machinery of the drill-down: a textual-plotext ``PlotextPlot`` that builds its figure
 only when its inputs, its size or the theme change, lets plotext draw the frame, ticks and lines,
-drops pre-computed cells (``tui.chart_cells``) into plotext's character matrix, and turns that
+drops pre-computed cells (``tui.chart.cells``) into plotext's character matrix, and turns that
 matrix straight into Textual strips in the theme's colours (no ANSI round trip). Also the chart
 palette: the theme's semantic colours plus line colours, readable on its background.
 """
@@ -23,7 +23,7 @@ from tui.semantic import SemanticColors
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tui.chart_cells import Cells
+    from tui.chart.cells import Cells
 
     Layers = tuple[Any, Callable[[int, int], list[Cells]]]
 

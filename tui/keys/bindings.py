@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from textual.binding import Binding
 
-from tui.screens.drilldown_keys import DRILLDOWN_BINDINGS, DRILLDOWN_HELP
+from tui.keys.drilldown import DRILLDOWN_BINDINGS, DRILLDOWN_HELP
 
 APP_BINDINGS: tuple[Binding, ...] = (
     Binding("q", "quit", "Quit", id="quit"),

@@ -4,8 +4,8 @@ The bars of a timeframe are cut at the snapshot's as-of session (nothing later i
 aggregated so that there is at most about one bar per column (daily, then weekly through
 ``analysis.bars.to_weekly``, then groups of whole weeks), and given explicit ticks. Every
 aggregated bar is labelled with the last session it holds. ``prepare_price`` and ``prepare_rs``
-return the views the chart widgets draw; ``tui.chart_cells`` turns a view into characters on the
-canvas and ``tui.chart_levels`` the snapshot's facts into levels.
+return the views the chart widgets draw; ``tui.chart.cells`` turns a view into characters on the
+canvas and ``tui.chart.levels`` the snapshot's facts into levels.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui.chart_levels import Levels
-from tui.screens.drilldown_keys import TIMEFRAMES as TIMEFRAMES  # re-exported
+from tui.chart.levels import Levels
+from tui.keys.drilldown import TIMEFRAMES as TIMEFRAMES  # re-exported
 
 if TYPE_CHECKING:
     import pandas as pd

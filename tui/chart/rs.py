@@ -1,5 +1,5 @@
 """The relative-strength panel of the drill-down: the symbol's ratio line against a benchmark, with
-the bars where the ratio made a new high marked. The values come from ``tui.chart_data.prepare_rs``
+the bars where the ratio made a new high marked. The values come from ``tui.chart.data.prepare_rs``
 (which takes the ratio from ``analysis.facts.strength.rs_line``)."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tui.widgets.cell_chart import CellChart, ChartPalette, plotext_colour
+from tui.chart.canvas import CellChart, ChartPalette, plotext_colour
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tui.chart_cells import Cells
-    from tui.chart_data import RSView
-    from tui.widgets.cell_chart import Layers
+    from tui.chart.canvas import Layers
+    from tui.chart.cells import Cells
+    from tui.chart.data import RSView
 
 
 class RSChart(CellChart):
@@ -55,8 +55,8 @@ class RSChart(CellChart):
         return (self.version, self.timeframe)
 
     def draw(self, width: int, height: int) -> list[Layers]:
-        from tui import chart_cells as cc
-        from tui import chart_data as cd
+        from tui.chart import cells as cc
+        from tui.chart import data as cd
 
         plt = self.plt
         self.view = None

@@ -19,7 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tui.chart_data import PriceView
+    from tui.chart.data import PriceView
 
 _VOLUME_BLOCKS = np.array(list(" ▁▂▃▄▅▆▇█"))
 

@@ -34,7 +34,7 @@ from typing import Any
 
 ASOF = date(2025, 12, 9)
 NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)  # 16:30 in New York, after the close
-DEFAULT_OUT = Path(__file__).parent / "screenshots"
+DEFAULT_OUT = Path(__file__).parent
 TIMEOUT = 120.0  # seconds a shot may take to load before it is reported as failed
 
 # The terminal each shot runs in: the colour environment Rich reads to pick its colour system.

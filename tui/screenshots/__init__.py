@@ -1,0 +1,1 @@
+"""Screenshots of the real app for the README (python -m tui.screenshots)."""
