@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_APP := $(VENV)/.installed-app
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run test bench eval lint screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,17 +23,20 @@ run: $(STAMP_APP)
 	$(BIN)/basewatch $(ARGS)
 
 test: $(STAMP_TEST)
-	$(BIN)/python -m ruff check analysis tui themes tests bench
+	$(BIN)/python -m ruff check analysis tui themes tests bench evaluation
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python -m bench
 
+eval: $(STAMP_TEST)
+	$(BIN)/python -m evaluation $(ARGS)
+
 screenshots: $(STAMP_TEST)
 	$(BIN)/python -m tui.screenshots
 
 lint: $(STAMP_TEST)
-	$(BIN)/python -m ruff check analysis tui themes tests bench
+	$(BIN)/python -m ruff check analysis tui themes tests bench evaluation
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
