@@ -250,13 +250,14 @@ def daily_states(
     close = closes(good)
     volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
     avg = average_volume(volume)
+    memo: dict = {}  # the state fold resumes where it stood the session before (same answer)
     for i in range(i0, i1 + 1):
         found = bases_at(p, ev, w, i - first, rules)
         n = i + 1
         zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
         state = state_from_arrays(
             day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
-            breakout,
+            breakout, memo=memo,
         )
         yield i, found, state
 

@@ -32,7 +32,7 @@ def test_textbook_cup_with_handle_is_found_with_the_handle_high_as_pivot():
     base = active_base(bars)
     assert base is not None and base.kind == "cup_with_handle"
     right_high = closes[marks["right"]] * (1 + SPREAD)
-    assert base.pivot == pytest.approx(right_high + 0.10)
+    assert base.pivot == pytest.approx(right_high)
     assert base.left_high == pytest.approx(100 * (1 + SPREAD))
     assert base.low == pytest.approx(75 * (1 - SPREAD))
     assert base.depth_pct == pytest.approx((1 - 75 * 0.995 / 100.5) * 100)
@@ -53,13 +53,13 @@ def test_handle_volume_not_lighter_costs_quality_and_says_so():
     assert base.quality <= 90
 
 
-def test_ticks_follow_the_symbol():
+def test_the_pivot_is_the_high_itself_for_every_symbol():
     closes, volume, marks = cup_with_handle()
     bars = bars_from(closes, volume)
     right_high = closes[marks["right"]] * (1 + SPREAD)
     assert active_base(bars, rules_for_symbol("^GSPC")).pivot == pytest.approx(right_high)
     assert active_base(bars, rules_for_symbol("BTC-USD")).pivot == pytest.approx(right_high)
-    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high + 0.1)
+    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high)  # the high itself: no fixed tick
 
 
 def test_cup_without_handle_pivots_at_the_left_side_high():
@@ -67,7 +67,7 @@ def test_cup_without_handle_pivots_at_the_left_side_high():
     bars = bars_from(closes[: marks["right"] + 1], volume[: marks["right"] + 1])
     base = active_base(bars)
     assert base is not None and base.kind == "cup" and base.handle is None
-    assert base.pivot == pytest.approx(100 * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(100 * (1 + SPREAD))
 
 
 def test_too_deep_cup_is_rejected_with_the_depth():
@@ -121,7 +121,7 @@ def test_flat_base_is_found_with_the_base_high_as_pivot():
     bars = bars_from(closes)
     base = active_base(bars)
     assert base is not None and base.kind == "flat_base"
-    assert base.pivot == pytest.approx(closes.max() * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(closes.max() * (1 + SPREAD))
     assert base.depth_pct == pytest.approx((1 - 91 * 0.995 / 100.5) * 100)
 
 
@@ -149,7 +149,7 @@ def test_double_bottom_is_found_with_the_middle_peak_as_pivot():
     closes = _w(78.0)
     base = active_base(bars_from(closes))
     assert base is not None and base.kind == "double_bottom"
-    assert base.pivot == pytest.approx(90 * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(90 * (1 + SPREAD))
     assert base.low == pytest.approx(78 * (1 - SPREAD))
 
 
@@ -166,7 +166,7 @@ def test_consolidation_near_the_high():
     bars = bars_from(closes)
     kinds = {b.kind: b for b in find_bases(bars)}
     assert "consolidation" in kinds
-    assert kinds["consolidation"].pivot == pytest.approx(100 * (1 + SPREAD) + 0.10)
+    assert kinds["consolidation"].pivot == pytest.approx(100 * (1 + SPREAD))
 
 
 def test_at_a_new_high_there_is_no_base_and_explain_says_why():
@@ -217,7 +217,7 @@ def test_kre_as_of_2025_12_09_shows_the_september_base_and_the_rejected_big_cup(
     base = active_base(bars, rules_for_symbol("KRE"))
     assert base is not None and base.kind in ("flat_base", "cup")
     assert str(base.start) == "2025-09-05"
-    assert base.pivot == pytest.approx(66.97 + 0.10)
+    assert base.pivot == pytest.approx(66.97)
     big = next(c for c in explain(bars) if c.kind == "cup_with_handle")
     assert not big.accepted and str(big.start) == "2024-11-25"
     assert any("lower half" in r for r in big.reasons)

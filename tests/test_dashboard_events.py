@@ -23,7 +23,7 @@ from tests.frozen_feed import loaded
 from tui.app import HISTORY
 from tui.widgets.event_log import MAX_LINES
 
-PIVOT = 54.60  # XLF's flat-base pivot, as the README tells it
+PIVOT = 54.50  # XLF's flat-base pivot (the base high itself), as the README tells it
 
 
 def replay(config: Config, start: date, end: date) -> ReplayFeed:

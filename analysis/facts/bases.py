@@ -103,11 +103,11 @@ class BaseRules:
     volume; flat base >= 5 weeks, <= 15% deep after a >= 20% advance; double bottom >= 7 weeks with
     the second low undercutting the first (by at most ``db_max_undercut_pct``) and a middle peak
     >= ``db_min_rally_pct`` above the first low; consolidation near highs: >= 4 weeks within 8%
-    under an all-time (in-data) high. ``tick`` is added to every pivot (IBD's 10 cents; see
-    `rules_for_symbol`).
+    under an all-time (in-data) high. ``tick`` is added to every pivot: none by default, the high
+    itself is the buy point (a fixed 10 cents is 12% of a $0.81 split-adjusted price).
     """
 
-    tick: float = 0.10
+    tick: float = 0.0
     max_weeks: float = 65.0
     prior_weeks: float = 26.0
     peak_weeks: int = 2

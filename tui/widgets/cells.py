@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from analysis.snapshot import SymbolFacts
 
 STATE_RANK: dict[str, int] = {
-    "breaking": 0, "confirmed": 1, "near": 2, "below": 3, "extended": 4, "failed": 5,
+    "breaking": 0, "confirmed": 1, "near": 2, "back_in_base": 3, "below": 4, "extended": 5,
+    "failed": 6,
 }
 """Closest to a breakout first: the order the sector pane ranks by."""
 
 STATE_LABEL: dict[str, str] = {
     "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
-    "extended": "extended", "failed": "FAILED",
+    "extended": "extended", "back_in_base": "in base", "failed": "FAILED",
 }
 
 

@@ -30,6 +30,7 @@ STATE_WORDS = {
     "breaking": "breaking out",
     "confirmed": "breakout confirmed",
     "extended": "extended past the buy zone",
+    "back_in_base": "back in the base",
     "failed": "failed breakout",
 }
 STATE_ROLE = {"breaking": "breakout", "confirmed": "breakout", "failed": "failed",
