@@ -59,7 +59,7 @@ def test_the_pivot_is_the_high_itself_for_every_symbol():
     right_high = closes[marks["right"]] * (1 + SPREAD)
     assert active_base(bars, rules_for_symbol("^GSPC")).pivot == pytest.approx(right_high)
     assert active_base(bars, rules_for_symbol("BTC-USD")).pivot == pytest.approx(right_high)
-    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high)  # the high itself: no fixed tick
+    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high)
 
 
 def test_cup_without_handle_pivots_at_the_left_side_high():

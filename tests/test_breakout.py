@@ -5,12 +5,11 @@ zone fallback, the ETH/SOL fall-through on the bundled bars, and no look-ahead."
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
-
-from dataclasses import replace
 
 from analysis.config import Config
 from analysis.facts.bases import Base, Handle, find_bases, rules_for_symbol

@@ -71,7 +71,7 @@ def test_scan_history_lists_transitions_and_a_summary(capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "confirmed breakouts" in out and "Bulkowski" in out
-    assert "2025-12-11" in out  # KRE traded through its pivot then (see README)
+    assert "2025-12-10" in out  # KRE closed above its pivot then (see README)
     assert main([*args, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc[0]["symbol"] == "KRE" and doc[0]["transitions"]

@@ -14,7 +14,7 @@ from datetime import date
 
 from analysis import __version__
 
-COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
+COMMANDS: tuple[str, ...] = ("scan", "backtest", "data", "events", "themes", "serve")
 
 
 class UsageError(Exception):
