@@ -213,6 +213,7 @@ def _b(state, level=50.0):
         ("confirmed", "back_in_base", []),
         ("back_in_base", "breaking", ["breaking"]),
         ("back_in_base", "failed", ["failed"]),
+        ("below", "failed", []),
         ("failed", "failed", []),
         ("failed", "breaking", ["breaking"]),
         ("confirmed", "near", []),

@@ -55,7 +55,10 @@ def xlf_volume_ratio(day: date) -> tuple[float, float]:
 
 # -- a breakout confirmed in a replay ------------------------------------------------------------
 
-async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_once(user_dirs):
+async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_measured(user_dirs):
+    """Logged once; highlighted and toasted only if the bundled track record alerts on it."""
+    from analysis.track_record.record import highlights, is_alerted
+
     close_11, ratio_11 = xlf_volume_ratio(date(2025, 12, 11))
     close_12, ratio_12 = xlf_volume_ratio(date(2025, 12, 12))
     assert close_11 > PIVOT and ratio_11 < 1.4  # above the pivot, volume not there yet
@@ -75,13 +78,15 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         await loaded(pilot, app, 3)
         assert app.latest.snapshot.asof == date(2025, 12, 12) and "REPLAY 2025-12-12" in (
             app.feed_label)
+        state = app.latest.snapshot.symbols["XLF"].breakout
         for pane in (wl, sectors):
-            assert pane.tone_of("XLF") == "breakout"
+            assert pane.tone_of("XLF") == ("breakout" if highlights(state) else None)
         assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
-        assert any("XLF confirmed" in n.message for n in app._notifications)  # the toast
+        toasted = any("XLF confirmed" in n.message for n in app._notifications)
     confirmed = [e for e in EventLog().read() if e.kind == "confirmed"]
+    assert toasted == is_alerted(confirmed[0])
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]
     assert confirmed[0].data["level"] == PIVOT
     assert abs(confirmed[0].data["volume_ratio"] - ratio_12) < 0.01

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
@@ -138,3 +139,66 @@ def test_backtest_rejects_a_period_that_ends_before_it_starts(capsys):
     assert main(["backtest", "--source", "sample", "--symbols", "KRE", "--from", "2024-06-01",
                  "--to", "2024-01-01"]) == 2
     assert "before --from" in capsys.readouterr().err
+
+
+def _record(tmp_path, alerted, **extra):
+    from analysis.track_record import record
+
+    path = tmp_path / "signal_record.json"
+    path.write_text(json.dumps({"alerted": alerted, "median_all_r63": 3.5, "kinds": {
+        "breakout cup": {"n": 2078, "failure_rate": 32.0, "median_r63": 3.6, "excess_r63": -0.4,
+                         "se_excess_r63": 0.4}}, **extra}))
+    return path
+
+
+def test_only_the_alerted_signal_kinds_alert_and_highlight(tmp_path):
+    from analysis.events import Event
+    from analysis.facts.breakout import Breakout
+    from analysis.track_record.record import alerted_kinds, highlights, is_alerted
+
+    path = _record(tmp_path, ["breakout cup", "failed"])
+    assert alerted_kinds(path) == {"breakout cup", "failed"}
+
+    def event(kind, signal):
+        return Event(kind, "X", date(2025, 1, 2), datetime(2025, 1, 2, tzinfo=UTC), "",
+                     {"signal": signal})
+
+    assert is_alerted(event("breaking", "breakout cup"), path)
+    assert not is_alerted(event("confirmed", "breakout flat_base"), path)
+    assert not is_alerted(event("near", "near"), path)
+    assert is_alerted(event("new_ath", None), path)  # not a breakout signal: always
+    cup = Breakout("breaking", 50.0, "cup pivot", -0.5, 1.0, None, "")
+    flat = Breakout("confirmed", 50.0, "flat-base pivot", -0.5, 2.0, None, "")
+    assert highlights(cup, path) and not highlights(flat, path)
+    assert not highlights(Breakout("near", 50.0, "cup pivot", 1.0, 1.0, None, ""), path)
+
+
+def test_without_a_record_every_signal_alerts(tmp_path):
+    from analysis.track_record.record import alerted_kinds
+    from analysis.track_record.signals import SIGNAL_KINDS
+
+    assert alerted_kinds(tmp_path / "missing.json") == frozenset(SIGNAL_KINDS)
+
+
+def test_the_drilldown_record_block_shows_the_kind_and_the_symbols_own_breakouts(tmp_path,
+                                                                                 monkeypatch):
+    from rich.console import Console
+
+    from analysis.facts.breakout import Breakout
+    from analysis.track_record import record
+    from tui.chart.levels import PastBreakout
+    from tui.widgets.facts_panel import record_block
+
+    monkeypatch.setattr(record, "RECORD_PATH", _record(tmp_path, ["breakout cup"]))
+    bo = Breakout("near", 50.0, "cup pivot", 1.0, 1.0, None, "")
+    past = [PastBreakout(date(2024, 1, 2), 40.0, "cup pivot", False, 10.0),
+            PastBreakout(date(2024, 6, 3), 45.0, "zone", True, -4.0),
+            PastBreakout(date(2025, 3, 3), 48.0, "zone", None, None)]
+    console = Console(width=200, record=True)
+    for part in record_block(bo, past):
+        console.print(part)
+    text = console.export_text()
+    assert "breakout cup: 2078 signals, 32% failed, median 63d +3.6% vs +3.5% all days" in text
+    assert "alerts" in text
+    # 2 decided (1 failed); the median of +10.0 and -4.0
+    assert "3 confirmed breakouts in 5 years, 1 of 2 decided failed, median 63d +3.0%" in text

@@ -290,8 +290,10 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
             screen.post_message(SnapshotReady(done.refresh, done.events))
         if done.warning:
             self.notify(done.warning, severity="warning")
-        if done.events:
-            self.alerts.put(done.events)
+        if done.events:  # the alert command: only the events that alert (the measured default)
+            from analysis.track_record.record import is_alerted
+
+            self.alerts.put([e for e in done.events if is_alerted(e)])
         if getattr(self._feed, "finished", False):  # a replay at its last session: stop ticking
             self._update_status()
             return

@@ -25,6 +25,7 @@ import numpy as np
 
 from analysis.facts import breakout_fold as fold
 from analysis.facts.pivots import frame_arrays
+from analysis.facts.ranges import RangeExtreme
 from analysis.facts.zones import Zone, nearest_overhead
 
 if TYPE_CHECKING:
@@ -120,18 +121,30 @@ def _date(day: int) -> date:
 
 
 def watched_zone(zones, day: np.ndarray, close: np.ndarray, recent: int,
-                 min_touches: int = 3) -> Zone | None:
+                 min_touches: int = 3, close_max: RangeExtreme | None = None) -> Zone | None:
     """The resistance zone (>= ``min_touches``) whose top a close cleared most recently, within
-    ``recent`` sessions; else the nearest one overhead."""
-    n = len(close)
-    best, best_b = None, -1
+    ``recent`` sessions (its first close above since its last touch); else the nearest one
+    overhead. ``close_max``: a range max over the same closes (or a longer run of them), to answer
+    faster."""
     strong = [z for z in zones if z.kind == "resistance" and z.touches >= min_touches]
-    for z in strong:
-        a = int(np.searchsorted(day, _day(z.last_touch), "right"))
-        above = np.flatnonzero(close[a:] > z.high)
-        if len(above) and a + above[0] >= n - 1 - recent and a + above[0] > best_b:
-            best, best_b = z, a + int(above[0])
-    return best if best is not None else nearest_overhead(strong, float(close[-1]))
+    if not strong:
+        return None
+    n = len(close)
+    top = np.array([z.high for z in strong])
+    a = np.searchsorted(day, [_day(z.last_touch) for z in strong], "right")
+    w0 = np.maximum(a, n - 1 - recent)
+    # no close above the top between the last touch and the recent window...
+    if close_max is not None:
+        early = close_max.value(a, w0 - 1)
+    else:
+        early = np.array([close[x:y].max(initial=-np.inf) for x, y in zip(a, w0, strict=True)])
+    # ...and the first close above it inside the window
+    s = max(n - 1 - recent, 0)
+    inside = (close[s:][None, :] > top[:, None]) & (np.arange(s, n)[None, :] >= w0[:, None])
+    b = np.where(inside.any(axis=1) & (early <= top), s + inside.argmax(axis=1), -1)
+    if b.max() >= 0:
+        return strong[int(np.argmax(b))]
+    return nearest_overhead(strong, float(close[-1]))
 
 
 def breakout_state(
@@ -154,7 +167,8 @@ def breakout_state(
 
 
 def watched_level(day: np.ndarray, close: np.ndarray, base: Base | None, zones,
-                  rules: BreakoutRules) -> tuple[float, int, float | None, str] | None:
+                  rules: BreakoutRules, close_max: RangeExtreme | None = None
+                  ) -> tuple[float, int, float | None, str] | None:
     """(level, index of the anchor session, the low whose undercut fails a breakout, words for
     the level) of ``base``'s pivot, else of the watched resistance zone's top; None without
     either (``day``/``close`` end at the as-of session)."""
@@ -163,7 +177,8 @@ def watched_level(day: np.ndarray, close: np.ndarray, base: Base | None, zones,
         undercut = float(base.handle.low) if base.handle is not None else float(base.low)
         source = f"{KIND_WORDS.get(base.kind, base.kind)} pivot"
     else:
-        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches)
+        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches,
+                            close_max)
         if zone is None:
             return None
         level, anchor, undercut, source = float(zone.high), zone.last_touch, None, _zone_words(zone)
@@ -187,15 +202,17 @@ def state_from_arrays(
     *,
     session_fraction: float = 1.0,
     memo: dict | None = None,
+    close_max: RangeExtreme | None = None,
 ) -> Breakout | None:
     """`breakout_state` on arrays ending at the as-of bar (``avg`` = `average_volume`).
     ``memo``: a dict kept between calls on growing prefixes of the same bars (history mode), so
-    the fold resumes where it stood instead of starting again at the anchor (same answer)."""
+    the fold resumes where it stood instead of starting again at the anchor (same answer);
+    ``close_max``: a `RangeExtreme` over the closes (the same answer, faster)."""
     rules = rules or BreakoutRules()
     n = len(close)
     if n == 0:
         return None
-    watched = watched_level(day, close, base, zones, rules)
+    watched = watched_level(day, close, base, zones, rules, close_max)
     if watched is None:
         return None
     level, a, undercut, source = watched
@@ -260,14 +277,17 @@ def _needs(f: fold.Fold, lines: fold.Lines, price: float, avg: float, rules: Bre
 def event_kind(previous: Breakout | None, current: Breakout | None) -> str | None:
     """The event a change from ``previous`` to ``current`` raises, or None: entering near,
     breaking, confirmed or extended from a lower stage (against the same level; a new level starts
-    from below), or entering failed. Back in the base is quiet."""
+    from below), or entering failed after a breakout at the same level. Back in the base is
+    quiet."""
     if current is None or current.state in ("below", "back_in_base"):
         return None
     same = previous is not None and abs(previous.level - current.level) < 1e-9
     before = previous.state if same else "below"
     if current.state == before:
         return None
-    if current.state != "failed" and RANK[current.state] <= RANK[before]:
+    if current.state == "failed":  # only the failure of a breakout seen at this level
+        return "failed" if before in (*ABOVE, "back_in_base") else None
+    if RANK[current.state] <= RANK[before]:
         return None
     return current.state
 

@@ -129,9 +129,12 @@ def zones_as_of(
     tolerance_atr: float = 1.0,
     min_touches: int = 2,
     max_width_atr: float = 4.0,
+    kinds: tuple[str, ...] = ("resistance", "support"),
+    at_least: int = 0,
 ) -> tuple[Zone, ...]:
     """Zones from pivot arrays (`pivot_arrays`) and the ATR/close ratio of the bars up to the
-    as-of bar (``ratio``, ``day`` end at it; ``last`` is its close)."""
+    as-of bar (``ratio``, ``day`` end at it; ``last`` is its close). ``kinds`` and ``at_least``
+    (touches) keep only some of them (the same zones, in the same order, as filtering after)."""
     if len(day) == 0:
         return ()
     is_high, price, pday, pconf = piv
@@ -146,6 +149,8 @@ def zones_as_of(
         return ()
     parts = []  # per side: kind, low, high, touches, first day, last day of each zone
     for want_high, name in ((True, "resistance"), (False, "support")):
+        if name not in kinds:
+            continue
         sel = keep & (is_high == want_high) & (price > 0)  # a price <= 0 is no level
         if np.count_nonzero(sel) < min_touches:
             continue
@@ -155,7 +160,7 @@ def zones_as_of(
         starts = _segments(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
         ends = np.empty_like(starts)
         ends[:-1], ends[-1] = starts[1:], len(prices)
-        big = (ends - starts) >= min_touches
+        big = (ends - starts) >= max(min_touches, at_least)
         if not big.any():
             continue
         parts.append((

@@ -40,16 +40,20 @@ class KindRecord:
     alerted: bool
 
 
+def load_record(path: Path | None = None) -> dict:
+    """The bundled record as read (an empty dict without the file); read once per file."""
+    return _read(path or RECORD_PATH)
+
+
 @lru_cache(maxsize=4)
-def load_record(path: Path = RECORD_PATH) -> dict:
-    """The bundled record as read (an empty dict without the file)."""
+def _read(path: Path) -> dict:
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
 
 
-def alerted_kinds(path: Path = RECORD_PATH) -> frozenset[str]:
+def alerted_kinds(path: Path | None = None) -> frozenset[str]:
     """The signal kinds that alert by default (all of them without a record)."""
     rec = load_record(path)
     if "alerted" not in rec:
@@ -57,7 +61,13 @@ def alerted_kinds(path: Path = RECORD_PATH) -> frozenset[str]:
     return frozenset(rec["alerted"])
 
 
-def kind_record(kind: str, path: Path = RECORD_PATH) -> KindRecord | None:
+def quality_predicts(path: Path | None = None) -> bool:
+    """Whether the base quality score predicted the record (monotone over its buckets on the
+    evaluation set); True without a record (nothing measured says otherwise)."""
+    return bool(load_record(path).get("quality_predicts", True))
+
+
+def kind_record(kind: str, path: Path | None = None) -> KindRecord | None:
     """The record of one signal kind, or None when it was not measured."""
     rec = load_record(path)
     row = rec.get("kinds", {}).get(kind)
@@ -71,7 +81,7 @@ def kind_record(kind: str, path: Path = RECORD_PATH) -> KindRecord | None:
     )
 
 
-def is_alerted(event: Event, path: Path = RECORD_PATH) -> bool:
+def is_alerted(event: Event, path: Path | None = None) -> bool:
     """Whether ``event`` alerts (toast, highlight, alert command): a breakout event only when its
     signal kind is alerted; every other event always."""
     signal = event.data.get("signal") if isinstance(event.data, dict) else None
@@ -80,7 +90,7 @@ def is_alerted(event: Event, path: Path = RECORD_PATH) -> bool:
     return signal in alerted_kinds(path)
 
 
-def highlights(breakout: Breakout | None, path: Path = RECORD_PATH) -> bool:
+def highlights(breakout: Breakout | None, path: Path | None = None) -> bool:
     """Whether a row in this state is highlighted: breaking or confirmed, and the breakout of its
     level's kind alerts (or, once confirmed, the confirmation does)."""
     from analysis.facts.breakout import level_kind

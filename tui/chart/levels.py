@@ -51,13 +51,15 @@ def nearest_resistance(facts: SymbolFacts) -> Zone | None:
 @dataclass(frozen=True)
 class PastBreakout:
     """A confirmed breakout of the symbol's history: the session, the level it cleared, what the
-    level was, and whether it failed (Bulkowski's bust: never 5% past the level before an 8% loss;
-    None while undecided as of the as-of session)."""
+    level was, whether it failed (a low 8% under the confirming close before a high 5% above it,
+    within 63 sessions; None while undecided as of the as-of session) and ``r63``, the return 63
+    sessions later (None when fewer followed)."""
 
     day: date
     level: float
     source: str
     failed: bool | None
+    r63: float | None = None
 
 
 HISTORY_YEARS = 5
@@ -85,7 +87,7 @@ def past_breakouts(bars: pd.DataFrame, asof: date | None, symbol: str,
                               breakout=breakout)
     except ValueError:
         return ()
-    return tuple(PastBreakout(o.date, o.level, o.level_source, o.failed)
+    return tuple(PastBreakout(o.date, o.level, o.level_source, o.failed, o.r63)
                  for o in report.outcomes)
 
 

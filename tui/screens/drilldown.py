@@ -186,7 +186,7 @@ class DrilldownScreen(Screen):
         else:
             rs_now = (rs_facts(bars, bench, asof, self.symbol, self.benchmark)
                       if bench is not None else None)
-        self.query_one(FactsPanel).show(facts, self.benchmark, rs_now)
+        self.query_one(FactsPanel).show(facts, self.benchmark, rs_now, past if known else None)
         self.query_one(StudyTable).show(facts.streak)
         self._show_histogram()
         self._update_titles()
@@ -217,6 +217,7 @@ class DrilldownScreen(Screen):
         symbol, bars, asof, facts, extended = args
         self.query_one(PriceChart).show(symbol, bars, asof,
                                         levels_from_facts(facts, extended, found))
+        self.query_one(FactsPanel).show_past(found)
         self.past_ready = True
         self.call_after_refresh(self._update_captions)
 

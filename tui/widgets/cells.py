@@ -34,10 +34,13 @@ STATE_LABEL: dict[str, str] = {
 
 
 def tone_for(breakout: Breakout | None) -> str | None:
-    """The row tone of a breakout state: highlighted while breaking or confirmed."""
+    """The row tone of a breakout state: highlighted while breaking or confirmed, when that
+    signal alerts by default (`analysis.track_record.record.highlights`)."""
+    from analysis.track_record.record import highlights
+
     if breakout is None:
         return None
-    if breakout.state in ("breaking", "confirmed"):
+    if highlights(breakout):
         return "breakout"
     if breakout.state == "failed":
         return "failed"
