@@ -142,7 +142,6 @@ def test_backtest_rejects_a_period_that_ends_before_it_starts(capsys):
 
 
 def _record(tmp_path, alerted, **extra):
-    from analysis.track_record import record
 
     path = tmp_path / "signal_record.json"
     path.write_text(json.dumps({"alerted": alerted, "median_all_r63": 3.5, "kinds": {
