@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli import UsageError, add_common_options, iso_date
+from tui.commands.args import UsageError, add_common_options, iso_date
 
 NOTE = (
     "fail%: -8% from the signal close before +5%, within 63 sessions. r21/r63: mean close-to-close "
