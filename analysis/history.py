@@ -35,7 +35,7 @@ from analysis.facts.breakout import (
 from analysis.facts.clean import closes, day_numbers, highs, usable
 from analysis.facts.pivots import find_pivots
 from analysis.facts.ranges import RangeExtreme
-from analysis.facts.zones import atr_ratio, pivot_arrays, zones_as_of
+from analysis.facts.zones import atr_ratio, pivot_arrays, rolling_tolerance, zones_as_of
 from analysis.track_record.outcomes import outcomes
 
 if TYPE_CHECKING:
@@ -244,13 +244,15 @@ def daily_states(
     avg = average_volume(volume)
     memo: dict = {}  # the state fold resumes where it stood the session before (same answer)
     close_max = RangeExtreme(close, "max")
+    tolerance = rolling_tolerance(ratio, day)
     for i in range(i0, i1 + 1):
         found = bases_at(p, ev, w, i - first, rules)
         n = i + 1
         # only the zones the breakout level can come from (the same ones, in the same order)
         zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]),
                                              kinds=("resistance",),
-                                             at_least=breakout.zone_min_touches)
+                                             at_least=breakout.zone_min_touches,
+                                             tol=float(tolerance[i]))
         state = state_from_arrays(
             day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
             breakout, memo=memo, close_max=close_max,
