@@ -97,7 +97,11 @@ async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_
 WRITE_STDIN = "import sys\nwith open(sys.argv[1], 'a') as fh:\n    fh.write(sys.stdin.read())\n"
 
 
-async def test_each_new_event_reaches_the_alert_command_as_json(user_dirs, tmp_path):
+async def test_each_new_event_that_alerts_reaches_the_alert_command_as_json(user_dirs, tmp_path):
+    """Every logged event that alerts (all but the breakout signals the measured record keeps
+    quiet) reaches the command, in order, as JSON."""
+    from analysis.track_record.record import is_alerted
+
     script, out = tmp_path / "alert.py", tmp_path / "alerts.jsonl"
     script.write_text(WRITE_STDIN)
     config = dataclasses.replace(
@@ -109,14 +113,16 @@ async def test_each_new_event_reaches_the_alert_command_as_json(user_dirs, tmp_p
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
         logged = EventLog().read()
-        assert len(logged) >= 2
+        alerting = [e for e in logged if is_alerted(e)]
+        assert len(logged) >= 2 and alerting
         await wait_for(pilot, lambda: out.exists()
-                       and len(out.read_text().splitlines()) >= len(logged), what="the alerts")
-        assert app.alerts.delivered == len(logged) and app.alerts.failed == 0
+                       and len(out.read_text().splitlines()) >= len(alerting), what="the alerts")
+        assert app.alerts.delivered == len(alerting) and app.alerts.failed == 0
     received = [json.loads(line) for line in out.read_text().splitlines()]
-    assert received == [json.loads(event_to_json(e)) for e in logged]
-    assert {"kind": "confirmed", "symbol": "XLF"}.items() <= next(
-        r for r in received if r["kind"] == "confirmed").items()
+    assert received == [json.loads(event_to_json(e)) for e in alerting]
+    xlf = next(e for e in logged if e.kind == "confirmed" and e.symbol == "XLF")
+    assert any(r["kind"] == "confirmed" and r["symbol"] == "XLF" for r in received) == (
+        is_alerted(xlf))
 
 
 HANG_ONCE = """import os, sys, time
@@ -131,6 +137,8 @@ if first:
 
 
 async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_app(tmp_path):
+    from analysis.track_record.record import is_alerted
+
     script, pids = tmp_path / "hang.py", tmp_path / "pids"
     script.write_text(HANG_ONCE)
     config = dataclasses.replace(Config(), alerts=Alerts(
@@ -140,7 +148,7 @@ async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_a
         await loaded(pilot, app)
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        n_events = len(EventLog().read())
+        n_events = sum(1 for e in EventLog().read() if is_alerted(e))
         await wait_for(pilot, pids.exists, what="the alert command to start")
         hung = int(pids.read_text().split()[0])
         # while the command hangs, the app answers keys at once
