@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts import breakout_fold as fold
+from analysis.facts.level_kinds import KIND_WORDS, level_kind
 from analysis.facts.pivots import frame_arrays
 from analysis.facts.ranges import RangeExtreme
 from analysis.facts.zones import Zone, nearest_overhead
@@ -39,13 +40,6 @@ STATES = ("below", "near", "breaking", "confirmed", "extended", "back_in_base", 
 RANK = {"below": 0, "failed": 0, "near": 1, "back_in_base": 1, "breaking": 2, "confirmed": 3,
         "extended": 4}
 AVG_SESSIONS = 50
-KIND_WORDS = {
-    "cup_with_handle": "cup-with-handle",
-    "cup": "cup",
-    "flat_base": "flat-base",
-    "double_bottom": "double-bottom",
-    "consolidation": "consolidation",
-}
 
 
 @dataclass(frozen=True)
@@ -290,12 +284,6 @@ def event_kind(previous: Breakout | None, current: Breakout | None) -> str | Non
     if RANK[current.state] <= RANK[before]:
         return None
     return current.state
-
-
-def level_kind(level_source: str) -> str:
-    """The base kind a level's words name ("cup-with-handle pivot" -> cup_with_handle), else
-    "zone"."""
-    return next((k for k, w in KIND_WORDS.items() if level_source.startswith(w + " ")), "zone")
 
 
 def signal_of(previous: Breakout | None, current: Breakout | None) -> str | None:

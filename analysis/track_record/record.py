@@ -3,7 +3,8 @@ measured record (``analysis/data/signal_record.json``, written by ``make eval`` 
 evaluation/track_record.py with its provenance; never typed in by hand).
 
 An event whose signal kind is not alerted is still logged and shown, quietly: no toast, no
-highlight, no alert command. Without the file every signal alerts.
+highlight, no alert command. Without the file every signal alerts. No numpy here: the dashboard's
+first frame reads it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from analysis.track_record.signals import SIGNAL_KINDS
 
 if TYPE_CHECKING:
     from analysis.events import Event
@@ -57,6 +56,8 @@ def alerted_kinds(path: Path | None = None) -> frozenset[str]:
     """The signal kinds that alert by default (all of them without a record)."""
     rec = load_record(path)
     if "alerted" not in rec:
+        from analysis.track_record.signals import SIGNAL_KINDS
+
         return frozenset(SIGNAL_KINDS)
     return frozenset(rec["alerted"])
 
@@ -93,7 +94,7 @@ def is_alerted(event: Event, path: Path | None = None) -> bool:
 def highlights(breakout: Breakout | None, path: Path | None = None) -> bool:
     """Whether a row in this state is highlighted: breaking or confirmed, and the breakout of its
     level's kind alerts (or, once confirmed, the confirmation does)."""
-    from analysis.facts.breakout import level_kind
+    from analysis.facts.level_kinds import level_kind
 
     if breakout is None or breakout.state not in ("breaking", "confirmed"):
         return False

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts.bases import KINDS, BaseRules
-from analysis.facts.breakout import BreakoutRules, level_kind, signal_of
+from analysis.facts.breakout import BreakoutRules, signal_of
 from analysis.facts.clean import day_numbers
+from analysis.facts.level_kinds import level_kind
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -169,7 +169,7 @@ def record_block(bo: Breakout | None, past: Sequence[PastBreakout] | None) -> li
     confirmed breakouts (``past``; None while they are being found)."""
     from statistics import median
 
-    from analysis.facts.breakout import level_kind
+    from analysis.facts.level_kinds import level_kind
     from analysis.track_record.record import kind_record
     from tui.chart.levels import HISTORY_YEARS
 
