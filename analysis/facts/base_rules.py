@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from analysis.symbols import is_crypto
+from analysis.instruments import InstrumentKind, instrument_kind
 
 
 class BaseKind(StrEnum):
@@ -106,11 +106,14 @@ class BaseRules:
         return int(weeks * 7 + self.recent_sessions * 1.5 + 10)
 
 
-def rules_for_symbol(symbol: str, rules: BaseRules | None = None) -> BaseRules:
-    """Rules with the tick that fits the symbol: no tick for an index (^...) or a coin, where a
-    10-cent buy stop means nothing; the given (default 0.10) tick otherwise."""
+def rules_for_symbol(symbol: str, rules: BaseRules | None = None,
+                     kind: InstrumentKind | None = None) -> BaseRules:
+    """Rules with the tick that fits the symbol's instrument ``kind`` (default: what
+    `instrument_kind` knows of it): the given (default 0.10) tick for a share, an ETF or a
+    future; none for an index, a coin, a currency pair or a volatility index, where a 10-cent buy
+    stop means nothing."""
     rules = rules or BaseRules()
-    if symbol.startswith("^") or is_crypto(symbol):
+    if not (kind or instrument_kind(symbol)).has_tick:
         return replace(rules, tick=0.0)
     return rules
 

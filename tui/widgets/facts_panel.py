@@ -177,13 +177,19 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
 def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
                      rs: RelativeStrength | None) -> Group:
     """Every block, in reading order, separated by blank lines."""
-    blocks = [
-        breakout_block(facts.breakout, colors),
-        base_block(facts.bases[0] if facts.bases else None, colors),
-        zone_block(_nearest_zone(facts), colors),
-        highs_block(facts.highs, colors),
-        rs_block(rs, benchmark),
-    ]
+    if not facts.instrument.has_setups:  # a volatility index: nothing sets up or breaks out
+        blocks = [[_section("Volatility index"),
+                   Text("a gauge of expected swings: no bases, breakouts or record highs",
+                        style="dim")],
+                  zone_block(_nearest_zone(facts), colors), rs_block(rs, benchmark)]
+    else:
+        blocks = [
+            breakout_block(facts.breakout, colors),
+            base_block(facts.bases[0] if facts.bases else None, colors),
+            zone_block(_nearest_zone(facts), colors),
+            highs_block(facts.highs, colors),
+            rs_block(rs, benchmark),
+        ]
     parts: list = []
     for block in blocks:
         if parts:
