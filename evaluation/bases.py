@@ -1,10 +1,11 @@
 """How many bases of each kind the detector reports on real stocks, per 100 symbol-years, and how
 often one span (one left-side high) is reported as two kinds at once.
 
-A base is counted once per (kind, left-side high): every session from 2004 on is evaluated (the
-history engine's one-pass evaluation, as `scan --history` does), and a base seen forming on many
-sessions counts once. "Twice" counts the spans that were, on some session, the best candidate of
-two kinds at the same time (the same base reported twice)."""
+Every session from 2004 on is evaluated (the history engine's one-pass evaluation, as
+`scan --history` does). A base is one left-side high, counted once, as the kind it was on the last
+session it was reported forming (a 4-week consolidation that became a flat base in its fifth week
+is one flat base). "Twice" counts the spans that were, on some session, reported as two kinds at
+the same time (the same base reported twice)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ def count_symbol(bars) -> tuple[Counter, int, float]:
     rows = np.arange(len(ev.days))
     starts = np.stack([np.where(w.found[:, j], ev.get("hd", rows, w.cols[:, j]), -1 - j)
                        for j in range(len(KINDS))], axis=1)
-    counts: Counter = Counter()
-    for j, kind in enumerate(KINDS):
-        counts[str(kind)] = len(np.unique(starts[w.found[:, j], j]))
+    r_idx, k_idx = np.nonzero(w.found)
+    s_idx = starts[r_idx, k_idx]
+    order = np.lexsort((r_idx, s_idx))  # by span, then session: the last one per span
+    s_sorted = s_idx[order]
+    last = np.r_[s_sorted[1:] != s_sorted[:-1], True] if len(order) else np.zeros(0, bool)
+    counts: Counter = Counter(str(KINDS[k]) for k in k_idx[order][last])
     srt = np.sort(starts, axis=1)
     dup = (srt[:, 1:] == srt[:, :-1]) & (srt[:, 1:] >= 0)
     twice = len(np.unique(srt[:, 1:][dup]))

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NEG = -np.inf
+MA_SESSIONS = 50  # the 10-week average, in sessions
+
+
+def under_average(close: np.ndarray) -> np.ndarray:
+    """Per session: the close is under its ``MA_SESSIONS``-session average (sessions with fewer
+    before them are never under)."""
+    n = len(close)
+    sums = np.r_[0.0, np.cumsum(close)]
+    at = np.arange(n)
+    lo = np.maximum(at - MA_SESSIONS + 1, 0)
+    return (at >= MA_SESSIONS - 1) & (close < (sums[at + 1] - sums[lo]) / (at + 1 - lo))
 SHIFT_DAYS = 7 * 20_000  # calendar gap between symbols stacked in one Prepared (whole weeks)
 
 
@@ -25,7 +36,8 @@ class Prepared:
     range-query tables. ``cal`` is the calendar day shifted by ``SHIFT_DAYS`` per symbol so that
     ranges and weeks never straddle two symbols; ``day`` is the true day. ``first`` is the index of
     the first row of each row's symbol, ``pos`` a row's position in its own (usable) frame.
-    ``index`` is the usable index of a single symbol (None when several are stacked)."""
+    ``index`` is the usable index of a single symbol (None when several are stacked). ``undersum``
+    is the prefix count of closes under their 10-week average (measured on the whole frame)."""
 
     index: pd.DatetimeIndex | None
     day: np.ndarray
@@ -45,6 +57,7 @@ class Prepared:
     lmin: RangeExtreme
     csum: np.ndarray
     vsum: np.ndarray
+    undersum: np.ndarray
     bounds: np.ndarray
 
 
@@ -59,7 +72,7 @@ def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
 def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Prepared:
     """`prepare` for several symbols at once (``bounds[i]:bounds[i+1]`` are symbol i's rows)."""
     parts = []
-    for i, bars in enumerate(frames):
+    for bars in frames:
         a = frame_arrays(bars)
         n = len(a.close)
         ath = np.empty(n)
@@ -71,7 +84,7 @@ def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Pr
             start = int(np.searchsorted(a.day, a.day[-1] - tail_days))
         sl = slice(start, None)
         parts.append((a.high[sl], a.low[sl], a.close[sl], a.volume[sl], a.day[sl], ath[sl],
-                      np.arange(start, n), i))
+                      np.arange(start, n), under_average(a.close)[sl]))
     sizes = np.array([len(part[0]) for part in parts], dtype=np.int64)
     longest = int(sizes.max()) if len(sizes) else 0  # no range spans two symbols
     bounds = np.r_[0, np.cumsum(sizes)]
@@ -116,5 +129,6 @@ def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Pr
         lmin=RangeExtreme(low, "min", first=False, max_len=longest),
         csum=prefix_sum(close),
         vsum=prefix_sum(volume),
+        undersum=prefix_sum(cat(7)),
         bounds=bounds,
     )

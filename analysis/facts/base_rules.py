@@ -43,27 +43,31 @@ RECENT_PRIORITY = {BaseKind.CUP_WITH_HANDLE: 4, BaseKind.DOUBLE_BOTTOM: 3, BaseK
 PENALTIES: tuple[tuple[str, int], ...] = (
     ("deep_bull", 25),
     ("v_shape", 10),
-    ("handle_deep", 10),
     ("handle_volume", 10),
     ("handle_not_drifting", 5),
     ("no_dry_up", 5),
     ("below_ma", 10),
 )
-
+# When several kinds fit one span (the same left-side high, the same session), the base is the
+# most specific of them: a handle makes a cup a cup with handle, a W a double bottom, a shallow
+# one a flat base; a consolidation is what is left.
+SPECIFICITY: tuple[BaseKind, ...] = (BaseKind.CUP_WITH_HANDLE, BaseKind.DOUBLE_BOTTOM,
+                                     BaseKind.FLAT_BASE, BaseKind.CUP, BaseKind.CONSOLIDATION)
 
 
 @dataclass(frozen=True)
 class BaseRules:
     """Every parameter of the base detector. Percentages in %, lengths in calendar weeks.
 
-    Defaults follow IBD (O'Neil) and Bulkowski: cup with handle after a >= 30% advance, 12-33% deep
-    (to 50% when ``bear_market``; deeper than 33% otherwise costs quality), 7 to 65 weeks, handle
-    >= 1 week in the upper half of the cup, <= 15% deep (ideally <= 12%), drifting down on lighter
-    volume; flat base >= 5 weeks, <= 15% deep after a >= 20% advance; double bottom >= 7 weeks with
-    the second low undercutting the first (by at most ``db_max_undercut_pct``) and a middle peak
-    >= ``db_min_rally_pct`` above the first low; consolidation near highs: >= 4 weeks within 8%
-    under an all-time (in-data) high. ``tick`` is added to every pivot (IBD's 10 cents; see
-    `rules_for_symbol`).
+    Defaults follow O'Neil (IBD): cup with handle after a >= 30% advance, the cup 12-33% deep (to
+    50% when ``bear_market``; deeper than 33% otherwise costs quality) and >= 6 weeks, >= 7 weeks
+    with the handle, at most 65; the handle >= 5 sessions, in the upper half of the cup, every
+    close at or above the 10-week (50-session) average, <= 12% deep, drifting down on lighter
+    volume (else quality is lost); a cup without a handle >= 6 weeks; flat base >= 5 weeks,
+    <= 15% deep after a >= 20% advance; double bottom >= 7 weeks with the second low undercutting
+    the first (by at most ``db_max_undercut_pct``) and a middle peak >= ``db_min_rally_pct``
+    above the first low; consolidation near highs: >= 4 weeks within 8% under an all-time
+    (in-data) high. ``tick`` is added to every pivot (IBD's 10 cents; see `rules_for_symbol`).
     """
 
     tick: float = 0.10
@@ -75,12 +79,12 @@ class BaseRules:
     cup_max_depth_pct: float = 33.0
     bear_max_depth_pct: float = 50.0
     bear_market: bool = False
-    cup_min_weeks: float = 7.0
+    cup_min_weeks: float = 6.0
+    cwh_min_weeks: float = 7.0
     lip_pct: float = 10.0
     v_shape_max: float = 0.5
-    handle_min_weeks: float = 1.0
-    handle_max_depth_pct: float = 15.0
-    handle_ideal_depth_pct: float = 12.0
+    handle_min_sessions: int = 5
+    handle_max_depth_pct: float = 12.0
     handle_min_position: float = 0.5
     flat_min_weeks: float = 5.0
     flat_max_depth_pct: float = 15.0
@@ -124,12 +128,16 @@ MESSAGES = {
     "too_shallow_cup": "{depth:.1f}% deep < {r.cup_min_depth_pct:.0f}% minimum for a cup",
     "too_deep_cup": "{depth:.1f}% deep > {r.bear_max_depth_pct:.0f}% maximum",
     "too_short_cup": "{weeks:.1f} weeks < {r.cup_min_weeks:.0f}-week minimum",
+    "too_short_cup_part": "cup {cup_weeks:.1f} weeks < {r.cup_min_weeks:.0f}-week minimum",
+    "too_short_cwh": "{weeks:.1f} weeks < {r.cwh_min_weeks:.0f}-week minimum",
     "too_long": "{weeks:.1f} weeks > {r.max_weeks:.0f}-week maximum",
     "no_right_side": "still at its low: no right side yet",
     "right_side_low": "right side {rs:.2f} not within {r.lip_pct:.0f}% of the left-side high "
     "{hl:.2f}",
-    "no_handle": "no handle yet (right-side high {rs:.2f} is {handle_weeks:.1f} weeks old)",
-    "has_handle": "has a handle ({handle_weeks:.1f} weeks)",
+    "no_handle": "no handle yet (right-side high {rs:.2f} is {handle_sessions:.0f} sessions old, "
+    "< {r.handle_min_sessions})",
+    "has_handle": "has a handle ({handle_sessions:.0f} sessions)",
+    "handle_below_ma": "a handle close under the 10-week average",
     "handle_too_deep": "handle {h_depth:.1f}% deep > {r.handle_max_depth_pct:.0f}%",
     "handle_lower_half": "handle low {h_low:.2f} in the lower half of the cup (midpoint {mid:.2f})",
     "too_deep_flat": "{depth:.1f}% deep > {r.flat_max_depth_pct:.0f}% for a flat base",
@@ -150,7 +158,7 @@ MESSAGES = {
     "deep_bull": "{depth:.1f}% deep: beyond {r.cup_max_depth_pct:.0f}% (only normal in a bear "
     "market)",
     "v_shape": "V-shaped: little time near the low",
-    "handle_deep": "handle {h_depth:.1f}% deep (ideal <= {r.handle_ideal_depth_pct:.0f}%)",
+    "same_span": "the same span is a more specific base",
     "handle_volume": "handle volume not lighter than the cup's",
     "handle_not_drifting": "handle not drifting down (its low came early)",
     "no_dry_up": "volume not drying up in the last two weeks",
@@ -158,3 +166,34 @@ MESSAGES = {
 }
 
 
+
+# Why a base is its kind: the rules it met, with its own numbers (the drill-down and scan --json).
+WHY = {
+    BaseKind.CUP_WITH_HANDLE: "cup {depth:.1f}% deep over {cup_weeks:.1f} weeks after a "
+    "{prior_gain:.0f}% advance; handle {handle_sessions:.0f} sessions, {h_depth:.1f}% deep, in the "
+    "upper half and above the 10-week average; pivot = the handle's high",
+    BaseKind.CUP: "{depth:.1f}% deep over {weeks:.1f} weeks after a {prior_gain:.0f}% advance, "
+    "the right side back within {r.lip_pct:.0f}% of the left-side high, no handle (yet); "
+    "pivot = the left-side high",
+    BaseKind.FLAT_BASE: "{weeks:.1f} weeks only {depth:.1f}% deep, after a {prior_gain:.0f}% "
+    "advance; pivot = the base's high",
+    BaseKind.DOUBLE_BOTTOM: "a W over {weeks:.1f} weeks: the second low {low:.2f} undercuts the "
+    "first {low1:.2f}; pivot = the middle peak",
+    BaseKind.CONSOLIDATION: "{weeks:.1f} weeks within {depth:.1f}% under the all-time high "
+    "{hl:.2f}",
+}
+NOT_FLAT = {
+    "short": "; not a flat base: under {r.flat_min_weeks:.0f} weeks",
+    "advance": "; not a flat base: a {prior_gain:.0f}% advance into it, under "
+    "{r.flat_prior_uptrend_pct:.0f}%",
+}
+
+
+def why(kind: BaseKind, cell: dict[str, float], rules: BaseRules) -> str:
+    """Why a base with the measurements ``cell`` is of ``kind`` (for a consolidation: also why it
+    is not a flat base)."""
+    text = WHY[kind].format(r=rules, **cell)
+    if kind is BaseKind.CONSOLIDATION:
+        short = cell["weeks"] < rules.flat_min_weeks
+        text += NOT_FLAT["short" if short else "advance"].format(r=rules, **cell)
+    return text

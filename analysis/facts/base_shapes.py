@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.facts.base_arrays import NEG, Prepared, prepare, prepare_many
-from analysis.facts.base_rules import BaseKind, BaseRules
+from analysis.facts.base_rules import SPECIFICITY, BaseKind, BaseRules
 from analysis.facts.ranges import range_sum
 
 __all__ = ["Evaluation", "Prepared", "best", "evaluate", "pivot_of", "prepare",
@@ -136,7 +136,8 @@ def _measure_cup(p: Prepared, m: dict[str, np.ndarray], rules: BaseRules) -> Non
     n_handle = np.maximum(dd - r_, 1)
     m.update(
         rs=rs, r_at=r_, has_right=r_at > m["t_low_raw"],
-        handle_weeks=np.where(r_at >= 0, (cal[dd] - cal[r_]) / 7.0, 0.0),
+        handle_sessions=np.where(r_at >= 0, dd - r_ + 1, 0).astype("float64"),
+        handle_under=range_sum(p.undersum, r_, dd),
         cup_weeks=np.where(r_at >= 0, (cal[r_] - cal[hd]) / 7.0, m["weeks"]),
         h_low=h_low, h_low_at=np.maximum(h_low_at, 0),
         h_depth=np.where(np.isfinite(h_low), (1.0 - h_low / np.where(rs > 0, rs, 1.0)) * 100.0,
@@ -193,12 +194,11 @@ def _checks(m: dict[str, np.ndarray], rules: BaseRules) -> Rules:
     depth, weeks, prior_gain = m["depth"], m["weeks"], m["prior_gain"]
     w_found, b_found = m["w_found"], m["b_found"]
     max_depth = rules.bear_max_depth_pct
-    handle = m["r_found"] & (m["handle_weeks"] >= rules.handle_min_weeks)
+    handle = m["r_found"] & (m["handle_sessions"] >= rules.handle_min_sessions)
     cup_common = [
         (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
         (depth >= rules.cup_min_depth_pct, "too_shallow_cup"),
         (depth <= max_depth, "too_deep_cup"),
-        (weeks >= rules.cup_min_weeks, "too_short_cup"),
         (weeks <= rules.max_weeks, "too_long"),
         (m["has_right"], "no_right_side"),
         (m["rs"] >= m["hl"] * (1.0 - rules.lip_pct / 100.0), "right_side_low"),
@@ -206,11 +206,15 @@ def _checks(m: dict[str, np.ndarray], rules: BaseRules) -> Rules:
     return {
         BaseKind.CUP_WITH_HANDLE: [
             *cup_common,
+            (m["cup_weeks"] >= rules.cup_min_weeks, "too_short_cup_part"),
+            (weeks >= rules.cwh_min_weeks, "too_short_cwh"),
             (handle, "no_handle"),
             (m["h_depth"] <= rules.handle_max_depth_pct, "handle_too_deep"),
             (m["h_low"] >= m["mid"], "handle_lower_half"),
+            (m["handle_under"] == 0, "handle_below_ma"),
         ],
-        BaseKind.CUP: [*cup_common, (~handle, "has_handle")],
+        BaseKind.CUP: [*cup_common, (weeks >= rules.cup_min_weeks, "too_short_cup"),
+                       (~handle, "has_handle")],
         BaseKind.FLAT_BASE: [
             (prior_gain >= rules.flat_prior_uptrend_pct, "prior_uptrend_flat"),
             (depth <= rules.flat_max_depth_pct, "too_deep_flat"),
@@ -249,7 +253,6 @@ def _penalties(m: dict[str, np.ndarray], rules: BaseRules) -> Rules:
         BaseKind.CUP_WITH_HANDLE: [
             (deep, "deep_bull"),
             (v_shape, "v_shape"),
-            (m["h_depth"] > rules.handle_ideal_depth_pct, "handle_deep"),
             (m["handle_vol"] >= m["cup_vol"], "handle_volume"),
             (m["drift"] < 1.0 / 3.0, "handle_not_drifting"),
             (below_ma, "below_ma"),
@@ -282,11 +285,15 @@ def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
         return out
 
     ok, quality = {}, {}
-    for kind, rule_list in checks.items():
+    taken = np.zeros(len(cells), dtype=bool)
+    for kind in SPECIFICITY:  # one base per span: the most specific kind that fits it
+        checks[kind].append((~taken, "same_span"))
         mask = np.ones(len(cells), dtype=bool)
-        for passes, _ in rule_list:
+        for passes, _ in checks[kind]:
             mask &= passes
+        taken |= mask
         ok[kind] = spread(mask, False)
+    for kind in checks:
         points = np.full(len(cells), 100.0)
         for hit, label in penalties[kind]:
             points -= np.where(hit, rules.penalty(label), 0.0)

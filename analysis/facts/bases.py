@@ -21,7 +21,7 @@ unless a newer base has started since, else the best forming base; then the othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from analysis.facts.base_rules import (
     BaseKind,
     BaseRules,
     rules_for_symbol,
+    why,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ class Handle:
 @dataclass(frozen=True)
 class Base:
     """A detected base. ``status`` is "forming" (price still in it), "broken_out" or "failed";
-    ``reasons`` says what lowered ``quality`` from 100."""
+    ``reasons`` says what lowered ``quality`` from 100; ``why`` why it is this kind (the rules it
+    met, with its numbers, and "base on base" when it formed on top of a base that broke out)."""
 
     kind: BaseKind
     start: date
@@ -70,6 +72,7 @@ class Base:
     quality: int
     reasons: tuple[str, ...]
     status: str
+    why: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", BaseKind(self.kind))  # an unknown kind fails here
@@ -111,7 +114,7 @@ def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, c
     ci = int(ev.cell[row, col])
     reasons = tuple(_say(lbl, c, rules) for hit, lbl in ev.penalties[kind] if hit[ci])
     handle = None
-    if kind == "cup_with_handle":
+    if kind == BaseKind.CUP_WITH_HANDLE:
         handle = Handle(start=_date(p, c["r_at"]), end=_date(p, c["d"]), high=c["rs"],
                         low=c["h_low"], depth_pct=c["h_depth"])
     pivot = float(shapes.pivot_of(ev, kind, np.array([row]), np.array([col]), rules.tick)[0])
@@ -128,6 +131,7 @@ def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, c
         quality=int(round(float(ev.quality[kind][row, col]))),
         reasons=reasons,
         status=status,
+        why=why(BaseKind(kind), c, rules),
     )
 
 
@@ -220,9 +224,24 @@ def bases_at(p: shapes.Prepared, ev: shapes.Evaluation, w: Watch, row: int,
         status = "forming"
     broke = _make_base(p, ev, kind, r0, int(w.cols[r0, j]), rules, status)
     breakout_day = _date(p, b)
+    # The same left-side high is the same base: never reported twice.
+    forming = [f for f in forming if f.start != broke.start]
+    if status == "broken_out":
+        forming = [_on_base(f, broke, breakout_day) for f in forming]
     if any(f.start > breakout_day for f in forming):
         return (*forming, broke)
     return (broke, *forming)
+
+
+def _on_base(base: Base, below: Base, breakout_day: date) -> Base:
+    """``base`` marked as a base on base when it began after ``below`` broke out and its low held
+    at or above ``below``'s pivot (O'Neil: the advance stalled and a second base formed on top of
+    the first); unchanged otherwise."""
+    if base.start < breakout_day or base.low < below.pivot:
+        return base
+    note = (f"; base on base: on top of the {below.kind.words} that broke out on "
+            f"{breakout_day:%Y-%m-%d}, its low above that pivot {below.pivot:.2f}")
+    return replace(base, why=base.why + note)
 
 
 def find_bases(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[Base, ...]:
