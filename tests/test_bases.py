@@ -343,3 +343,12 @@ def test_no_span_is_reported_twice_on_the_bundled_data(symbol):
         assert len(starts) == len(set(starts)), found
         kinds.update(b.kind for b in found)
     assert kinds
+
+
+def test_a_long_handle_is_the_cup_with_handles_handle_not_a_flat_base_of_its_own():
+    closes, volume, marks = cup_with_handle(handle_sessions=30)
+    bars = bars_from(closes, volume)
+    flat = next(c for c in explain(bars) if c.kind == "flat_base")
+    assert flat.accepted and flat.start == bars.index[marks["right"]].date()  # the handle alone
+    assert [b.kind for b in find_bases(bars)] == ["cup_with_handle"]
+

@@ -32,6 +32,7 @@ from analysis.facts.base_rules import (
     KINDS,
     MESSAGES,
     RECENT_PRIORITY,
+    SPECIFICITY,
     BaseKind,
     BaseRules,
     rules_for_symbol,
@@ -147,6 +148,23 @@ class Watch:
     recent_kind: np.ndarray  # [rows] kind index of it
 
 
+def _nested(ev: shapes.Evaluation, found: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """[rows, kinds]: the bases that are part of a cup with handle or a double bottom found on the
+    same session, so one setup is named once, by its whole shape: a base starting at or after the
+    handle's first session is the handle; one starting after a W's first low is the W's second half
+    (a cup with handle there is kept: it is the more specific shape)."""
+    ar = np.arange(len(found))[:, None]
+    starts = ev.get("hd", ar, cols)
+    j_cwh = KINDS.index(BaseKind.CUP_WITH_HANDLE)
+    j_db = KINDS.index(BaseKind.DOUBLE_BOTTOM)
+    handle_at = ev.get("r_at", ar[:, 0], cols[:, j_cwh])[:, None]
+    first_low = ev.get("t1", ar[:, 0], cols[:, j_db])[:, None]
+    inside = found[:, [j_cwh]] & (starts >= handle_at)
+    in_w = found[:, [j_db]] & (starts > first_low)
+    in_w[:, j_cwh] = False
+    return inside | in_w
+
+
 def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules,
                 at: np.ndarray | None = None) -> Watch:
     """Forming bases for every evaluated session (``ev.days`` consecutive) and recent breakouts
@@ -160,8 +178,10 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules,
     pivots = np.full((rows, k), np.nan)
     ar = np.arange(rows)
     for j, kind in enumerate(KINDS):
-        fnd, col = shapes.best(ev, kind)
-        found[:, j], cols[:, j] = fnd, col
+        found[:, j], cols[:, j] = shapes.best(ev, kind)
+    found &= ~_nested(ev, found, cols)
+    for j, kind in enumerate(KINDS):
+        fnd, col = found[:, j], cols[:, j]
         quality[:, j] = np.where(fnd, ev.quality[kind][ar, col], -1.0)
         pivots[:, j] = np.where(fnd, shapes.pivot_of(ev, kind, ar, col, rules.tick), np.nan)
     asked = ar if at is None else np.asarray(at, dtype=np.int64)
@@ -206,7 +226,7 @@ def bases_at(p: shapes.Prepared, ev: shapes.Evaluation, w: Watch, row: int,
         for j, kind in enumerate(KINDS)
         if w.found[row, j]
     ]
-    forming.sort(key=lambda b: (-b.quality, KINDS.index(b.kind)))
+    forming.sort(key=lambda b: (-b.quality, SPECIFICITY.index(b.kind)))
     r0 = int(w.recent_row[row])
     if r0 < 0:
         return tuple(forming)

@@ -89,7 +89,8 @@ def highs_block(h: RecordHighs, colors: SemanticColors) -> list:
 
 
 def base_block(base: Base | None, colors: SemanticColors) -> list:
-    """The most recent base: kind, status, depth, length, pivot, quality and why it is not 100."""
+    """The most recent base: kind, status, depth, length, pivot, quality, why it is that kind and
+    why its quality is not 100."""
     from tui.format import words
 
     out: list = [_section("Base")]
@@ -105,6 +106,8 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
         hd = base.handle
         grid.add_row("handle", f"{hd.start:%m-%d} → {hd.end:%m-%d}, {hd.depth_pct:.1f}% deep")
     grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
+    if base.why:
+        grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
     for reason in base.reasons:
         out.append(Text(f"  · {reason}", style="dim"))
