@@ -4,10 +4,12 @@ published (IBD, Bulkowski) rules as defaults and a 0-100 quality score with its 
 A base starts at a left-side high: the high of a completed week that nothing has traded above since
 and that tops the two weeks before it. Depth is measured from that high to the lowest low since;
 length in calendar weeks from that high to the last session (a partial current week counts only as
-far as it has traded). Each kind adds its published rules (see `BaseRules`); among the candidates
-of a kind the best quality (then the longest) wins. Buy points (pivots): the handle high for a cup
-with handle, the left-side high for a cup without handle, a flat base and a consolidation, the
-middle peak for a double bottom — plus the tick.
+far as it has traded). Each kind adds O'Neil's rules (see `BaseRules`); one span (left-side high)
+is one base, of the most specific kind that fits it (`SPECIFICITY`), and a base inside a cup with
+handle's handle or a double bottom's second half is part of it; among the candidates of a kind the
+best quality (then the longest) wins. Buy points (pivots): the handle high for a cup with handle,
+the left-side high for a cup without handle, a flat base and a consolidation, the middle peak for a
+double bottom — plus the tick. Every base says why it is its kind (``Base.why``).
 
 Lifecycle, as of the last bar and without look-ahead: a base is "forming" while nothing has traded
 above the high that defines its pivot. Once something has, the base seen forming at the most recent
