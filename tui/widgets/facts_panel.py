@@ -180,7 +180,10 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
 def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
                      rs: RelativeStrength | None) -> Group:
     """Every block, in reading order, separated by blank lines."""
-    if not facts.instrument.has_setups:  # a volatility index: nothing sets up or breaks out
+    from analysis.instruments import InstrumentKind
+
+    # a volatility index: nothing sets up or breaks out (a cached snapshot holds the kind as text)
+    if not InstrumentKind(facts.instrument).has_setups:
         blocks = [[_section("Volatility index"),
                    Text("a gauge of expected swings: no bases, breakouts or record highs",
                         style="dim")],
