@@ -37,8 +37,6 @@ WORDS = {
     BaseKind.CONSOLIDATION: "consolidation",
 }
 KINDS: tuple[BaseKind, ...] = tuple(BaseKind)
-RECENT_PRIORITY = {BaseKind.CUP_WITH_HANDLE: 4, BaseKind.DOUBLE_BOTTOM: 3, BaseKind.CUP: 2,
-                   BaseKind.FLAT_BASE: 1, BaseKind.CONSOLIDATION: 0}
 
 PENALTIES: tuple[tuple[str, int], ...] = (
     ("deep_bull", 25),
@@ -53,6 +51,8 @@ PENALTIES: tuple[tuple[str, int], ...] = (
 # one a flat base; a consolidation is what is left.
 SPECIFICITY: tuple[BaseKind, ...] = (BaseKind.CUP_WITH_HANDLE, BaseKind.DOUBLE_BOTTOM,
                                      BaseKind.FLAT_BASE, BaseKind.CUP, BaseKind.CONSOLIDATION)
+# Of the kinds a span was seen as before it broke out, the one reported: the most specific.
+RECENT_PRIORITY = {kind: len(SPECIFICITY) - i for i, kind in enumerate(SPECIFICITY)}
 
 
 @dataclass(frozen=True)
