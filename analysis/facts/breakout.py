@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts import breakout_fold as fold
-from analysis.facts.level_kinds import KIND_WORDS, level_kind
+from analysis.facts.level_kinds import KIND_WORDS, level_kind  # noqa: F401 (re-exported)
 from analysis.facts.pivots import frame_arrays
 from analysis.facts.ranges import RangeExtreme
 from analysis.facts.zones import Zone, nearest_overhead
@@ -169,7 +169,7 @@ def watched_level(day: np.ndarray, close: np.ndarray, base: Base | None, zones,
     if base is not None:
         level, anchor = float(base.pivot), base.end
         undercut = float(base.handle.low) if base.handle is not None else float(base.low)
-        source = f"{KIND_WORDS.get(base.kind, base.kind)} pivot"
+        source = f"{base.kind.words} pivot"
     else:
         zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches,
                             close_max)

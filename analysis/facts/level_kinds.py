@@ -1,15 +1,11 @@
-"""The words for a breakout level's kind, and back: "cup-with-handle pivot" <-> cup_with_handle,
-"resistance zone ..." -> zone. Plain Python (no numpy): the dashboard's first frame uses it."""
+"""A breakout level's kind from its words and back: "cup-with-handle pivot" <-> cup_with_handle,
+"resistance zone ..." -> zone. No numpy: the dashboard's first frame uses it."""
 
 from __future__ import annotations
 
-KIND_WORDS = {
-    "cup_with_handle": "cup-with-handle",
-    "cup": "cup",
-    "flat_base": "flat-base",
-    "double_bottom": "double-bottom",
-    "consolidation": "consolidation",
-}
+from analysis.facts.base_rules import BaseKind
+
+KIND_WORDS = {kind: kind.words for kind in BaseKind}
 
 
 def level_kind(level_source: str) -> str:

@@ -94,7 +94,8 @@ def highs_block(h: RecordHighs, colors: SemanticColors) -> list:
 
 
 def base_block(base: Base | None, colors: SemanticColors) -> list:
-    """The most recent base: kind, status, depth, length, pivot, quality and why it is not 100."""
+    """The most recent base: kind, status, depth, length, pivot, quality, why it is that kind and
+    why its quality is not 100."""
     from tui.format import words
 
     out: list = [_section("Base")]
@@ -113,9 +114,11 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
 
     if quality_predicts():
         grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
-    else:  # the score did not predict outcomes: the measured record (below) stands in for it
+    else:  # the score did not predict outcomes: the measured record (above) stands in for it
         grid.add_row("quality", Text("see the track record: the score did not predict",
                                      style="dim"))
+    if base.why:
+        grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
     for reason in base.reasons:
         out.append(Text(f"  · {reason}", style="dim"))
@@ -226,14 +229,23 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
                      rs: RelativeStrength | None,
                      past: Sequence[PastBreakout] | None = None) -> Group:
     """Every block, in reading order, separated by blank lines."""
-    blocks = [
-        breakout_block(facts.breakout, colors),
-        record_block(facts.breakout, past),
-        base_block(facts.bases[0] if facts.bases else None, colors),
-        zone_block(_nearest_zone(facts), colors),
-        highs_block(facts.highs, colors),
-        rs_block(rs, benchmark),
-    ]
+    from analysis.instruments import InstrumentKind
+
+    # a volatility index: nothing sets up or breaks out (a cached snapshot holds the kind as text)
+    if not InstrumentKind(facts.instrument).has_setups:
+        blocks = [[_section("Volatility index"),
+                   Text("a gauge of expected swings: no bases, breakouts or record highs",
+                        style="dim")],
+                  zone_block(_nearest_zone(facts), colors), rs_block(rs, benchmark)]
+    else:
+        blocks = [
+            breakout_block(facts.breakout, colors),
+            record_block(facts.breakout, past),
+            base_block(facts.bases[0] if facts.bases else None, colors),
+            zone_block(_nearest_zone(facts), colors),
+            highs_block(facts.highs, colors),
+            rs_block(rs, benchmark),
+        ]
     parts: list = []
     for block in blocks:
         if parts:
