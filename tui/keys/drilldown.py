@@ -35,7 +35,7 @@ DRILLDOWN_HELP: dict[str, str] = {
     "drilldown_mode": "candles, line, OHLC bars",
     "drilldown_volume": "show / hide volume",
     "drilldown_overlays": "show / hide moving averages, base, pivot, zone and breakouts",
-    "drilldown_benchmark": "next benchmark for relative strength",
+    "drilldown_benchmark": "next benchmark for relative strength (says which; hides the histogram)",
     "drilldown_histogram": "histogram of returns after past streaks (5, 21, 63 sessions, off)",
     "drilldown_prev": "previous symbol of the pane",
     "drilldown_next": "next symbol of the pane",

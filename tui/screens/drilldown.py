@@ -279,16 +279,23 @@ class DrilldownScreen(Screen):
         self._update_titles()
 
     def action_cycle_benchmark(self) -> None:
+        """The next benchmark for RS (duplicates and the symbol itself skipped); always says which
+        one is shown, and brings the RS panel back when the histogram hides it."""
         refresh = self.refresh_data
         if refresh is None:
             return
         choices = benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
         if not choices:
-            self.notify("no benchmark with bars", severity="warning")
+            self.notify(f"no benchmark with bars for {self.symbol}", severity="warning",
+                        timeout=3)
             return
         i = choices.index(self.benchmark) if self.benchmark in choices else -1
         self.benchmark = choices[(i + 1) % len(choices)]
+        if self.histogram >= 0:
+            self.histogram = -1  # the RS panel is what changed: show it
         self.load(force=True)
+        self.notify(benchmark_notice(self.symbol, self.benchmark, choices), timeout=3,
+                    markup=False)
 
     def action_histogram(self) -> None:
         refresh = self.refresh_data
@@ -327,6 +334,14 @@ class DrilldownScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def benchmark_notice(symbol: str, shown: str, choices: Sequence[str]) -> str:
+    """What the benchmark key says: 'RS KRE / IWM (benchmark 2 of 2)', or why nothing changed."""
+    if len(choices) == 1:
+        return (f"RS {symbol} / {shown}: the only benchmark with bars "
+                "(others: [benchmark] in the config)")
+    return f"RS {symbol} / {shown} (benchmark {list(choices).index(shown) + 1} of {len(choices)})"
 
 
 def _last_bar(df: Any) -> tuple | None:
