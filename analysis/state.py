@@ -110,16 +110,21 @@ def _list(state: AppState, name: str | None) -> tuple[str, ...]:
     return state.watchlists[target]
 
 
-def add_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:
-    """Append ``symbol`` (validated; raises SymbolError) to the active (or named) list; a symbol
-    already there leaves the state unchanged."""
+def add_symbol(state: AppState, symbol: str, watchlist: str | None = None,
+               at: int | None = None) -> AppState:
+    """Append ``symbol`` (validated; raises SymbolError) to the active (or named) list, or insert
+    it at place ``at`` (an undone removal goes back where it was); a symbol already there leaves
+    the state unchanged."""
     sym = validate_symbol(symbol)
     current = _list(state, watchlist)
     if sym in current:
         return state
     if len(current) >= MAX_SYMBOLS:
         raise WatchlistError(f"a watchlist holds at most {MAX_SYMBOLS} symbols")
-    return _with_list(state, (*current, sym), watchlist)
+    if at is None:
+        return _with_list(state, (*current, sym), watchlist)
+    at = min(max(int(at), 0), len(current))
+    return _with_list(state, (*current[:at], sym, *current[at:]), watchlist)
 
 
 def remove_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:

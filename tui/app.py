@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from tui.keys.bindings import (
@@ -385,7 +386,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
         """The command palette: every key's action by name, then Textual's own commands."""
@@ -394,10 +395,16 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
             groups.append((self, REPLAY_BINDINGS[1:]))  # space is another key for Pause
         if isinstance(screen, DashboardScreen):
             groups.append((screen, DASHBOARD_BINDINGS))
+        else:
+            groups.append((screen, tuple(b for b in screen.BINDINGS
+                                         if isinstance(b, Binding) and b.id)))
+        titles: set[str] = set()
         for target, bindings in groups:
             for binding in bindings:
+                titles.add(binding.description)
                 yield SystemCommand(
                     binding.description, HELP_TEXT.get(binding.id or "", ""),
                     lambda t=target, a=binding.action: self.run_action(a, t),
                 )
-        yield from super().get_system_commands(screen)
+        # Textual's own Keys, Theme and Quit are ours already: each is listed once.
+        yield from (c for c in super().get_system_commands(screen) if c.title not in titles)

@@ -63,6 +63,7 @@ class DrilldownScreen(Screen):
     """Chart, RS panel, side facts and the streak study of ``symbol``."""
 
     BINDINGS = list(DRILLDOWN_BINDINGS)
+    HELP_SECTIONS = ("In a chart (Enter on a row)",)
     CSS_PATH = "../styles/drilldown.tcss"
 
     def __init__(self, symbol: str, symbols: Sequence[str] = (), *,
