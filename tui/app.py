@@ -38,6 +38,7 @@ from tui.keys.bindings import (
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -65,7 +66,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, CachedStart, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, CachedStart, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -212,12 +213,14 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self._again = False
         self._update_status()
         previous = self.latest.snapshot if self.latest else None
-        self._refresh_worker(self._generation, self.universe(), previous)
+        self._refresh_worker(self._generation, self.universe(), previous, self.state.alerts)
 
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
-    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
+    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous,
+                        alerts: tuple = ()) -> RefreshDone:
         from analysis.changes import diff
         from analysis.events import EventLog
+        from analysis.user_alerts import alert_events
 
         if self._feed is None:
             self._feed = self._make_feed()
@@ -226,7 +229,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
-        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+        events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+                  + alert_events(previous, refresh.snapshot, alerts))
         warning = ""
         if events:
             try:
@@ -281,6 +285,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self.refreshes_applied += 1
         self._applied_at = self.now()
         self.pending.clear()
+        if done.events:
+            self.alerts_fired(done.events)
         if self.feed_label != done.label or self.refreshes_applied == 1:
             self.refresh_bindings()  # replay keys appear once the feed is known
         self.feed_label = done.label

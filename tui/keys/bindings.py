@@ -19,6 +19,7 @@ APP_BINDINGS: tuple[Binding, ...] = (
     Binding("r", "refresh", "Refresh", id="refresh"),
     Binding("p", "pause", "Pause", id="pause"),
     Binding("t", "cycle_theme", "Theme", id="theme"),
+    Binding("exclamation_mark", "alerts", "Alerts", show=False, key_display="!", id="alerts"),
 )
 """Keys that work on every screen."""
 
@@ -48,6 +49,7 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("n", "new_watchlist", "New list", show=False, id="new_watchlist",
             priority=True),
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
+    Binding("A", "alert", "Alert", show=False, id="alert"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
 )
 """Keys of the dashboard screen. The three that open the prompt are priority bindings: the
@@ -72,6 +74,12 @@ CONFIRM_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys of a yes/no question (deleting a watchlist)."""
 
+ALERTS_BINDINGS: tuple[Binding, ...] = (
+    Binding("x,delete", "delete_alert", "Delete", id="alerts_delete"),
+    Binding("escape", "back", "Back", id="alerts_back"),
+)
+"""Keys of the alerts screen (``!``)."""
+
 SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Everywhere", APP_BINDINGS),
     ("Replay (basewatch --replay)", REPLAY_BINDINGS),
@@ -79,6 +87,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("In a pane", TABLE_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
     ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
+    ("Alerts (!)", ALERTS_BINDINGS),
 )
 
 KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
@@ -86,6 +95,7 @@ KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
     "confirm": CONFIRM_BINDINGS,
+    "alerts": ALERTS_BINDINGS,
 }
 """Where each binding is live, for checking a remap for clashes (app keys work everywhere)."""
 
@@ -115,6 +125,10 @@ HELP_TEXT: dict[str, str] = {
     "next_watchlist": "switch to the next named watchlist",
     "new_watchlist": "create a named watchlist (starts empty) and switch to it",
     "delete_watchlist": "delete the watchlist on screen (asks first; never the last one)",
+    "alerts": "the alerts you set: list and delete them",
+    "alert": "set an alert on the symbol: a price level, near the pivot, volume pace, a state",
+    "alerts_delete": "delete the alert under the cursor",
+    "alerts_back": "back to where you were",
     "confirm_yes": "yes: do it",
     "confirm_no": "no: leave everything as it is",
     "clear_filter": "clear the filter / close the prompt",

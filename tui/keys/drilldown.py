@@ -20,6 +20,7 @@ DRILLDOWN_BINDINGS: tuple[Binding, ...] = (
     Binding("o", "toggle_overlays", "Overlays", id="drilldown_overlays"),
     Binding("b", "cycle_benchmark", "Benchmark", id="drilldown_benchmark"),
     Binding("h", "histogram", "Histogram", id="drilldown_histogram"),
+    Binding("A", "alert", "Alert", show=False, id="alert"),
     Binding("left_square_bracket", "step(-1)", "Prev", key_display="[", id="drilldown_prev",
             group=_STEP_KEYS),
     Binding("right_square_bracket", "step(1)", "Next", key_display="]", id="drilldown_next",

@@ -38,7 +38,7 @@ PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
 MAX_TOASTS = 4
 TOAST_ORDER: dict[str, int] = {
-    "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
+    "alert": -1, "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
     "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
 }
 """Which events a toast shows first when several arrive at once."""
@@ -259,6 +259,15 @@ class DashboardScreen(Screen):
             undo = key_label(self.app, next(b for b in DASHBOARD_BINDINGS
                                             if b.id == "undo_remove"), self.app.keymap)
             self.notify(f"Removed {sym} — {undo} to undo", timeout=6, markup=False)
+
+    def action_alert(self) -> None:
+        table = self.focused_table()
+        sym = table.cursor_key() if table is not None else None
+        if sym is None:
+            self.notify("A sets an alert on the symbol under the cursor: go to a pane (1-3).",
+                        severity="warning")
+            return
+        self.app.action_alert_for(sym)
 
     def action_undo_remove(self) -> None:
         removed = self.app.last_removed

@@ -333,6 +333,11 @@ class DrilldownScreen(Screen):
         self.query_one("#dd-side", VerticalScroll).scroll_home(animate=False)
         self.load(force=True)
 
+    def action_alert(self) -> None:
+        opener = getattr(self.app, "action_alert_for", None)
+        if opener is not None:
+            opener(self.symbol)
+
     def action_back(self) -> None:
         self.dismiss()
 
