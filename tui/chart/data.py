@@ -205,15 +205,26 @@ def date_ticks(labels: pd.DatetimeIndex, timeframe: str, columns: int) -> Ticks:
                 for i in starts]
     if not text:
         return Ticks((), ())
+    keep = _thin(starts, text, n, columns, {"3Y": 4}.get(timeframe, 12))
+    return Ticks(tuple(float(starts[i]) for i in keep), tuple(text[i] for i in keep))
+
+
+def _thin(starts: np.ndarray, text: Sequence[str], n: int, columns: int,
+          per_year: int) -> range:
+    """Which ticks to keep so their labels never touch: every ``step``-th, where a step is a
+    divisor of ``per_year`` (months: 1, 2, 3, 4, 6, 12) or a multiple of it, counted from a tick
+    that starts a year, so the years stay on the axis ("2024 Jul 2025 Jul", never "Apr Oct")."""
     per_bar = max(columns, 1) / n
     width = max(len(t) for t in text) + 2
-    step = 1
-    while len(starts) > 1 and min(np.diff(starts[::step]), default=n) * per_bar < width:
-        step += 1
-        if step >= len(starts):
-            break
-    keep = range(0, len(starts), step)
-    return Ticks(tuple(float(starts[i]) for i in keep), tuple(text[i] for i in keep))
+    steps = [d for d in range(1, per_year + 1) if per_year % d == 0]
+    steps += [per_year * k for k in range(2, len(starts) // per_year + 2)]
+    years = [i for i, t in enumerate(text) if t.isdigit()]
+    for step in steps:
+        first = years[0] % step if years else 0
+        kept = starts[first::step]
+        if len(kept) < 2 or min(np.diff(kept)) * per_bar >= width:
+            return range(first, len(starts), step)
+    return range(years[0] if years else 0, len(starts), len(starts))
 
 
 # --------------------------------------------------------------------------- the views

@@ -24,7 +24,7 @@ from tui.chart.data import MODES, TIMEFRAMES
 from tui.chart.levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
 from tui.chart.price import PriceChart
 from tui.chart.rs import RSChart
-from tui.keys.drilldown import DRILLDOWN_BINDINGS
+from tui.keys.drilldown import DRILLDOWN_BINDINGS, QUIET_APP_KEYS
 from tui.messages import SnapshotReady
 from tui.semantic import SemanticColors
 from tui.widgets.facts_panel import FactsPanel
@@ -62,7 +62,7 @@ def _config(app: Any) -> Config:
 class DrilldownScreen(Screen):
     """Chart, RS panel, side facts and the streak study of ``symbol``."""
 
-    BINDINGS = list(DRILLDOWN_BINDINGS)
+    BINDINGS = [*DRILLDOWN_BINDINGS, *QUIET_APP_KEYS]
     HELP_SECTIONS = ("In a chart (Enter on a row)",)
     CSS_PATH = "../styles/drilldown.tcss"
 
@@ -111,7 +111,7 @@ class DrilldownScreen(Screen):
 
     def _fit_side(self, width: int) -> None:
         side = self.query_one("#dd-side")
-        side.styles.width = max(30, min(46, width * 3 // 10))
+        side.styles.width = max(30, min(46, width * 7 // 20))  # 42 at 120 columns
 
     # ------------------------------------------------------------------ data
 
@@ -338,7 +338,33 @@ class DrilldownScreen(Screen):
         if opener is not None:
             opener(self.symbol)
 
+    def action_cursor(self, move: str) -> None:
+        """Move the bar cursor (the first press puts it on the last bar); the legend line then
+        reads the bar under it."""
+        from tui.chart.cursor import step_cursor
+
+        chart = self.query_one(PriceChart)
+        if chart.view is None or chart.view.n == 0:
+            return
+        chart.configure(cursor=step_cursor(chart.view.frame.index, chart.cursor, move))
+        self.call_after_refresh(self._update_captions)
+
+    def action_study(self) -> None:
+        """Scroll the side panel to the streak study, or back to the top when it is there."""
+        side = self.query_one("#dd-side", VerticalScroll)
+        study = self.query_one(StudyTable)
+        top = study.virtual_region.y
+        if side.scroll_y >= min(top, side.max_scroll_y) and side.scroll_y > 0:
+            side.scroll_home(animate=False)
+        else:
+            side.scroll_to(y=top, animate=False)
+
     def action_back(self) -> None:
+        chart = self.query_one(PriceChart)
+        if chart.cursor is not None:
+            chart.configure(cursor=None)
+            self.call_after_refresh(self._update_captions)
+            return
         self.dismiss()
 
 
