@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,7 +25,7 @@ def kre() -> pd.DataFrame:
 
 
 def test_a_weekly_bar_under_the_cursor_holds_its_weeks_sessions(kre):
-    view = cd.prepare_price(kre, ASOF, "1Y", 80, 30)
+    view = cd.prepare_price(kre, ASOF, "3Y", 250, 30)
     assert view.period == "weekly"
     i = cursor_index(view.frame.index, date(2025, 11, 19))  # a Wednesday
     info = bar_info(view, i)
@@ -97,15 +98,15 @@ async def test_cursor_keys_show_the_bar_in_the_legend_and_esc_hides_it_first():
         assert "┊ " not in screen_text(app).splitlines()[-3]
 
 
-async def test_weekly_bars_label_their_averages_in_days():
+async def test_bars_of_weeks_label_their_averages_in_days():
     app = DrillApp("KRE")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("3")  # 6M: weekly at this width
+        await pilot.press("5")  # 3Y: groups of weeks at this width
         await pilot.pause()
         await pilot.pause()
         text = screen_text(app)
-        assert "weekly" in text and "50-day MA" in text and "MA50 " not in text
+        assert "-week" in text and "50-day MA" in text and "MA50 " not in text
 
 
 async def test_the_charts_footer_is_whole_at_120_columns():
@@ -146,3 +147,42 @@ async def test_side_panel_rows_fit_at_120_columns_and_s_shows_the_study():
         await pilot.press("s")
         await pilot.pause()
         assert side.scroll_y == 0
+
+
+def test_one_year_at_120_columns_is_daily_closes_with_every_session(kre):
+    view = cd.prepare_price(kre, ASOF, "1Y", 78, 30)  # the chart's width at 120x40
+    sessions = cd.window(kre, ASOF, "1Y")
+    assert view.close_line and view.period == "daily" and view.n == len(sessions) > 240
+    assert list(view.frame["close"]) == list(sessions["close"])
+    weekly = cd.prepare_price(kre, ASOF, "3Y", 78, 30)
+    assert not weekly.close_line and weekly.period.endswith("week")
+    line = cd.prepare_price(kre, ASOF, "1M", 78, 30)
+    assert not line.close_line and line.period == "daily"  # candles fit
+
+
+def test_volume_of_several_sessions_in_one_column_is_their_mean(kre):
+    from tui.chart.cells import columns_of, volume_columns
+
+    frame = cd.window(kre, ASOF, "1Y")
+    cols, vol, opens, closes = volume_columns(frame, 70)
+    where = columns_of(np.arange(len(frame)), len(frame), 70)
+    assert list(cols) == sorted(set(where))
+    for k in (0, len(cols) // 2, len(cols) - 1):
+        mine = frame[where == cols[k]]
+        assert vol[k] == pytest.approx(mine["volume"].mean())
+        assert (opens[k], closes[k]) == (mine["open"].iloc[0], mine["close"].iloc[-1])
+
+
+async def test_one_year_chart_at_120x40_draws_the_daily_close_line():
+    app = DrillApp("KRE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chart = app.screen.query_one(PriceChart)
+        assert chart.view.close_line and chart.view.timeframe == "1Y"
+        text = screen_text(app)
+        assert "daily closes" in text
+        await pilot.press("left")
+        await pilot.pause()
+        await pilot.pause()
+        assert chart.cursor == ASOF
+        assert f"{ASOF:%a %Y-%m-%d}  O " in screen_text(app)

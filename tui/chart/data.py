@@ -29,6 +29,9 @@ MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 6
 MA_WINDOWS: tuple[int, ...] = (50, 200)
 LEVEL_MARGIN = 0.35  # a level this far (share of the price span) outside the bars still widens ylim
 VOLUME_LABEL_WIDTH = 6  # "180.5M": the price and volume panels share one label width
+CLOSE_LINE_TIMEFRAMES: tuple[str, ...] = ("6M", "1Y")
+"""Timeframes whose daily bars, when too many for candles, are drawn as a daily close line rather
+than as weekly candles (longer ones are aggregated)."""
 
 
 # --------------------------------------------------------------------------- slicing, aggregation
@@ -253,6 +256,7 @@ class PriceView:
     vol_ticks: Ticks
     label_width: int
     tz: str
+    close_line: bool = False  # daily bars too many for candles: drawn as a line of the closes
 
     @property
     def n(self) -> int:
@@ -302,9 +306,17 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
     lw = max(label_width(ylabels), VOLUME_LABEL_WIDTH)
     canvas = max(width - lw - 2, 1)
     agg = aggregate(daily, canvas)
+    close_line = bool(agg.weeks) and mode != "line" and timeframe in CLOSE_LINE_TIMEFRAMES
+    if close_line:  # a line needs no column per bar: the sessions stay daily
+        agg = Aggregated(daily, "daily", 0)
     frame = agg.frame
     mas = moving_averages(bars, asof, frame.index)
-    vol_top = float(frame["volume"].max())
+    if close_line:  # the volume panel shows each column's mean (tui.chart.cells)
+        from tui.chart.cells import volume_columns
+
+        vol_top = float(np.nanmax(volume_columns(frame, canvas)[1], initial=0.0))
+    else:
+        vol_top = float(frame["volume"].max())
     vt = Ticks((vol_top,), (compact(vol_top),)) if vol_top > 0 else Ticks((), ())
     return PriceView(
         symbol=symbol,
@@ -321,6 +333,7 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
         vol_ticks=vt,
         label_width=lw,
         tz=tz,
+        close_line=close_line,
     )
 
 

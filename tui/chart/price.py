@@ -128,11 +128,11 @@ class PriceChart(CellChart):
                 if len(ok) > 1:
                     price.plot(ok, [float(values[i]) for i in ok], marker="braille",
                                color=plotext_colour(palette.role(role)))
-        if self.mode == "line":
+        if self.mode == "line" or view.close_line:
             closes = view.frame["close"].tolist()
             price.plot(list(range(view.n)), closes, marker="braille",
                        color=plotext_colour(palette.role("line")))
-        mode, overlays = self.mode, self.show_overlays
+        mode, overlays = ("line" if view.close_line else self.mode), self.show_overlays
         at = self.cursor_bar()
 
         def price_cells(pw: int, ph: int) -> list[Cells]:
@@ -183,7 +183,7 @@ class PriceChart(CellChart):
             text.append("┊ ", style="bold")
             text.append(cursor_text(bar_info(view, at)))
             return text
-        text.append(f"{view.period}", style="bold")
+        text.append("daily closes" if view.close_line else view.period, style="bold")
         if not self.show_overlays:
             text.append("  overlays off")
             return text

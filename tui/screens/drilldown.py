@@ -80,6 +80,7 @@ class DrilldownScreen(Screen):
         self._key: tuple | None = None
         self._levels_args: tuple | None = None
         self.past_ready = False  # the chart shows the past breakouts of this symbol and date
+        self._title = ""
         self.loads = 0
 
     def compose(self) -> ComposeResult:
@@ -146,6 +147,7 @@ class DrilldownScreen(Screen):
             error = refresh.snapshot.errors.get(self.symbol) if refresh is not None else None
             why = error or ("waiting for the first refresh…" if refresh is None
                             else "no data for this symbol in the last refresh")
+            self._title = ""
             self.query_one("#dd-title", Static).update(Text.assemble((self.symbol, "bold"),
                                                                      "  ", why))
             self._levels_args = None
@@ -228,7 +230,6 @@ class DrilldownScreen(Screen):
 
         refresh = self.refresh_data
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
-        chart = self.query_one(PriceChart)
         if facts is None:
             return
         from analysis.bars import tz_for
@@ -240,15 +241,23 @@ class DrilldownScreen(Screen):
         pos = f"{self.symbols.index(self.symbol) + 1}/{len(self.symbols)}"
         live = " live" if facts.intraday else ""
         change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
-        self.query_one("#dd-title", Static).update(
-            f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
-            f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
-            f"[b]{self.timeframe}[/b] {self.mode}"
-            + ("" if chart.show_volume else " · no volume")
-        )
+        self._title = (f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+                       f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
+                       f"[b]{self.timeframe}[/b] ")
+        self._show_title()
         self.call_after_refresh(self._update_captions)
 
+    def _show_title(self) -> None:
+        chart = self.query_one(PriceChart)
+        view = chart.view
+        mode = ("daily close line" if view is not None and view.close_line
+                and view.timeframe == self.timeframe and chart.mode != "line" else self.mode)
+        self.query_one("#dd-title", Static).update(
+            self._title + mode + ("" if chart.show_volume else " · no volume"))
+
     def _update_captions(self) -> None:
+        if self._title:
+            self._show_title()  # the mode as drawn ("daily close line" where candles do not fit)
         self.query_one("#dd-legend", Static).update(self.query_one(PriceChart).legend())
         hist = self.query_one(ReturnsHistogram)
         caption = hist.caption() if self.histogram >= 0 else self.query_one(RSChart).caption()
