@@ -311,12 +311,7 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
         agg = Aggregated(daily, "daily", 0)
     frame = agg.frame
     mas = moving_averages(bars, asof, frame.index)
-    if close_line:  # the volume panel shows each column's mean (tui.chart.cells)
-        from tui.chart.cells import volume_columns
-
-        vol_top = float(np.nanmax(volume_columns(frame, canvas)[1], initial=0.0))
-    else:
-        vol_top = float(frame["volume"].max())
+    vol_top = float(frame["volume"].max())  # of a close line: each column's mean (PriceChart)
     vt = Ticks((vol_top,), (compact(vol_top),)) if vol_top > 0 else Ticks((), ())
     return PriceView(
         symbol=symbol,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
@@ -150,6 +151,10 @@ class PriceChart(CellChart):
         layers: list[Layers] = [(price, price_cells)]
         if vol_rows:
             vt = view.vol_ticks
+            if view.close_line:  # several sessions a column: the panel shows their mean volume
+                top = float(np.nanmax(cc.volume_columns(view.frame, view.canvas_width)[1],
+                                      initial=0.0))
+                vt = type(vt)((top,), (cd.compact(top),)) if top > 0 else type(vt)((), ())
             volume.xlim(-0.5, view.n - 0.5)
             volume.ylim(0, max(vt.positions, default=1.0))
             volume.yticks(list(vt.positions), [s.rjust(lw) for s in vt.labels])
