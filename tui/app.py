@@ -17,27 +17,25 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tui.keys.bindings import (
     APP_BINDINGS,
-    DASHBOARD_BINDINGS,
-    HELP_TEXT,
     KEYMAP_SCOPES,
     REPLAY_BINDINGS,
 )
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.palette import Palette
 from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
@@ -66,7 +64,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, UserAlerts, CachedStart, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -394,23 +392,3 @@ class BasewatchApp(WatchlistEditing, UserAlerts, CachedStart, App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
-        """The command palette: every key's action by name, then Textual's own commands."""
-        groups: list[tuple[Any, tuple]] = [(self, APP_BINDINGS)]
-        if self.replaying:
-            groups.append((self, REPLAY_BINDINGS[1:]))  # space is another key for Pause
-        if isinstance(screen, DashboardScreen):
-            groups.append((screen, DASHBOARD_BINDINGS))
-        else:
-            groups.append((screen, tuple(b for b in screen.BINDINGS
-                                         if isinstance(b, Binding) and b.id)))
-        titles: set[str] = set()
-        for target, bindings in groups:
-            for binding in bindings:
-                titles.add(binding.description)
-                yield SystemCommand(
-                    binding.description, HELP_TEXT.get(binding.id or "", ""),
-                    lambda t=target, a=binding.action: self.run_action(a, t),
-                )
-        # Textual's own Keys, Theme and Quit are ours already: each is listed once.
-        yield from (c for c in super().get_system_commands(screen) if c.title not in titles)
