@@ -50,6 +50,8 @@ def test_a_daily_bar_says_its_day_and_the_first_bar_has_no_change(kre):
     assert first.change_pct is None and first.period == "daily"
     last = bar_info(view, view.n - 1)
     assert last.day == ASOF and cursor_text(last).startswith("Tue 2025-12-09  O ")
+    narrow = cursor_text(last, narrow=True)
+    assert narrow.startswith("12-09 O") and f"C{last.close:,.2f}" in narrow and len(narrow) <= 48
 
 
 def test_cursor_steps_stop_at_the_ends_and_start_on_the_last_bar(kre):

@@ -73,12 +73,16 @@ def bar_info(view: PriceView, i: int) -> BarInfo:
                    float(row["low"]), close, float(row["volume"]), change)
 
 
-def cursor_text(info: BarInfo) -> str:
+def cursor_text(info: BarInfo, narrow: bool = False) -> str:
     """'Tue 2025-12-09  O 64.20  H 65.10  L 63.90  C 64.81  V 12.3M  +1.2%' (a weekly bar says
-    'week to Fri 2025-12-12')."""
+    'week to Fri 2025-12-12'); ``narrow``: '12-09 O64.20 H65.10 L63.90 C64.81 V12.3M +1.2%'."""
     from tui.chart.data import compact
     from tui.format import pct, price
 
+    if narrow:
+        volume = f" V{compact(info.volume)}" if info.volume > 0 else ""
+        return (f"{info.day:%m-%d} O{price(info.open)} H{price(info.high)} L{price(info.low)} "
+                f"C{price(info.close)}{volume} {pct(info.change_pct)}")
     when = f"{info.day:%a %Y-%m-%d}"
     if info.period == "weekly":
         when = f"week to {when}"

@@ -186,7 +186,7 @@ class PriceChart(CellChart):
             from tui.chart.cursor import bar_info, cursor_text
 
             text.append("┊ ", style="bold")
-            text.append(cursor_text(bar_info(view, at)))
+            text.append(cursor_text(bar_info(view, at), narrow=self.size.width < 72))
             return text
         text.append("daily closes" if view.close_line else view.period, style="bold")
         if not self.show_overlays:
