@@ -188,3 +188,23 @@ async def test_one_year_chart_at_120x40_draws_the_daily_close_line():
         await pilot.pause()
         assert chart.cursor == ASOF
         assert f"{ASOF:%a %Y-%m-%d}  O " in screen_text(app)
+
+
+async def test_the_charts_footer_at_80_columns_names_fewer_keys_all_whole():
+    from test_dashboard import make_app
+
+    from tests.frozen_feed import loaded
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("←→ Bar", "Timeframe", "s Study", "esc Back", "q Quit", "? Keys"):
+            assert key in footer, footer
+        assert "b Benchmark" not in footer
+        await pilot.press("b")  # not named, still works (IWM, the first row: SPY is the only one)
+        await pilot.pause()
+        assert any(n.message.startswith("RS IWM / SPY") for n in app._notifications)

@@ -39,6 +39,11 @@ DRILLDOWN_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys of the drill-down screen."""
 
+NARROW_FOOTER = 110
+"""Below this many columns the chart's footer leaves out ``WIDE_ONLY`` (``?`` lists them)."""
+WIDE_ONLY: frozenset[str] = frozenset({"drilldown_mode", "drilldown_benchmark",
+                                       "drilldown_histogram", "drilldown_prev", "drilldown_next"})
+
 QUIET_APP_KEYS: tuple[Binding, ...] = (
     Binding("r", "app.refresh", "Refresh", show=False, id="refresh"),
     Binding("p", "app.pause", "Pause", show=False, id="pause"),

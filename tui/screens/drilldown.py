@@ -8,6 +8,7 @@ them); Esc pops it and the dashboard is exactly where it was. It reads the app's
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.chart import levels as lv
 from tui.chart.data import MODES, TIMEFRAMES
-from tui.chart.levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
 from tui.chart.price import PriceChart
 from tui.chart.rs import RSChart
-from tui.keys.drilldown import DRILLDOWN_BINDINGS, QUIET_APP_KEYS
+from tui.keys.drilldown import DRILLDOWN_BINDINGS, NARROW_FOOTER, QUIET_APP_KEYS, WIDE_ONLY
 from tui.messages import SnapshotReady
 from tui.semantic import SemanticColors
 from tui.widgets.facts_panel import FactsPanel
@@ -109,6 +111,17 @@ class DrilldownScreen(Screen):
 
     def on_resize(self, event: Any) -> None:
         self._fit_side(event.size.width)
+        self.refresh_bindings()  # the footer shows fewer keys in a narrow terminal
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As Textual's, but below ``NARROW_FOOTER`` columns the ``WIDE_ONLY`` keys are not shown
+        in the footer (they still work), so the keys it names are never cut off."""
+        active = super().active_bindings
+        if self.size.width >= NARROW_FOOTER:
+            return active
+        return {key: a._replace(binding=dataclasses.replace(a.binding, show=False))
+                if a.binding.id in WIDE_ONLY else a for key, a in active.items()}
 
     def _fit_side(self, width: int) -> None:
         side = self.query_one("#dd-side")
@@ -160,7 +173,7 @@ class DrilldownScreen(Screen):
             self.call_after_refresh(self._update_captions)
             return
         config = _config(self.app)
-        choices = benchmarks_for(self.symbol, config, tuple(refresh.bars))
+        choices = lv.benchmarks_for(self.symbol, config, tuple(refresh.bars))
         if self.benchmark not in choices:
             self.benchmark = choices[0] if choices else ""
             self._key = self._data_key(refresh)
@@ -174,7 +187,7 @@ class DrilldownScreen(Screen):
         known = entry is not None and entry.asof <= asof
         past = tuple(p for p in entry.found if p.day <= asof) if known else ()
         price.show(self.symbol, bars, asof,
-                   levels_from_facts(facts, config.thresholds.extended_pct, past))
+                   lv.levels_from_facts(facts, config.thresholds.extended_pct, past))
         self.past_ready = known and entry.asof == asof
         stale = not known or (entry.asof < asof
                               and time.monotonic() - entry.when >= HISTORY_EVERY)
@@ -187,7 +200,7 @@ class DrilldownScreen(Screen):
         if facts.rs is not None and facts.rs.benchmark == self.benchmark:
             rs_now = facts.rs
         else:
-            rs_now = (rs_facts(bars, bench, asof, self.symbol, self.benchmark)
+            rs_now = (lv.rs_facts(bars, bench, asof, self.symbol, self.benchmark)
                       if bench is not None else None)
         self.query_one(FactsPanel).show(facts, self.benchmark, rs_now)
         self.query_one(StudyTable).show(facts.streak)
@@ -200,7 +213,7 @@ class DrilldownScreen(Screen):
         """Past confirmed breakouts take a few hundred ms (the analysis' history mode): found in a
         thread worker, then drawn; the chart shows the snapshot's own breakouts meanwhile."""
         def work() -> None:
-            found = past_breakouts(bars, asof, symbol, thresholds)
+            found = lv.past_breakouts(bars, asof, symbol, thresholds)
             with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
                 self.app.call_from_thread(self._past_breakouts_found, symbol, asof, found)
 
@@ -219,7 +232,7 @@ class DrilldownScreen(Screen):
             return
         symbol, bars, asof, facts, extended = args
         self.query_one(PriceChart).show(symbol, bars, asof,
-                                        levels_from_facts(facts, extended, found))
+                                        lv.levels_from_facts(facts, extended, found))
         self.past_ready = True
         self.call_after_refresh(self._update_captions)
 
@@ -294,7 +307,7 @@ class DrilldownScreen(Screen):
         refresh = self.refresh_data
         if refresh is None:
             return
-        choices = benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
+        choices = lv.benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
         if not choices:
             self.notify(f"no benchmark with bars for {self.symbol}", severity="warning",
                         timeout=3)
@@ -304,7 +317,7 @@ class DrilldownScreen(Screen):
         if self.histogram >= 0:
             self.histogram = -1  # the RS panel is what changed: show it
         self.load(force=True)
-        self.notify(benchmark_notice(self.symbol, self.benchmark, choices), timeout=3,
+        self.notify(lv.benchmark_notice(self.symbol, self.benchmark, choices), timeout=3,
                     markup=False)
 
     def action_histogram(self) -> None:
@@ -375,14 +388,6 @@ class DrilldownScreen(Screen):
             self.call_after_refresh(self._update_captions)
             return
         self.dismiss()
-
-
-def benchmark_notice(symbol: str, shown: str, choices: Sequence[str]) -> str:
-    """What the benchmark key says: 'RS KRE / IWM (benchmark 2 of 2)', or why nothing changed."""
-    if len(choices) == 1:
-        return (f"RS {symbol} / {shown}: the only benchmark with bars "
-                "(others: [benchmark] in the config)")
-    return f"RS {symbol} / {shown} (benchmark {list(choices).index(shown) + 1} of {len(choices)})"
 
 
 def _last_bar(df: Any) -> tuple | None:
