@@ -116,8 +116,7 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     if quality_predicts():
         grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
     else:  # the score did not predict outcomes: the measured record (above) stands in for it
-        grid.add_row("quality", Text("see the track record: the score did not predict",
-                                     style="dim"))
+        grid.add_row("quality", Text("not predictive: see record", style="dim"))
     if base.why:
         grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
