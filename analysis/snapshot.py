@@ -159,7 +159,7 @@ def _symbol_facts(
     when already known."""
     import numpy as np
 
-    from analysis.facts import bases, breakout, highs, streaks, strength, zones
+    from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
     from analysis.facts.pivots import frame_arrays
     from analysis.symbols import is_crypto
 
@@ -204,7 +204,7 @@ def _symbol_facts(
         streak=streaks.streak(df),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
-        bases=found_bases,
+        bases=watched.with_state(found_bases, state),  # its status agrees with the state
         zones=found_zones,
         breakout=state,
         intraday=fraction < 1.0,

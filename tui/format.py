@@ -88,6 +88,30 @@ def trend_arrow(trend: str | None) -> str:
     return {"up": "↑", "down": "↓", "flat": "→"}.get(trend or "", DASH)
 
 
+def vs_level(value: float | None) -> str:
+    """Where the price is against a level (a pivot, a zone's top), in %: price / level - 1,
+    negative below it ("-2.7%": 2.7% under the pivot), whole percent from 10% on. The one sign
+    convention of every pane, the drill-down and ``scan --json`` (``pct_vs_level``)."""
+    if _missing(value):
+        return DASH
+    return pct(value, 0 if abs(value) >= 10 else 1)
+
+
+STATE_LABEL: dict[str, str] = {
+    "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
+    "extended": "extended", "failed": "FAILED",
+}
+STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
+                               "FAILED": "FAIL"}
+
+
+def state_label(state: str, compact: bool = False) -> str:
+    """A breakout state as the panes label it: BREAKING, near, FAILED (BREAK, FAIL when compact);
+    a state without a label of its own in words (back_in_base -> back in base)."""
+    label = STATE_LABEL.get(state) or words(state)
+    return STATE_SHORT.get(label, label) if compact else label
+
+
 def words(identifier: str) -> str:
     """A snake_case identifier as words: cup_with_handle -> cup with handle."""
     return identifier.replace("_", " ")

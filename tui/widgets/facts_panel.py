@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.color import Color
 from textual.widgets import Static
 
+from tui import format as fmt
+from tui.format import DASH
 from tui.semantic import SemanticColors
 
 if TYPE_CHECKING:
@@ -23,29 +25,16 @@ if TYPE_CHECKING:
     from analysis.facts.zones import Zone
     from analysis.snapshot import SymbolFacts
 
-DASH = "—"
-STATE_WORDS = {
-    "below": "below the pivot",
-    "near": "near the pivot",
-    "breaking": "breaking out",
-    "confirmed": "breakout confirmed",
-    "extended": "extended past the buy zone",
-    "failed": "failed breakout",
-}
 STATE_ROLE = {"breaking": "breakout", "confirmed": "breakout", "failed": "failed",
               "extended": "stale", "near": "pivot"}
 
 
 def _price(v: float | None) -> str:
-    from tui.format import price
-
-    return price(v)
+    return fmt.price(v)
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
-    from tui.format import pct
-
-    return pct(v, digits)
+    return fmt.pct(v, digits)
 
 
 def _style(colors: SemanticColors, role: str, bold: bool = False) -> Style:
@@ -136,15 +125,14 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
         out.append(Text("no level to break", style="dim"))
         return out
     role = STATE_ROLE.get(bo.state)
-    state = Text(STATE_WORDS.get(bo.state, bo.state),
+    state = Text(fmt.state_label(bo.state),
                  style=_style(colors, role, bold=True) if role else Style(bold=True))
     if bo.since is not None:
         state.append(f"  since {bo.since:%Y-%m-%d}", style="dim")
     grid = _grid()
     grid.add_row("state", state)
-    side = "above" if bo.pct_to_level < 0 else "below"  # pct_to_level: the move still needed
     grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
-                          f"{abs(bo.pct_to_level):.1f}% {side}")
+                          f"{fmt.vs_level(bo.pct_vs_level)} vs it")
     if bo.volume_ratio is not None:
         grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
     out.append(grid)
@@ -155,8 +143,6 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
 
 def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     """Relative strength against the benchmark the RS panel shows."""
-    from tui.format import trend_arrow
-
     out: list = [_section(f"RS vs {benchmark or DASH}")]
     if rs is None:
         out.append(Text("not measured against this benchmark", style="dim"))
@@ -165,7 +151,7 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     grid.add_row("changes", f"1M {_pct(rs.change_1m)}  3M {_pct(rs.change_3m)}  "
                             f"6M {_pct(rs.change_6m)}")
     extra = f", Mansfield {rs.mansfield:+.1f}" if rs.mansfield is not None else ""
-    grid.add_row("trend", f"{trend_arrow(rs.trend)} {rs.trend}{extra}")
+    grid.add_row("trend", f"{fmt.trend_arrow(rs.trend)} {rs.trend}{extra}")
     if rs.quadrant:
         grid.add_row("rotation", rs.quadrant)
     if rs.new_high:

@@ -47,8 +47,9 @@ def zone_text(zone: Zone | None, compact: bool) -> str:
 
 
 class SectorBasesTable(PaneTable):
-    """Sector, ETF, weight in the index, base kind, depth, length, pivot, % to pivot, the nearest
-    resistance zone and the breakout state. Ranked by closeness to a breakout by default."""
+    """Sector, ETF, weight in the index, base kind, depth, length, pivot, the price vs the pivot
+    (%), the nearest resistance zone and the breakout state. Ranked by closeness to a breakout by
+    default."""
 
     TITLE = "2 Sector bases"
     PANE_KEY = "sectors"
@@ -60,7 +61,7 @@ class SectorBasesTable(PaneTable):
         Col("depth", "Depth", 5, 4, right=True, short="Dep"),
         Col("length", "Len", 4, 3, right=True),
         Col("pivot", "Pivot", 8, 7, right=True),
-        Col("gap", "To piv", 6, 6, right=True),
+        Col("gap", "vs Piv", 6, 6, right=True),
         Col("zone", "Resistance zone", 22, 11, short="Resistance"),
         Col("state", "State since", 17, 11, short="State"),
     )
