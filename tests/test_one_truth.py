@@ -104,3 +104,20 @@ async def test_xlf_reads_the_same_in_the_watchlist_the_sector_pane_and_the_drill
         assert "BREAKING  since 2025-12-19" in text
         assert "price +0.3% vs it" in text
         assert "flat base (broken out)" in text and "failed" not in text
+
+
+def test_every_rs_arrow_and_quadrant_reads_off_the_numbers_shown(capsys):
+    assert main(["scan", "--source", "sample", "--json", "--asof", "2025-12-09"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    shown = [r["rs"] for r in doc["symbols"] if r["rs"]] + [doc["market"]["pair"]]
+    assert len(shown) > 10
+    for rs in shown:
+        text = fmt.rs_change(rs["trend"], rs["change_1m"])
+        arrow, number = text[0], float(text[1:].rstrip("%"))
+        assert arrow == ("↑" if number > 1 else "↓" if number < -1 else "→"), text
+        sign3, sign1 = rs["change_3m"] >= 0, rs["change_1m"] >= 0
+        assert rs["quadrant"] == {(True, True): "leading", (True, False): "weakening",
+                                  (False, False): "lagging", (False, True): "improving"}[
+                                      (sign3, sign1)]
+    rows = {r["symbol"]: r["rs"] for r in doc["symbols"]}
+    assert rows["KRE"]["quadrant"] == "improving" and rows["XLK"]["quadrant"] == "leading"

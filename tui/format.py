@@ -88,6 +88,21 @@ def trend_arrow(trend: str | None) -> str:
     return {"up": "↑", "down": "↓", "flat": "→"}.get(trend or "", DASH)
 
 
+def rs_change(trend: str | None, change: float | None, digits: int = 1) -> str:
+    """The RS trend arrow on the 1-month RS change it is the direction of: ↑+2.2%, →-0.6%."""
+    if _missing(change):
+        return DASH
+    return f"{trend_arrow(trend)}{pct(change, digits)}"
+
+
+def rotation_signs(change_3m: float | None, change_1m: float | None) -> str:
+    """The signs the rotation quadrant is read from: "3M- 1M+" (improving)."""
+    def sign(v: float | None) -> str:
+        return "?" if _missing(v) else "+" if v >= 0 else "-"
+
+    return f"3M{sign(change_3m)} 1M{sign(change_1m)}"
+
+
 def vs_level(value: float | None) -> str:
     """Where the price is against a level (a pivot, a zone's top), in %: price / level - 1,
     negative below it ("-2.7%": 2.7% under the pivot), whole percent from 10% on. The one sign

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.snapshot import Snapshot, SymbolFacts
+from tui import format as fmt
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
@@ -46,9 +47,11 @@ def market_lines(snap: Snapshot) -> list[str]:
     m = snap.market
     lines = [f"as of {snap.asof}  source {snap.source}" + (f" ({snap.note})" if snap.note else "")]
     if m.pair:
+        one = fmt.rs_change(m.pair.trend, m.pair.change_1m)
         lines.append(
-            f"{m.pair.symbol}/{m.pair.benchmark}: RS {m.pair.trend}, 3m {_pct(m.pair.change_3m)}, "
-            f"{m.pair.quadrant or '—'}" + (", RS new high" if m.pair.new_high else "")
+            f"{m.pair.symbol}/{m.pair.benchmark}: RS 1m {one}, 3m {fmt.pct(m.pair.change_3m)}, "
+            f"{m.pair.quadrant or fmt.DASH}"
+            + (", RS new high" if m.pair.new_high else "")
         )
     if m.leaders and m.leaders.first:
         made = [ld for ld in m.leaders.order if ld.first_new_high]

@@ -75,8 +75,7 @@ class CryptoTable(PaneTable):
         ratio = snap.market.crypto_ratio
         if ratio is not None:
             a, b = ratio.symbol.removesuffix("-USD"), ratio.benchmark.removesuffix("-USD")
-            one = f" 1m {fmt.pct(ratio.change_1m)}" if ratio.change_1m is not None else ""
-            parts.append(f"{a}/{b} {fmt.trend_arrow(ratio.trend)} {ratio.trend}{one}")
+            parts.append(f"{a}/{b} 1m {fmt.rs_change(ratio.trend, ratio.change_1m)}")
         race = snap.market.race
         if race is not None:
             parts.append(f"race to {fmt.short_date(race.reference_date)} highs: {race.status}")

@@ -148,12 +148,13 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
         out.append(Text("not measured against this benchmark", style="dim"))
         return out
     grid = _grid()
-    grid.add_row("changes", f"1M {_pct(rs.change_1m)}  3M {_pct(rs.change_3m)}  "
-                            f"6M {_pct(rs.change_6m)}")
-    extra = f", Mansfield {rs.mansfield:+.1f}" if rs.mansfield is not None else ""
-    grid.add_row("trend", f"{fmt.trend_arrow(rs.trend)} {rs.trend}{extra}")
+    grid.add_row("changes", f"1M {fmt.rs_change(rs.trend, rs.change_1m)}  "
+                            f"3M {_pct(rs.change_3m)}  6M {_pct(rs.change_6m)}")
+    if rs.mansfield is not None:
+        grid.add_row("Mansfield", f"{rs.mansfield:+.1f}")
     if rs.quadrant:
-        grid.add_row("rotation", rs.quadrant)
+        signs = fmt.rotation_signs(rs.change_3m, rs.change_1m)
+        grid.add_row("rotation", f"{rs.quadrant} ({signs})")
     if rs.new_high:
         grid.add_row("", Text("RS line at a new high", style="bold"))
     out.append(grid)
