@@ -341,7 +341,7 @@ def analyze(
                 for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
     race_cfg = config.race
     race_result = None
-    if all(s in bars for s in race_cfg.symbols):
+    if race_cfg.symbols and all(s in bars for s in race_cfg.symbols):
         race_result = race.reference_race(
             bars,
             race_cfg.symbols,
@@ -356,7 +356,7 @@ def analyze(
         race=race_result,
         clock=clock,
         fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),
-        sector_weights=market.sector_weights(live_weights),
+        sector_weights=market.sector_weights(live_weights, fund=config.benchmark.weights_of),
         crypto_ratio=crypto_ratio,
     )
     return Snapshot(

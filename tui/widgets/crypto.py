@@ -62,6 +62,13 @@ class CryptoTable(PaneTable):
         Sort("7d", "chg7", descending=True),
     )
 
+    def columns_for(self, compact: bool) -> tuple[Col, ...]:
+        """Without a race in the config, no Race column."""
+        cols = super().columns_for(compact)
+        if self.view is not None and not self.view.config.race.symbols:
+            return tuple(c for c in cols if c.key != "race")
+        return cols
+
     def label_for(self, col: Col, view: View) -> str:
         if col.key == "ratio" and view.config.crypto:
             return f"vs {view.config.crypto[0].removesuffix('-USD')}"
