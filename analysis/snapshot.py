@@ -132,7 +132,9 @@ def _last_stamp(df: pd.DataFrame) -> datetime:
 def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
     if len(vol) < 2:
         return None
-    avg = vol[-51:-1].mean()
+    from analysis.facts.ranges import trailing_mean
+
+    avg = trailing_mean(vol[-51:-1], 50, min_count=1)[-1]  # the 50 sessions before the last
     if not avg > 0:
         return None
     return float(vol[-1] / (avg * fraction))

@@ -121,3 +121,20 @@ def test_every_rs_arrow_and_quadrant_reads_off_the_numbers_shown(capsys):
                                       (sign3, sign1)]
     rows = {r["symbol"]: r["rs"] for r in doc["symbols"]}
     assert rows["KRE"]["quadrant"] == "improving" and rows["XLK"]["quadrant"] == "leading"
+
+
+async def test_the_sector_pane_and_the_drilldown_show_the_same_resistance_zone():
+    from analysis.facts.watched import nearest_overhead
+
+    app = make_app(FixedFeed(Config(), day=DAY))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot, app)
+        sectors = table(app, "sectors")
+        for etf in sectors.visible_keys():
+            facts = app.latest.snapshot.symbols[etf]
+            zone = nearest_overhead(facts.zones, facts.last)
+            text = sectors.cell_text(etf, "zone").strip()
+            if zone is None:
+                assert text == fmt.DASH
+            else:
+                assert text.startswith(f"{fmt.price(zone.low, True)}-{fmt.price(zone.high, True)}")

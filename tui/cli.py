@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from analysis import __version__
+from analysis.sources.select import HELP as SOURCE_HELP
 
 COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
 
@@ -64,7 +65,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         "--source",
         metavar="SOURCE",
         default=default,
-        help="where bars come from: auto (default), yahoo, store, sample, or csv:DIR",
+        help=f"where bars come from: {SOURCE_HELP}",
     )
 
 

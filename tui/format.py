@@ -36,6 +36,13 @@ def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
 
 
+def number(value: float | None, digits: int = 1) -> str:
+    """A plain number such as a weight in % of an index: 18.6."""
+    if _missing(value):
+        return DASH
+    return f"{value:.{digits}f}"
+
+
 def ratio(value: float | None, digits: int = 1) -> str:
     """A multiple such as volume pace: 1.4x."""
     if _missing(value):

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts.pivots import frame_arrays
+from analysis.facts.ranges import trailing_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,8 +122,9 @@ def _rolling(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """Rolling mean over complete windows (the arithmetic of ``view.mean(axis=1)``)."""
-    return np.add.reduce(_windows(values, window), axis=1) / window
+    """Rolling mean over complete windows (`trailing_mean`, the arithmetic of
+    ``view.mean(axis=1)``)."""
+    return trailing_mean(values, window)[window - 1 :]
 
 
 def _zscore(values: np.ndarray, window: int) -> np.ndarray:

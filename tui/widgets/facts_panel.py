@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.widgets import Static
 
+from analysis.facts.watched import nearest_overhead
 from tui import format as fmt
 from tui.format import DASH
 from tui.semantic import SemanticColors
@@ -167,7 +168,7 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
     blocks = [
         breakout_block(facts.breakout, colors),
         base_block(facts.bases[0] if facts.bases else None, colors),
-        zone_block(_nearest_zone(facts), colors),
+        zone_block(nearest_overhead(facts.zones, facts.last), colors),
         highs_block(facts.highs, colors),
         rs_block(rs, benchmark),
     ]
@@ -177,12 +178,6 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
             parts.append(Text(""))
         parts.extend(block)
     return Group(*parts)
-
-
-def _nearest_zone(facts: SymbolFacts) -> Zone | None:
-    from tui.chart.levels import nearest_resistance
-
-    return nearest_resistance(facts)
 
 
 class FactsPanel(Static):
