@@ -115,7 +115,7 @@ def test_every_rs_arrow_and_quadrant_reads_off_the_numbers_shown(capsys):
         text = fmt.rs_change(rs["trend"], rs["change_1m"])
         arrow, number = text[0], float(text[1:].rstrip("%"))
         assert arrow == ("↑" if number > 1 else "↓" if number < -1 else "→"), text
-        sign3, sign1 = rs["change_3m"] >= 0, rs["change_1m"] >= 0
+        sign3, sign1 = round(rs["change_3m"], 1) >= 0, round(rs["change_1m"], 1) >= 0
         assert rs["quadrant"] == {(True, True): "leading", (True, False): "weakening",
                                   (False, False): "lagging", (False, True): "improving"}[
                                       (sign3, sign1)]

@@ -64,8 +64,8 @@ def test_relative_strength_matches_plain_loops(symbol, bench, day):
         assert getattr(got, attr) == pytest.approx((ratio[-1] / ratio[-1 - k] - 1) * 100)
     assert got.new_high == all(ratio[-1] > r for r in ratio[:-1])
     assert got.mansfield == pytest.approx((ratio[-1] / mean(ratio[-200:]) - 1) * 100)
-    one = (ratio[-1] / ratio[-22] - 1) * 100
-    three = (ratio[-1] / ratio[-64] - 1) * 100
+    one = round((ratio[-1] / ratio[-22] - 1) * 100, 1)  # as shown, to 0.1%
+    three = round((ratio[-1] / ratio[-64] - 1) * 100, 1)
     assert got.trend == ("up" if one > 1 else "down" if one < -1 else "flat")
     assert got.quadrant == {(True, True): "leading", (True, False): "weakening",
                             (False, False): "lagging", (False, True): "improving"}[
@@ -116,6 +116,13 @@ def test_rotation_needs_full_windows_and_short_history_gives_none():
     table = rotation(rs_line(iwm, spy))
     assert table["rs_ratio"].isna().sum() == strength.RATIO_BARS - 1
     assert table["rs_momentum"].isna().sum() == n - 1
+
+
+def test_a_change_shown_as_0_0_percent_counts_as_zero():
+    ratio = [1.0] * 130
+    ratio[-22], ratio[-64] = 1.0004, 1.03  # 1m -0.04% ("0.0%"), 3m -2.9%
+    got = relative_strength(*_ratio_frames(ratio), "A", "B")
+    assert got.change_1m < 0 and (got.trend, got.quadrant) == ("flat", "improving")
 
 
 def test_the_quadrant_is_the_signs_of_the_3_month_and_the_1_month_change():

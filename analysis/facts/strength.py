@@ -10,6 +10,7 @@ What the dashboard shows is read off the changes it prints beside it:
 - ``trend`` (the arrow) is the direction of the 1-month change (``change_1m``, the ratio's %
   change over 21 sessions): "up" above +``TREND_BAND_PCT``, "down" below -``TREND_BAND_PCT``,
   "flat" within (``↑+2.2%``, ``→-0.6%``, ``↓-3.1%``: never an arrow against the number beside it).
+  Both read the changes as shown, to 0.1% (a -0.04% change is the "0.0%" on screen).
 - ``quadrant`` (rotation) is the signs of the 3-month change (is it outperforming over the
   quarter?) and the 1-month change (is it gaining now?): both >= 0 leading; 3m >= 0 and 1m < 0
   weakening; both < 0 lagging; 3m < 0 and 1m >= 0 improving. KRE as of 2025-12-09: 3m -4.7%,
@@ -213,7 +214,7 @@ def relative_strength(
         mansfield=mansfield,
         rs_ratio=r,
         rs_momentum=m,
-        quadrant=(quadrant(changes[1], changes[0])
+        quadrant=(quadrant(round(changes[1], 1), round(changes[0], 1))
                   if changes[0] is not None and changes[1] is not None else None),
-        trend=trend_of(changes[0]),
+        trend=trend_of(None if changes[0] is None else round(changes[0], 1)),
     )
