@@ -24,7 +24,8 @@ def ratio_cell(sym: str, ratio: RelativeStrength | None, sem: SemanticColors) ->
     if ratio is None or ratio.symbol != sym:
         return colored("", None)
     color = {"up": sem.up, "down": sem.down}.get(ratio.trend)
-    value = f"{ratio.ratio:.4f}" if ratio.ratio < 10 else f"{ratio.ratio:,.2f}"
+    value = fmt.price(ratio.ratio) if ratio.ratio < 1 or ratio.ratio >= 10 else (
+        fmt.number(ratio.ratio, 4))
     return colored(f"{value} {fmt.trend_arrow(ratio.trend)}", color, bold=ratio.new_high)
 
 

@@ -89,7 +89,7 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     grid = _grid()
     grid.add_row("kind", f"{words(base.kind)} ({base.status.replace('_', ' ')})")
     grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}, {base.length_weeks:.0f} wk")
-    grid.add_row("depth", f"{base.depth_pct:.1f}%  low {_price(base.low)}")
+    grid.add_row("depth", f"{fmt.pct(base.depth_pct, signed=False)}  low {_price(base.low)}")
     grid.add_row("pivot", Text(_price(base.pivot), style=_style(colors, "pivot", bold=True)))
     if base.handle is not None:
         hd = base.handle
@@ -113,7 +113,7 @@ def zone_block(zone: Zone | None, colors: SemanticColors) -> list:
     grid.add_row("touches", f"{zone.touches}, {zone.first_touch:%Y-%m-%d} → "
                             f"{zone.last_touch:%Y-%m-%d}")
     where = "inside it" if zone.position == "inside" else (
-        f"{abs(zone.distance_pct):.1f}% {zone.position} it")
+        f"{fmt.pct(abs(zone.distance_pct), signed=False)} {zone.position} it")
     grid.add_row("price", where)
     out.append(grid)
     return out
@@ -135,7 +135,7 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
     grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
                           f"{fmt.vs_level(bo.pct_vs_level)} vs it")
     if bo.volume_ratio is not None:
-        grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
+        grid.add_row("volume", f"{fmt.ratio(bo.volume_ratio)} the 50-day average")
     out.append(grid)
     if bo.needs:
         out.append(Text.assemble(("needs: ", "bold"), bo.needs))
@@ -152,7 +152,7 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     grid.add_row("changes", f"1M {fmt.rs_change(rs.trend, rs.change_1m)}  "
                             f"3M {_pct(rs.change_3m)}  6M {_pct(rs.change_6m)}")
     if rs.mansfield is not None:
-        grid.add_row("Mansfield", f"{rs.mansfield:+.1f}")
+        grid.add_row("Mansfield", fmt.pct(rs.mansfield))
     if rs.quadrant:
         signs = fmt.rotation_signs(rs.change_3m, rs.change_1m)
         grid.add_row("rotation", f"{rs.quadrant} ({signs})")
