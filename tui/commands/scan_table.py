@@ -8,6 +8,8 @@ from tui import format as fmt
 
 
 def _ath(f: SymbolFacts) -> str:
+    if f.highs is None:
+        return "—"
     mark = " ▲ATH" if f.highs.new_closing_ath else (" △iATH" if f.highs.new_intraday_ath else "")
     return fmt.pct(f.highs.pct_from_ath) + mark
 
