@@ -101,8 +101,9 @@ async def test_xlf_reads_the_same_in_the_watchlist_the_sector_pane_and_the_drill
         await pilot.press("enter")
         await pilot.pause(0.5)
         text = widget_text(app.screen.query_one("#dd-facts"))
-        assert "BREAKING  since 2025-12-19" in text
-        assert "price +0.3% vs it" in text
+        words = " ".join(text.split())
+        assert "state BREAKING since 2025-12-19" in words
+        assert "price +0.3% vs it" in words
         assert "flat base (broken out)" in text and "failed" not in text
 
 

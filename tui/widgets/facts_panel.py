@@ -89,7 +89,8 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
         return out
     grid = _grid()
     grid.add_row("kind", f"{words(base.kind)} ({base.status.replace('_', ' ')})")
-    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}, {base.length_weeks:.0f} wk")
+    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}")
+    grid.add_row("length", f"{base.length_weeks:.0f} weeks")
     grid.add_row("depth", f"{fmt.pct(base.depth_pct, signed=False)}  low {_price(base.low)}")
     grid.add_row("pivot", Text(_price(base.pivot), style=_style(colors, "pivot", bold=True)))
     if base.handle is not None:
@@ -99,8 +100,13 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     if base.why:
         grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
-    for reason in base.reasons:
-        out.append(Text(f"  · {reason}", style="dim"))
+    if base.reasons:
+        why = Table.grid(padding=(0, 1), expand=False)  # a wrapped reason keeps its indent
+        why.add_column(no_wrap=True)
+        why.add_column(style="dim")
+        for reason in base.reasons:
+            why.add_row(" ·", reason)
+        out.append(why)
     return out
 
 
@@ -131,12 +137,12 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
     role = STATE_ROLE.get(bo.state)
     state = Text(fmt.state_label(bo.state),
                  style=_style(colors, role, bold=True) if role else Style(bold=True))
-    if bo.since is not None:
-        state.append(f"  since {bo.since:%Y-%m-%d}", style="dim")
     grid = _grid()
     grid.add_row("state", state)
-    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
-                          f"{fmt.vs_level(bo.pct_vs_level)} vs it")
+    if bo.since is not None:
+        grid.add_row("since", f"{bo.since:%Y-%m-%d}")
+    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source})")
+    grid.add_row("price", f"{fmt.vs_level(bo.pct_vs_level)} vs it")
     if bo.volume_ratio is not None:
         grid.add_row("volume", f"{fmt.ratio(bo.volume_ratio)} the 50-day average")
     out.append(grid)
@@ -152,10 +158,10 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
         out.append(Text("not measured against this benchmark", style="dim"))
         return out
     grid = _grid()
-    grid.add_row("changes", f"1M {fmt.rs_change(rs.trend, rs.change_1m)}  "
-                            f"3M {_pct(rs.change_3m)}  6M {_pct(rs.change_6m)}")
-    if rs.mansfield is not None:
-        grid.add_row("Mansfield", fmt.pct(rs.mansfield))
+    grid.add_row("changes", f"1M {_pct(rs.change_1m)}  3M {_pct(rs.change_3m)}  "
+                            f"6M {_pct(rs.change_6m)}")
+    extra = f", Mansfield {fmt.pct(rs.mansfield)}" if rs.mansfield is not None else ""
+    grid.add_row("trend", f"{fmt.rs_change(rs.trend, rs.change_1m)} 1M{extra}")
     if rs.quadrant:
         signs = fmt.rotation_signs(rs.change_3m, rs.change_1m)
         grid.add_row("rotation", f"{rs.quadrant} ({signs})")
