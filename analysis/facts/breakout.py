@@ -12,7 +12,7 @@ pivot is back in the base, quiet; failed on a close ``fail_pct`` under the pivot
 handle/base low). Intraday, ``volume_ratio`` shows the projected volume (volume so far /
 session_fraction), but confirmation waits for the close.
 
-``pct_to_level`` is the move from the last price to the level in % (positive: below the level).
+``pct_vs_level`` is where the last price is against the level, in % (negative: below the level).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Breakout:
     state: str
     level: float
     level_source: str
-    pct_to_level: float
+    pct_vs_level: float
     volume_ratio: float | None
     since: date | None
     needs: str
@@ -236,7 +236,7 @@ def state_from_arrays(
         state=f.state,
         level=level,
         level_source=source,
-        pct_to_level=(level / price - 1.0) * 100.0,
+        pct_vs_level=(price / level - 1.0) * 100.0,
         volume_ratio=None if ratio is None else float(ratio),
         since=_date(day[f.since]),
         needs=_needs(f, lines, price, avg[-1], rules, live, ratio),
@@ -326,7 +326,7 @@ def breakout_events(
     data = {
         "level": current.level,
         "level_source": current.level_source,
-        "pct_to_level": current.pct_to_level,
+        "pct_vs_level": current.pct_vs_level,
         "volume_ratio": current.volume_ratio,
         "previous": previous.state if previous else None,
         "since": current.since.isoformat() if current.since else None,
