@@ -129,7 +129,7 @@ STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extend
 
 def state_label(state: str, compact: bool = False) -> str:
     """A breakout state as the panes label it: BREAKING, near, FAILED (BREAK, FAIL when compact);
-    a state without a label of its own in words (back_in_base -> back in base)."""
+    a state without a label of its own in words (some_state -> some state)."""
     label = STATE_LABEL.get(state) or words(state)
     return STATE_SHORT.get(label, label) if compact else label
 
