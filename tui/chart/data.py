@@ -24,6 +24,8 @@ from tui.keys.drilldown import TIMEFRAMES as TIMEFRAMES  # re-exported
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tui.chart.intraday import IntradayExtras
+
 MODES: tuple[str, ...] = ("candles", "line", "ohlc")
 MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 60}
 MA_WINDOWS: tuple[int, ...] = (50, 200)
@@ -257,6 +259,7 @@ class PriceView:
     label_width: int
     tz: str
     close_line: bool = False  # daily bars too many for candles: drawn as a line of the closes
+    intraday: IntradayExtras | None = None  # 1D / 5D: sessions, VWAP, prior close
 
     @property
     def n(self) -> int:
@@ -267,10 +270,12 @@ class PriceView:
         return bool(self.n) and float(self.frame["volume"].max()) > 0
 
 
-def _price_range(frame: pd.DataFrame, levels: Levels) -> tuple[float, float]:
+def price_range(frame: pd.DataFrame, levels: Levels, extra: Sequence[float] = ()
+                ) -> tuple[float, float]:
+    """The bars' low to high, widened to any level (or ``extra`` value) near them, padded."""
     lo, hi = float(frame["low"].min()), float(frame["high"].max())
     span = max(hi - lo, abs(hi) * 1e-3, 1e-9)
-    candidates = [levels.pivot, levels.buy_zone_top]
+    candidates = [levels.pivot, levels.buy_zone_top, *extra]
     if levels.zone is not None:
         candidates += [levels.zone.low, levels.zone.high]
     for v in candidates:
@@ -299,7 +304,7 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
                          empty, empty, {}, levels, empty, 1, tz)
     # The y range does not depend on the aggregation, so the labels (and so the canvas width) can
     # be known before choosing it.
-    ylim = _price_range(daily, levels)
+    ylim = price_range(daily, levels)
     rows = max(height - 3, 2)
     yt = nice_ticks(ylim[0], ylim[1], max(2, min(8, rows // 3)))
     ylabels = price_labels(yt)
