@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,8 +23,6 @@ from tui.keys.drilldown import TIMEFRAMES as TIMEFRAMES  # re-exported
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from tui.chart.intraday import IntradayExtras
 
 MODES: tuple[str, ...] = ("candles", "line", "ohlc")
 MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 60}
@@ -259,7 +257,7 @@ class PriceView:
     label_width: int
     tz: str
     close_line: bool = False  # daily bars too many for candles: drawn as a line of the closes
-    intraday: IntradayExtras | None = None  # 1D / 5D: sessions, VWAP, prior close
+    intraday: Any = None  # 1D / 5D: tui.chart.intraday.IntradayExtras (sessions, VWAP, ...)
 
     @property
     def n(self) -> int:
