@@ -7,37 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from drilldown_app import ASOF, DrillApp, widget_text
+from drilldown_app import ASOF, DrillApp, YahooDrillApp, got_minutes, widget_text
 
 from analysis.sources.store import BarStore
-from analysis.sources.yahoo import YahooSource
 from tui.chart.price import PriceChart
 from tui.screens.drilldown import DrilldownScreen
 
 SIZE = (120, 40)
-
-
-class YahooDrillApp(DrillApp):
-    """The drill-down on the bundled bars, with a Yahoo source (the fake) for its 5-minute bars;
-    ``now`` is the fake's session at 19:02 UTC (14:02 New York)."""
-
-    def __init__(self, fake, store: BarStore, symbol: str = "KRE") -> None:
-        super().__init__(symbol)
-        self.data_source = YahooSource(session=fake, store=store, deadline=10.0)
-        self.clock = datetime(ASOF.year, ASOF.month, ASOF.day, 19, 2, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.clock
-
-
-async def _got_minutes(pilot, screen, fetches: int = 1):
-    for _ in range(300):
-        await pilot.pause(0.02)
-        if screen.intraday_fetches >= fetches and screen._minutes is not None and not any(
-                w.group == "drilldown-intraday" for w in pilot.app.workers):
-            break
-    await pilot.pause()
-    return widget_text(screen.query_one("#dd-legend"))
 
 
 async def test_1d_key_without_yahoo_says_no_intraday_bars_are_stored():
@@ -46,7 +22,7 @@ async def test_1d_key_without_yahoo_says_no_intraday_bars_are_stored():
         await pilot.press("i")
         screen = app.screen
         assert isinstance(screen, DrilldownScreen) and screen.timeframe == "1D"
-        legend = await _got_minutes(pilot, screen)
+        legend = await got_minutes(pilot, screen)
         assert "no intraday bars stored (intraday needs Yahoo)" in legend
         assert "1D" in widget_text(screen.query_one("#dd-title"))
         await pilot.press("4")  # back to a daily chart: the daily legend again
@@ -60,7 +36,7 @@ async def test_1d_key_draws_the_last_session_of_5_minute_bars_with_vwap_and_prio
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("i")
-        legend = await _got_minutes(pilot, screen)
+        legend = await got_minutes(pilot, screen)
         view = screen.query_one(PriceChart).view
         assert view.intraday is not None and view.n > 0
         assert set(view.frame.index.date) == {ASOF}
@@ -73,12 +49,12 @@ async def test_1d_key_draws_the_last_session_of_5_minute_bars_with_vwap_and_prio
         await pilot.press("left", "left")
         await pilot.pause()
         cursor = widget_text(screen.query_one("#dd-legend"))
-        assert cursor.startswith("┊ Tue 12-09 19:30 15-min  O ")
+        assert cursor.startswith("┊ Tue 19:30 15-min  O ")
         await pilot.press("I")  # five sessions, in 2-hour bars: the cursor stays at that time
-        await _got_minutes(pilot, screen)
+        await got_minutes(pilot, screen)
         view = screen.query_one(PriceChart).view
         assert len(set(view.frame.index.date)) == 5 and view.period == "2-hour"
-        assert widget_text(screen.query_one("#dd-legend")).startswith("┊ Tue 12-09 18:00 2-hour")
+        assert widget_text(screen.query_one("#dd-legend")).startswith("┊ Tue 18:00 2-hour")
 
 
 async def test_offline_after_a_fetch_shows_the_stored_bars_and_when_they_were_fetched(
@@ -87,11 +63,11 @@ async def test_offline_after_a_fetch_shows_the_stored_bars_and_when_they_were_fe
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("i")
-        await _got_minutes(pilot, screen)
+        await got_minutes(pilot, screen)
         fake_yahoo.offline = True
         app.clock = datetime(ASOF.year, ASOF.month, ASOF.day, 19, 3, tzinfo=UTC)
         screen._intraday_tick()  # the market is open at 14:03 New York: asks again
-        legend = await _got_minutes(pilot, screen, 2)
+        legend = await got_minutes(pilot, screen, 2)
         assert screen.intraday_fetches == 2
         assert screen.query_one(PriceChart).view.n > 0  # still drawn, from the store
         assert "intraday needs Yahoo; last fetched" in legend and "ET" in legend
@@ -104,8 +80,8 @@ async def test_the_timer_asks_again_only_while_the_market_is_open(fake_yahoo, tm
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("i")
-        await _got_minutes(pilot, screen)
+        await got_minutes(pilot, screen)
         app.clock = datetime(ASOF.year, ASOF.month, ASOF.day, hour, 30, tzinfo=UTC)
         screen._intraday_tick()
-        await _got_minutes(pilot, screen, 2 if asks else 1)
+        await got_minutes(pilot, screen, 2 if asks else 1)
         assert len(fake_yahoo.requests_of("minutes")) == (2 if asks else 1)

@@ -85,7 +85,7 @@ def bar_info(view: PriceView, i: int) -> BarInfo:
 
 def cursor_text(info: BarInfo, narrow: bool = False) -> str:
     """'Tue 2025-12-09  O 64.20  H 65.10  L 63.90  C 64.81  V 12.3M  +1.2%' (a weekly bar says
-    'week to Fri 2025-12-12', an intraday one 'Tue 12-09 10:35 5-min'); ``narrow``:
+    'week to Fri 2025-12-12', an intraday one 'Tue 10:35 5-min'); ``narrow``:
     '12-09 O64.20 H65.10 L63.90 C64.81 V12.3M +1.2%' (intraday: '10:35 O64.20 ...')."""
     from tui.chart.data import compact
     from tui.format import pct, price
@@ -98,7 +98,7 @@ def cursor_text(info: BarInfo, narrow: bool = False) -> str:
                 f"C{price(info.close)}{volume} {pct(info.change_pct)}")
     when = f"{info.day:%a %Y-%m-%d}"
     if timed:
-        when = f"{info.day:%a %m-%d %H:%M} {info.period}"
+        when = f"{info.day:%a %H:%M} {info.period}"
     elif info.period == "weekly":
         when = f"week to {when}"
     elif info.period != "daily" and not info.period.endswith("min"):

@@ -214,9 +214,9 @@ class PriceChart(CellChart):
             return text.append(note or ("loading 5-minute bars…" if self.minutes is None
                                         else "no intraday bars"))
         text.append("daily closes" if view.close_line else view.period, style="bold")
+        text.append(f" · {note}" if note else "")  # first: it says the bars are not live
         if not self.show_overlays:
-            text.append("  overlays off")
-            return text.append(f"  · {note}" if note else "")
+            return text.append("  overlays off")
         extra = view.intraday
         if extra is not None:
             vwap = extra.vwap[np.isfinite(extra.vwap)]
@@ -224,8 +224,6 @@ class PriceChart(CellChart):
                 item("⠒", "ma_fast", f"VWAP {_price(float(vwap[-1]))}")
             if extra.prior_close is not None:
                 item("╌", "stale", f"prior close {_price(extra.prior_close)}")
-            if extra.extended.any():
-                item("░", "stale", "pre/post")
         daily = view.period == "daily"
         if any(v == v for v in view.ma.get(50, [])):
             item("⠒", "ma_fast", "MA50" if daily else "50-day MA")
@@ -234,7 +232,9 @@ class PriceChart(CellChart):
         lv = view.levels
         if lv.pivot is not None:
             item("─", "pivot", f"pivot {_price(lv.pivot)}")
-            item("┄", "pivot", f"+5% {_price(lv.buy_zone_top)}")
+            top = lv.buy_zone_top
+            if extra is None or top is not None and view.ylim[0] <= top <= view.ylim[1]:
+                item("┄", "pivot", f"+5% {_price(top)}")  # intraday: only when drawn
         if lv.zone is not None:
             words = f"zone {_price(lv.zone.low)}-{_price(lv.zone.high)}"
             tint = (tint_colour("zone", palette, self.rich_style)
@@ -251,7 +251,9 @@ class PriceChart(CellChart):
             item("▲", "breakout", "breakout")
         if lv.failures:
             item("✕", "failed", "failed")
-        return text.append(f"  · {note}" if note else "")
+        if extra is not None and extra.extended.any():
+            item("░", "stale", "pre/post")  # last: the first to go where the line is too long
+        return text
 
 
 def _price(value: float | None) -> str:
