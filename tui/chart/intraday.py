@@ -168,9 +168,14 @@ def intraday_cells(view: PriceView, width: int, height: int, overlays: bool = Tr
     out = []
     xs = np.flatnonzero(extra.extended)
     if xs.size and width > 0:
-        left = columns_of(np.arange(view.n) - 0.5, view.n, width)  # each bar's first column
-        bar_of = np.clip(np.searchsorted(left, np.arange(width), side="right") - 1, 0, view.n - 1)
-        cols = np.flatnonzero(extra.extended[bar_of])
+        n, ext = view.n, extra.extended
+        centres = columns_of(np.arange(n), n, width)
+        col = np.arange(width)
+        p = np.clip(np.searchsorted(centres, col, side="right") - 1, -1, n - 1)
+        on_bar = (p >= 0) & (centres[np.maximum(p, 0)] == col)
+        before = np.where(p >= 0, ext[np.maximum(p, 0)], ext[0])  # the bar left of the column
+        after = ext[np.minimum(p + 1, n - 1)]  # and the one right of it
+        cols = col[np.where(on_bar, before, before & after)]
         cc, rr = np.meshgrid(cols, np.arange(height))
         chars = np.where(rr.ravel() == 0, "░", " ")
         out.append(_cells(cc.ravel(), rr.ravel(), chars, "stale", "back"))
