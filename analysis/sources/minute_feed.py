@@ -9,6 +9,7 @@ runs it in a worker thread) and returns a ``Minutes``; it never raises for a fai
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,10 +72,16 @@ class MinuteFeed:
 
     def stored(self, symbol: str) -> Minutes:
         """What the store holds for ``symbol`` (no network)."""
+        from analysis.sources.base import SourceError
+
+        none = Minutes(symbol, empty_minutes(tz_for(symbol)), None, False,
+                       offline_note(symbol, None, False))
         if self.store is None:
-            return Minutes(symbol, empty_minutes(tz_for(symbol)), None, False,
-                           offline_note(symbol, None, False))
-        frame, when = load_minutes(self.store, symbol)
+            return none
+        try:
+            frame, when = load_minutes(self.store, symbol)
+        except SourceError as exc:  # the store is locked or broken: say so, show nothing
+            return dataclasses.replace(none, reason=str(exc))
         return Minutes(symbol, frame, when, False, offline_note(symbol, when, len(frame) > 0))
 
     def get(self, symbol: str, now: datetime | None = None) -> Minutes:
@@ -90,8 +97,10 @@ class MinuteFeed:
             why = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             return dataclasses.replace(kept, reason=why)
         if self.store is not None:
-            save_minutes(self.store, symbol, frame, now)
-            frame, _ = load_minutes(self.store, symbol)
+            from analysis.sources.base import SourceError
+
+            with contextlib.suppress(SourceError):  # not kept this time: still shown
+                save_minutes(self.store, symbol, frame, now)
         return Minutes(symbol, frame, now, True, "")
 
 

@@ -60,9 +60,8 @@ DRILLDOWN_HELP: dict[str, str] = {
     **{f"drilldown_{tf.lower()}": "chart the last " + (
         ("" if tf[:-1] == "1" else f"{tf[:-1]} ") + ("month" if tf.endswith("M") else "year")
         + ("" if tf[:-1] == "1" else "s")) for tf in TIMEFRAMES},
-    "drilldown_1d": "intraday: the last session in 5-minute bars (pre/post-market shaded, prior "
-                   "close, VWAP; refreshed every minute while the market is open; needs Yahoo)",
-    "drilldown_5d": "intraday: the last five sessions in 5-minute bars (or longer, to fit)",
+    "drilldown_1d": "intraday: the last session in 5-minute bars (VWAP, prior close)",
+    "drilldown_5d": "intraday: the last five sessions (5-minute bars, grouped to fit)",
     "drilldown_mode": "candles, line, OHLC bars",
     "drilldown_volume": "show / hide volume",
     "drilldown_overlays": "show / hide moving averages, base, pivot, zone and breakouts",
