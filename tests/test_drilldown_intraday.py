@@ -85,3 +85,18 @@ async def test_the_timer_asks_again_only_while_the_market_is_open(fake_yahoo, tm
         screen._intraday_tick()
         await got_minutes(pilot, screen, 2 if asks else 1)
         assert len(fake_yahoo.requests_of("minutes")) == (2 if asks else 1)
+
+
+async def test_a_hanging_yahoo_never_blocks_the_chart(fake_yahoo, tmp_path):
+    app = YahooDrillApp(fake_yahoo, BarStore(tmp_path / "bars.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        fake_yahoo.inject("hang", symbol="KRE")
+        await pilot.press("i")
+        await pilot.pause(0.2)
+        assert "loading 5-minute bars" in widget_text(screen.query_one("#dd-legend"))
+        await pilot.press("2")  # the keys still work while the request hangs
+        await pilot.pause()
+        assert screen.timeframe == "3M" and screen.query_one(PriceChart).view.n > 0
+        fake_yahoo.release()
+        await got_minutes(pilot, screen)

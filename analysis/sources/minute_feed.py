@@ -89,7 +89,10 @@ class MinuteFeed:
         there is no Yahoo, what the store holds with a note saying so."""
         if self.session is None:
             return self.stored(symbol)
+        from analysis.sources.yfcall import wait_idle
+
         now = now or datetime.now(UTC)
+        wait_idle(self.timeout)  # one Yahoo call at a time: let a refresh under way finish
         try:
             frame = fetch_minute_bars(symbol, self.session(), self.timeout)
         except Exception as exc:  # noqa: BLE001 - any failure: fall back to the store, say why
