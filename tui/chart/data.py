@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tui.chart.levels import Levels
+from tui.chart.levels import Levels, price_range
 from tui.keys.drilldown import TIMEFRAMES as TIMEFRAMES  # re-exported
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 MODES: tuple[str, ...] = ("candles", "line", "ohlc")
 MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 60}
 MA_WINDOWS: tuple[int, ...] = (50, 200)
-LEVEL_MARGIN = 0.35  # a level this far (share of the price span) outside the bars still widens ylim
 VOLUME_LABEL_WIDTH = 6  # "180.5M": the price and volume panels share one label width
 CLOSE_LINE_TIMEFRAMES: tuple[str, ...] = ("6M", "1Y")
 """Timeframes whose daily bars, when too many for candles, are drawn as a daily close line rather
@@ -64,10 +63,12 @@ _COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
 
 
 def week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
-    """Number of the Friday-ending week (as ``to_weekly`` groups them) of each bar, counted from
-    the week ending Friday 1970-01-02, on the bars' own wall-clock dates."""
-    days = index.tz_localize(None).to_numpy().astype("datetime64[D]").astype(np.int64)
-    return (days + 5) // 7  # day 1 is Friday 1970-01-02: Saturday starts the next week
+    """Number of the Friday-ending week of each bar (`analysis.days.week_numbers`, the weeks the
+    bases are measured in), on the bars' own wall-clock dates."""
+    from analysis.days import week_numbers as weeks_of_days
+    from analysis.facts.clean import day_numbers
+
+    return weeks_of_days(day_numbers(index))
 
 
 def group_bars(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
@@ -124,10 +125,15 @@ def moving_averages(bars: pd.DataFrame, asof: date | None, labels: pd.DatetimeIn
 
     Computed on the whole history up to ``asof``, so the first bars of a short timeframe have them.
     """
+    import pandas as pd
+
     from analysis.bars import upto
+    from analysis.facts.ranges import trailing_mean
 
     closes = upto(bars, asof)["close"]
-    return {w: sample_at(closes.rolling(w).mean(), labels) for w in MA_WINDOWS}
+    values = closes.to_numpy(dtype=float)
+    return {w: sample_at(pd.Series(trailing_mean(values, w), index=closes.index), labels)
+            for w in MA_WINDOWS}
 
 
 # --------------------------------------------------------------------------- ticks and labels
@@ -266,22 +272,6 @@ class PriceView:
     @property
     def has_volume(self) -> bool:
         return bool(self.n) and float(self.frame["volume"].max()) > 0
-
-
-def price_range(frame: pd.DataFrame, levels: Levels, extra: Sequence[float] = ()
-                ) -> tuple[float, float]:
-    """The bars' low to high, widened to any level (or ``extra`` value) near them, padded."""
-    lo, hi = float(frame["low"].min()), float(frame["high"].max())
-    span = max(hi - lo, abs(hi) * 1e-3, 1e-9)
-    candidates = [levels.pivot, levels.buy_zone_top, *extra]
-    if levels.zone is not None:
-        candidates += [levels.zone.low, levels.zone.high]
-    for v in candidates:
-        if v is not None and math.isfinite(v) and lo - LEVEL_MARGIN * span <= v <= hi + (
-                LEVEL_MARGIN * span):
-            lo, hi = min(lo, v), max(hi, v)
-    pad = (hi - lo) * 0.03 or abs(hi) * 0.01 or 1.0
-    return lo - pad, hi + pad
 
 
 def label_width(labels: Sequence[str]) -> int:

@@ -112,7 +112,7 @@ def prepare_intraday(data: MinuteInput | None, timeframe: str, width: int, heigh
     """The price view of an intraday timeframe (see the module docstring)."""
     from analysis.facts.session_vwap import session_vwap
     from tui.chart import data as cd
-    from tui.chart.levels import Levels
+    from tui.chart.levels import Levels, price_range
 
     levels = dataclasses.replace(levels or Levels(), base=None, breakouts=(), failures=())
     frame = last_sessions(data.frame, SESSION_DAYS[timeframe]) if data is not None else None
@@ -124,7 +124,7 @@ def prepare_intraday(data: MinuteInput | None, timeframe: str, width: int, heigh
         return cd.PriceView(symbol, timeframe, mode, empty_bars(tz), "5-min",
                             max(width - 3, 1), (0.0, 1.0), empty, empty, {}, levels, empty, 1, tz)
     prior = data.prior_close
-    ylim = cd.price_range(frame, levels, () if prior is None else (prior,))
+    ylim = price_range(frame, levels, () if prior is None else (prior,))
     yt = cd.nice_ticks(ylim[0], ylim[1], max(2, min(8, max(height - 3, 2) // 3)))
     ylabels = cd.price_labels(yt)
     lw = max(cd.label_width(ylabels), cd.VOLUME_LABEL_WIDTH)
