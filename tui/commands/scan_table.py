@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.freshness import Freshness
 from analysis.snapshot import Snapshot, SymbolFacts
 
 
@@ -42,9 +43,23 @@ def _state(f: SymbolFacts) -> str:
     return f"{f.breakout.state} {_price(f.breakout.level)}"
 
 
-def market_lines(snap: Snapshot) -> list[str]:
+def freshness_line(fresh: Freshness) -> str | None:
+    """"SAMPLE data of 2025-12-31, not today's market (the last session was 2026-12-04)" when the
+    data is old; None when it is current."""
+    if fresh.current:
+        return None
+    return (f"{fresh.label} data of {fresh.data_date}, not today's market "
+            f"(the last session was {fresh.last_session})")
+
+
+def market_lines(snap: Snapshot, fresh: Freshness) -> list[str]:
+    """The lines above the table. With old data the market clock and the next FOMC decision are
+    said to be now's, not the data's."""
     m = snap.market
     lines = [f"as of {snap.asof}  source {snap.source}" + (f" ({snap.note})" if snap.note else "")]
+    old = freshness_line(fresh)
+    if old:
+        lines.append(old)
     if m.pair:
         lines.append(
             f"{m.pair.symbol}/{m.pair.benchmark}: RS {m.pair.trend}, 3m {_pct(m.pair.change_3m)}, "
@@ -62,21 +77,23 @@ def market_lines(snap: Snapshot) -> list[str]:
         lines.append(f"race from {r.reference_date} high: {r.status}"
                      + (f", {r.winner} first" if r.winner else "") + f" ({who})")
     clock = m.clock
-    lines.append(f"NYSE {clock.status}" + (" (early close)" if clock.early_close else ""))
+    now = f"now ({clock.now:%Y-%m-%d %H:%M %Z}): " if old else ""
+    lines.append(f"{now}NYSE {clock.status}" + (" (early close)" if clock.early_close else ""))
     if m.fomc.next_decision:
-        lines.append(f"next FOMC decision {m.fomc.next_decision} (in {m.fomc.days_until} days)"
+        lines.append(f"{now}next FOMC decision {m.fomc.next_decision} "
+                     f"(in {m.fomc.days_until} days)"
                      + (f" — {m.fomc.banner}" if m.fomc.banner else ""))
     return lines
 
 
-def print_scan(snap: Snapshot) -> None:
+def print_scan(snap: Snapshot, fresh: Freshness) -> None:
     import sys
 
     from rich.console import Console
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 200)
-    for line in market_lines(snap):
+    for line in market_lines(snap, fresh):
         console.print(line, highlight=False)
     table = Table(show_lines=False, header_style="bold")
     for col, justify in (("Symbol", "left"), ("Last", "right"), ("Chg", "right"),

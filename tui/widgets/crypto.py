@@ -9,7 +9,7 @@ from rich.text import Text
 
 from tui import format as fmt
 from tui.widgets import cells
-from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
+from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale, lags
 
 if TYPE_CHECKING:
     from analysis.facts.race import RaceResult
@@ -103,7 +103,7 @@ class CryptoTable(PaneTable):
             "ratio": ratio_cell(sym, snap.market.crypto_ratio, sem),
             "race": race_cell(sym, snap.market.race, sem),
         }
-        if stale and not snap.fallback:
+        if stale and lags(snap, facts) and not snap.fallback:
             out["race"] = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         return Row(sym, out, tone="stale" if stale else None, search=sym,
                    sort={"chg": facts.change_pct, "chg7": facts.change_7d_pct})

@@ -14,6 +14,7 @@ from tui.widgets.pane_table import (
     View,
     colored,
     is_stale,
+    lags,
     signed_color,
 )
 
@@ -90,7 +91,7 @@ class WatchlistTable(PaneTable):
             facts.volume_pace >= view.config.thresholds.confirm_volume_ratio)
         stale = is_stale(snap, facts)
         state = cells.state_cell(facts.breakout, sem, compact)
-        if stale and not snap.fallback:
+        if stale and lags(snap, facts) and not snap.fallback:
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts),
