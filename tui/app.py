@@ -208,6 +208,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, Themes, App):
     def _refresh(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
         from analysis.changes import diff
         from analysis.events import EventLog
+        from analysis.freshness import freshness
 
         if self._feed is None:
             self._feed = self._make_feed()
@@ -216,6 +217,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, Themes, App):
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
+        if previous is not None and not freshness(previous).current:
+            previous = None  # old bars (the sample, a stale store) -> today's: no "changes"
         events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
         warning = ""
         if events:

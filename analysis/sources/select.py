@@ -18,11 +18,12 @@ SPECS = ("auto", "yahoo", "store", "sample", "csv:DIR")
 
 
 def make_source(spec: str, *, session: Any = None, store: BarStore | None = None,
-                deadline: float = 45.0) -> Source:
+                deadline: float = 45.0, first_wait: float | None = None) -> Source:
     """The Source for ``spec``; ValueError with a clear message for a bad one.
 
     ``session`` (a curl_cffi Session) is passed to yfinance; ``store`` defaults to the user's bar
-    store, opened only for specs that use it; ``deadline`` bounds each Yahoo fetch (seconds).
+    store, opened only for specs that use it; ``deadline`` bounds each Yahoo fetch (seconds);
+    ``first_wait`` (auto only): the quick start, see ``analysis.sources.auto``.
     """
     text = (spec or "").strip()
     kind = text.lower()
@@ -52,5 +53,5 @@ def make_source(spec: str, *, session: Any = None, store: BarStore | None = None
             return yahoo
         from analysis.sources.auto import AutoSource
 
-        return AutoSource(yahoo, store)
+        return AutoSource(yahoo, store, first_wait=first_wait)
     raise ValueError(f"unknown source {text!r}: use {', '.join(SPECS)}")

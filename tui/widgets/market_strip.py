@@ -185,7 +185,7 @@ def source_text(st: StripState, compact: bool, fresh: Freshness | None = None) -
         head = snap.note.split("; ")[0] if snap.note else status.replace("_", " ")
         if compact:  # "offline since 10:42": leaves room for the market clock at 80 columns
             head = head.split(" — ")[0]
-        color = sem.stale if status == "delayed" else sem.failed
+        color = sem.stale if status in ("delayed", "waiting") else sem.failed
         out.append(f" · {head}", style=_c(color, bold=True))
     elif snap.fallback:
         why = f": {snap.note.split('; ')[0]}" if snap.note else ""
