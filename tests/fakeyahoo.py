@@ -24,10 +24,11 @@ quote for the last session: price/high/low/volume so far; the chart and the quot
 ``market_state`` and ``quote_at`` (what the quote says about the session and when its last regular
 trade was; default "CLOSED" and the ``asof`` session's close), ``set_extended``/``clear_extended``
 (a pre- or post-market price), ``fund_sectors``, ``offline`` (True: every request fails to
-connect, as with no network). Faults can also target quotes: ``inject(kind, on="quote")``, and
-"refused" fails a request the way a refused connection does. Unknown symbols get Yahoo's 404 JSON.
-Every request is appended to ``log`` (a ``Req``), so tests can count requests and see which
-symbols and periods were asked for.
+connect, as with no network), ``recorded`` (symbol -> a real recorded chart body, from
+``tests/yahoowire.py``, served for its history requests). Faults can also target quotes:
+``inject(kind, on="quote")``, and "refused" fails a request the way a refused connection does.
+Unknown symbols get Yahoo's 404 JSON. Every request is appended to ``log`` (a ``Req``), so tests
+can count requests and see which symbols and periods were asked for.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class FakeYahoo(Session):
         self.quote_at: pd.Timestamp | None = None
         self._extended: dict[str, dict[str, tuple[float, pd.Timestamp]]] = {}
         self.offline = False
+        self.recorded: dict[str, dict] = {}  # symbol -> a recorded real chart body (yahoowire)
         self._lock = threading.Lock()
         self._release = threading.Event()
 
@@ -206,6 +208,8 @@ class FakeYahoo(Session):
         return cut
 
     def _chart(self, symbol: str, params: dict[str, str]) -> tuple[int, dict]:
+        if symbol in self.recorded and params.get("range") != "1d":  # not the tz lookup
+            return 200, self.recorded[symbol]
         bars = self.bars_for(symbol)
         if bars is None:
             return 404, UNKNOWN_CHART

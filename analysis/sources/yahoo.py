@@ -15,7 +15,9 @@ How a fetch goes:
 - Symbols that failed for a passing reason (HTTP 429, 5xx, timeouts, an empty or garbled answer)
   are retried with a short exponential backoff (``backoff`` doubling up to ``backoff_cap``) while
   time is left, at most ``attempts`` times. A symbol Yahoo says it does not know is reported in
-  ``errors`` and the others still return their bars.
+  ``errors`` and the others still return their bars. A well-formed answer with no bars for the
+  range (a weekend, a holiday) is an answer, not a failure: the symbol's stored bars are served
+  as they are, or without any, ``errors`` says "no bars for that range".
 - New bars are upserted into the store; the bars returned are the store's full history per symbol.
   The re-fetched last stored session tells what changed since: its open off by more than a split
   could explain -> Yahoo rescaled the history (a split): it is fetched again in full; the same
@@ -50,6 +52,7 @@ from analysis.sources.health import delayed_note, is_rate_limit
 from analysis.sources.intraday import LiveBars, finish_live, quote_only
 from analysis.sources.quotes import Quote, quotes_or_why
 from analysis.sources.yfcall import (
+    EMPTY_ANSWER,
     Busy,
     TimedOut,
     configure_yfinance,
@@ -359,6 +362,11 @@ class YahooSource:
                                  "fetched it again in full")
                 for sym in by_quote:
                     bars[sym] = self.store.load(sym)
+                for sym in [s for s, e in errors.items() if e == f"{s}: {EMPTY_ANSWER}"]:
+                    stored = self.store.load(sym)  # Yahoo has nothing newer than the store
+                    if len(stored):
+                        bars[sym] = stored
+                        del errors[sym]
             except StoreError as exc:
                 notes.append(f"bars not saved: {exc}")
             if self.store.warning:
