@@ -39,6 +39,7 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
         "bar_time": f.bar_time.isoformat(),
         "intraday": f.intraday,
         "close": to_jsonable(f.last),
+        "currency": f.currency,
         "prev_close": to_jsonable(f.prev_close),
         "change_pct": to_jsonable(f.change_pct),
         "change_7d_pct": to_jsonable(f.change_7d_pct),

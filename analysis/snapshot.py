@@ -44,7 +44,9 @@ class SymbolFacts:
     the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
     the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
     close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
-    when the source has one (live only, never in history/replay).
+    when the source has one (live only, never in history/replay). ``currency``: what the prices
+    are in when the source said (Yahoo: "USD", "GBp" = pence, "EUR"); None: not known (USD for
+    the bundled data).
     """
 
     symbol: str
@@ -64,6 +66,7 @@ class SymbolFacts:
     breakout: Breakout | None
     intraday: bool = False
     extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,11 @@ def analyze(
 
         symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
                    for s, f in symbols.items()}
+    if fetched.currencies:  # outside the facts memo too: it is not a fact of the bars
+        from dataclasses import replace
+
+        symbols = {s: replace(f, currency=fetched.currencies[s]) if s in fetched.currencies
+                   else f for s, f in symbols.items()}
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None

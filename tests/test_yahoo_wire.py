@@ -86,3 +86,62 @@ def test_recorded_daily_charts_parse_into_bars(fake, name, symbol, day, close):
     row = bars[bars.index.date == pd.Timestamp(day).date()].iloc[0]
     assert row["close"] == pytest.approx(close)
     assert (bars["high"] >= bars["low"]).all() and (bars["volume"] >= 0).all()
+
+
+# -- quotes: real bodies, currencies, and each symbol's own session ------------------------------
+
+def test_recorded_quotes_parse_with_currency_session_and_time_zone(fake):
+    from analysis.sources.quotes import fetch_quotes
+
+    fake.recorded_quote = body("quote-AAPL-BABA")
+    quotes = fetch_quotes(["AAPL", "BABA"], fake, 10.0)
+    aapl = quotes["AAPL"]
+    assert (aapl.price, aapl.currency, aapl.market_state, aapl.exchange_tz) == (
+        244.6, "USD", "CLOSED", "America/New_York")
+    assert aapl.time.isoformat() == "2025-02-14T21:00:00+00:00"
+    fake.recorded_quote = body("quote-BTC-USD")
+    btc = fetch_quotes(["BTC-USD"], fake, 10.0)["BTC-USD"]
+    assert (btc.price, btc.currency, btc.market_state, btc.exchange_tz) == (
+        96077.45, "USD", "REGULAR", "UTC")
+
+
+HOLIDAY = pd.Timestamp("2025-02-17 11:05", tz="UTC").to_pydatetime()  # Presidents Day, London open
+
+
+def test_a_london_share_and_a_future_trading_on_a_us_holiday_are_live_in_their_currency(fake):
+    """On 2025-02-17 the NYSE is closed; London and COMEX trade. Their quotes are not ignored,
+    and OCDO.L's 308.8 is pence (GBp), not dollars."""
+    fake.advance("2025-02-14")
+    fake.aliases.update({"OCDO.L": "SPY", "GC=F": "SPY"})
+    fake.recorded_quote = body("quote-OCDO.L-GC=F-built")
+    source = YahooSource(session=fake, store=BarStore(), deadline=10.0, backoff=0.02,
+                         attempts=2, clock=lambda: HOLIDAY)
+    result = source.fetch(["OCDO.L", "GC=F"])
+    assert result.currencies == {"OCDO.L": "GBp", "GC=F": "USD"}
+    for sym, price in (("OCDO.L", 308.8), ("GC=F", 2936.5)):
+        last = result.bars[sym].iloc[-1]
+        assert result.bars[sym].index[-1].date().isoformat() == "2025-02-17"
+        assert last["close"] == price
+    config = Config(watchlist=("OCDO.L", "GC=F"), sectors=(), crypto=())
+    snap = Pipeline(config, source=None).analyze(result, now=HOLIDAY).snapshot
+    ocado = snap.symbols["OCDO.L"]
+    assert (ocado.last, ocado.currency) == (308.8, "GBp")
+    from analysis.report import symbol_to_json
+    from tui.format import money
+
+    assert symbol_to_json(ocado)["currency"] == "GBp"
+    assert money(ocado.last, ocado.currency, width=10) == "308.80 GBp"
+    assert money(2936.5, "USD") == "2,936.50"
+    assert money(1234.6, "EUR", compact=True, width=8) == "1,235EUR"
+    # the bar of that session is kept in memory, never stored as final
+    assert BarStore().last_timestamp("OCDO.L").date().isoformat() == "2025-02-14"
+
+
+def test_a_us_listing_on_a_us_holiday_is_still_not_live(fake):
+    fake.advance("2025-02-14")
+    fake.aliases["AAPL"] = "SPY"
+    fake.recorded_quote = body("quote-AAPL-BABA")  # AAPL: CLOSED
+    source = YahooSource(session=fake, store=BarStore(), deadline=10.0, backoff=0.02,
+                         attempts=2, clock=lambda: HOLIDAY)
+    bars = source.fetch(["AAPL"]).bars["AAPL"]
+    assert bars.index[-1].date().isoformat() == "2025-02-14"

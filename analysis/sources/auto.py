@@ -199,7 +199,7 @@ class AutoSource:
         note = delayed_note([s for s in missing if s in bars], ", ".join(notes), "", rest)
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
                            fallback=True, note=note, origins=origins, status="delayed",
-                           extended=result.extended)
+                           extended=result.extended, currencies=self._currencies(bars))
 
     def _fallback(self, symbols: Sequence[str], now: datetime, status: str,
                   since: datetime) -> FetchResult:
@@ -241,4 +241,10 @@ class AutoSource:
             stamps = [max(t, intraday) for t in stamps] or [intraday]
         fetched_at = min(stamps) if stored and stamps else now
         return FetchResult(bars=bars, source=source, fetched_at=fetched_at, errors=errors,
-                           fallback=True, note=note, origins=origins, status=status)
+                           fallback=True, note=note, origins=origins, status=status,
+                           currencies=self._currencies(bars))
+
+    def _currencies(self, symbols) -> dict[str, str]:
+        """What Yahoo's quotes said each symbol's currency is (this session; none yet: {})."""
+        known = getattr(self.yahoo, "known_currencies", None)
+        return known(symbols) if known is not None else {}

@@ -111,6 +111,7 @@ class YahooSource:
         self.quotes = quotes
         self.clock = clock or (lambda: datetime.now(UTC))
         self.live = LiveBars()
+        self.currencies: dict[str, str] = {}  # from the quotes, kept for when Yahoo is down
         self._weights = DailyWeights(
             lambda fund: fetch_sector_weights(fund, session=self.session,
                                               deadline=min(self.deadline, 20.0))
@@ -344,8 +345,8 @@ class YahooSource:
             raise YahooUnreachable(f"Yahoo cannot be reached: {why}",
                                    "rate_limited" if limited else "offline")
         notes: list[str] = []
-        fresh = {s: self.live.split(s, f, now) for s, f in fresh.items()}
-        whole = {s: (self.live.split(s, f, now), r) for s, (f, r) in whole.items()}
+        fresh = {s: self.live.split(s, f, now, quotes.get(s)) for s, f in fresh.items()}
+        whole = {s: (self.live.split(s, f, now, quotes.get(s)), r) for s, (f, r) in whole.items()}
         bars: dict[str, pd.DataFrame] = {**fresh, **{s: f for s, (f, _) in whole.items()}}
         if self.store is not None:
             from analysis.sources.store import StoreError
@@ -372,13 +373,18 @@ class YahooSource:
             if self.store.warning:
                 notes.append(self.store.warning)
         extended = finish_live(self.live, bars, quotes, now)
+        self.currencies.update({s: q.currency for s, q in quotes.items() if q.currency})
         for sym, why in passing.items():
             errors[sym] = f"{sym} not refreshed: {why}"
         if passing:
             notes = [delayed_note(list(passing), "", stop or next(iter(passing.values())), notes)]
         return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
                            note="; ".join(notes), status="delayed" if passing else "live",
-                           extended=extended)
+                           extended=extended, currencies=self.known_currencies(bars))
+
+    def known_currencies(self, symbols) -> dict[str, str]:
+        """The currency of each of ``symbols`` Yahoo's quotes have named (this session)."""
+        return {s: self.currencies[s] for s in symbols if s in self.currencies}
 
 
 def _ratio_words(ratio: float) -> str:

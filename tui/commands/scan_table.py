@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analysis.freshness import Freshness
 from analysis.snapshot import Snapshot, SymbolFacts
+from tui.format import money
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
@@ -103,7 +104,8 @@ def print_scan(snap: Snapshot, fresh: Freshness) -> None:
         table.add_column(col, justify=justify, no_wrap=True)
     for f in snap.symbols.values():
         table.add_row(
-            f.symbol, _price(f.last), _pct(f.change_pct, 2), _ath(f), f"{f.streak.length:+d}",
+            f.symbol, money(f.last, f.currency), _pct(f.change_pct, 2), _ath(f),
+            f"{f.streak.length:+d}",
             _pct(f.rs.change_3m) if f.rs else "—", (f.rs.quadrant or "—") if f.rs else "—",
             _base(f), _zone(f), _state(f),
         )

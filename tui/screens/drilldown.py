@@ -223,7 +223,7 @@ class DrilldownScreen(Screen):
     # ------------------------------------------------------------------ titles
 
     def _update_titles(self) -> None:
-        from tui.format import pct, price
+        from tui.format import money, pct
 
         refresh = self.refresh_data
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
@@ -240,7 +240,7 @@ class DrilldownScreen(Screen):
         live = " live" if facts.intraday else ""
         change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
         self.query_one("#dd-title", Static).update(
-            f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+            f"[b]{self.symbol}[/b] {money(facts.last, facts.currency)} {change_text}  "
             f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
             f"[b]{self.timeframe}[/b] {self.mode}"
             + ("" if chart.show_volume else " · no volume")

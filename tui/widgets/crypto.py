@@ -96,7 +96,7 @@ class CryptoTable(PaneTable):
         stale = is_stale(snap, facts)
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts),
-            "last": colored(fmt.price(facts.last, True), None, right=True),
+            "last": colored(fmt.money(facts.last, facts.currency, True, 9), None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
             "chg7": cells.change_cell(facts.change_7d_pct, sem),
             "spark": cells.spark_cell(facts.spark, SPARK[1] if compact else SPARK[0], sem),

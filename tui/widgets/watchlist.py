@@ -95,7 +95,8 @@ class WatchlistTable(PaneTable):
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts),
-            "last": colored(fmt.price(facts.last, compact), None, right=True),
+            "last": colored(fmt.money(facts.last, facts.currency, compact, 8 if compact else 10),
+                            None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
             **cells.extended_cells(facts.extended, sem, compact),
             "spark": cells.spark_cell(facts.spark, SPARK[1] if compact else SPARK[0], sem),
