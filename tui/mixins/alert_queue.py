@@ -7,7 +7,7 @@ that keeps hanging cannot pile up work without bound: past ``MAX_PENDING`` waiti
 oldest are dropped, and that is reported too.
 
 Quitting never waits for alerts: ``stop`` kills the command that is running (with its process
-group), drops the waiting events and returns a line saying so (the app writes it to the event log).
+group), drops the waiting events and says so in a line of the event log (kind "alerts").
 """
 
 from __future__ import annotations

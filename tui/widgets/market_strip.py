@@ -120,8 +120,8 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
         return parts
     if cached:
         parts.append((0, cached_text(st, compact)))
-        parts.append((2, Text(f"{snap.source} {snap.asof:%Y-%m-%d}" if not compact
-                              else f"{snap.source} {fmt.short_date(snap.asof)}")))
+        day = freshness(snap, st.wall_now or st.now).date_text(short=compact)
+        parts.append((2, Text(f"{snap.source} {day}")))
         return parts
     if old:  # no market clock, no FOMC countdown: they are about now, not about these bars
         parts.append((0, source_text(st, compact, fresh)))
