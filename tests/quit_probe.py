@@ -1,9 +1,9 @@
 """Run by tests/test_quit.py in a subprocess: the dashboard with a refresh stuck for good and a
 queue of slow alert commands; `q` is pressed and the process must end at once.
 
-Prints "running <pid>" once the first alert command runs (its pid) and "pressed" just before `q`;
-the test measures from "pressed" to the end of the process (asyncio's executor shutdown and the
-interpreter's exit included, where stuck threads used to hold it).
+Prints "running <pid>" once the first alert command runs (its pid), "pressed" just before `q` and
+"closed <seconds>" once the app has closed and asyncio has shut its executor down (where stuck
+threads used to hold it for the whole fetch deadline): the seconds from the key press to then.
 """
 
 from __future__ import annotations
@@ -47,8 +47,12 @@ async def main() -> None:
         await pilot.pause(0.3)
         assert app.busy, "the refresh should be stuck"
         print("pressed", flush=True)
+        PRESSED.append(time.monotonic())
         await pilot.press("q")
 
 
+PRESSED: list[float] = []
+
 if __name__ == "__main__":
     asyncio.run(main())
+    print(f"closed {time.monotonic() - PRESSED[0]:.3f}", flush=True)
