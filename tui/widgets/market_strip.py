@@ -172,8 +172,8 @@ def source_text(st: StripState, compact: bool, fresh: Freshness | None = None) -
         out.append(f" {fresh.date_text(short=compact)}")
         if not fresh.current:
             days = (fresh.today - fresh.data_date).days
-            out.append(f" · {days} day{'s' * (days != 1)} old" if not compact else "",
-                       style=_c(sem.stale, bold=True))
+            age = f"{days}d" if compact else f"{days} day{'s' * (days != 1)}"
+            out.append(f" · {age} old", style=_c(sem.stale, bold=True))
     else:
         out.append(f" {snap.asof:%Y-%m-%d}" if not compact else f" {fmt.short_date(snap.asof)}")
     quiet = snap.fallback or snap.status != "live"
