@@ -19,7 +19,7 @@ from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
 from tui.commands.scan_table import market_lines
 from tui.semantic import SemanticColors
-from tui.widgets.market_strip import StripState, _fit, status_parts
+from tui.widgets.market_strip import StripState, _fit, pair_parts, status_parts
 from tui.widgets.pane_table import is_stale
 
 SUNDAY = datetime(2026, 12, 6, 19, 33, tzinfo=UTC)
@@ -111,11 +111,13 @@ def test_current_data_keeps_live_the_clock_and_fomc():
 
 @pytest.mark.parametrize("width", [200, 120, 80])
 def test_a_refresh_error_without_data_is_never_dropped(width):
-    why = "Yahoo cannot be reached: cannot connect to Yahoo"
+    why = "Yahoo cannot be reached: cannot resolve Yahoo's address (no network or DNS)"
     line = strip_line(None, width, error=why)
-    assert "NO DATA" in line and "LIVE" not in line
+    assert "NO DATA" in line and "refresh failed" in line and "LIVE" not in line
     assert "loading market data" not in line
-    assert "Yahoo cannot be reached" in line
+    st = StripState(None, "LIVE", SUNDAY, SemanticColors(), error=why)
+    second = _fit(pair_parts(st, False), pair_parts(st, True), width).plain
+    assert second == why  # whole, on the line below
 
 
 def test_a_refresh_error_over_data_outranks_everything_else(old):
@@ -210,6 +212,7 @@ async def test_offline_without_data_the_error_is_in_the_header_at_every_width(si
                 break
             await pilot.pause(0.05)
         await pilot.pause()
-        first = app.screen.query_one("#strip").render().plain.splitlines()[0]
-        assert "NO DATA" in first and "cannot be reached" in first
+        first, second = app.screen.query_one("#strip").render().plain.splitlines()[:2]
+        assert "NO DATA" in first and "refresh failed" in first
         assert "LIVE" not in first and "loading market data" not in first
+        assert second.strip() == "Yahoo cannot be reached: cannot resolve Yahoo's address"

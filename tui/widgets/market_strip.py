@@ -6,7 +6,8 @@
    (it was computed for that time). Data that is not from the current or the last session
    (``analysis.freshness``) is never LIVE: SAMPLE / STORED / STALE, the data's date with its year
    and how old it is, and no market clock or FOMC countdown (they would not apply to those bars).
-   A failed refresh is the one part never dropped, at any width;
+   A failed refresh is the one part never dropped, at any width (with no data yet, why it failed
+   takes the second line);
 2. the benchmark pair (small vs large caps): record-high status, % vs the prior-cycle peak, RS
    trend;
 3. leaders (who made a new high first) and the reference-high race.
@@ -110,8 +111,10 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
             st.wall_now and st.busy_since) else 0.0
         label.append(" ⟳" + (f" {waited:.0f}s" if waited >= 5 else ""), style=_c(sem.pivot))
     parts: list[tuple[int, Text]] = [(-1, label)]
-    if st.error:  # the one thing that must be seen at any width
-        when = f" {st.error_at:%H:%M}" if st.error_at else ""
+    when = f" {st.error_at:%H:%M}" if st.error_at else ""
+    if st.error and snap is None:  # why is on the next line, whole (nothing else is there)
+        parts.append((-1, Text(f"⚠ refresh failed{when}:", style=_c(sem.down, bold=True))))
+    elif st.error:  # the one thing that must be seen at any width
         head = "⚠ " if compact else f"⚠ refresh failed{when}: "
         parts.append((-1, Text(f"{head}{st.error}", style=_c(sem.down))))
     if snap is None:
@@ -198,8 +201,8 @@ def source_text(st: StripState, compact: bool, fresh: Freshness | None = None) -
 
 def pair_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     snap, sem = st.snapshot, st.semantic
-    if snap is None:
-        return []
+    if snap is None:  # no data yet: this line says why the refresh failed, if it did
+        return [(-1, Text(st.error, style=_c(sem.down)))] if st.error else []
     pair = snap.market.pair
     parts: list[tuple[int, Text]] = []
     names = [pair.symbol, pair.benchmark] if pair else []
