@@ -199,7 +199,8 @@ class AutoSource:
         note = delayed_note([s for s in missing if s in bars], ", ".join(notes), "", rest)
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
                            fallback=True, note=note, origins=origins, status="delayed",
-                           extended=result.extended, currencies=self._currencies(bars))
+                           extended=result.extended, quote_types=result.quote_types,
+                           currencies=self._currencies(bars))
 
     def _fallback(self, symbols: Sequence[str], now: datetime, status: str,
                   since: datetime) -> FetchResult:
@@ -246,5 +247,5 @@ class AutoSource:
 
     def _currencies(self, symbols) -> dict[str, str]:
         """What Yahoo's quotes said each symbol's currency is (this session; none yet: {})."""
-        known = getattr(self.yahoo, "known_currencies", None)
-        return known(symbols) if known is not None else {}
+        known = getattr(self.yahoo, "currencies", {})
+        return {s: known[s] for s in symbols if s in known}

@@ -32,8 +32,10 @@ class FetchResult:
     ``status`` is the feed's health: "live", "delayed", "rate_limited" or "offline" (see
     ``analysis.sources.health``; the note then starts with the header line, e.g. "offline since
     10:42 — stored bars"). ``extended`` holds, per symbol, a pre-market or after-hours price newer
-    than the last regular trade, when the source has one (Yahoo). ``currencies``: per symbol, the
-    currency its prices are in, when the source says (Yahoo's quote: "USD", "GBp" = pence, "EUR").
+    than the last regular trade, when the source has one (Yahoo). ``quote_types`` holds, per
+    symbol, the instrument type the live quote gave (Yahoo's ``quoteType``: "ETF", "INDEX", ...).
+    ``currencies``: per symbol, the currency its prices are in, when the source says (Yahoo's
+    quote: "USD", "GBp" = pence, "EUR").
     """
 
     bars: Mapping[str, pd.DataFrame]
@@ -45,6 +47,7 @@ class FetchResult:
     origins: Mapping[str, str] = field(default_factory=dict)
     status: str = "live"
     extended: Mapping[str, ExtendedQuote] = field(default_factory=dict)
+    quote_types: Mapping[str, str] = field(default_factory=dict)
     currencies: Mapping[str, str] = field(default_factory=dict)
 
     def last_bar(self) -> datetime | None:

@@ -64,6 +64,7 @@ class Quote:
     pre_time: datetime | None = None
     post_price: float | None = None
     post_time: datetime | None = None
+    quote_type: str | None = None  # Yahoo's quoteType: EQUITY, ETF, INDEX, CRYPTOCURRENCY, ...
     currency: str | None = None
     exchange_tz: str | None = None
 
@@ -130,6 +131,7 @@ def parse_quotes(payload: Any) -> dict[str, Quote]:
             pre_time=_time(row.get("preMarketTime")),
             post_price=_price(row.get("postMarketPrice")),
             post_time=_time(row.get("postMarketTime")),
+            quote_type=row["quoteType"] if isinstance(row.get("quoteType"), str) else None,
             currency=_text(row.get("currency")),
             exchange_tz=_text(row.get("exchangeTimezoneName")),
         )

@@ -380,11 +380,10 @@ class YahooSource:
             notes = [delayed_note(list(passing), "", stop or next(iter(passing.values())), notes)]
         return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
                            note="; ".join(notes), status="delayed" if passing else "live",
-                           extended=extended, currencies=self.known_currencies(bars))
-
-    def known_currencies(self, symbols) -> dict[str, str]:
-        """The currency of each of ``symbols`` Yahoo's quotes have named (this session)."""
-        return {s: self.currencies[s] for s in symbols if s in self.currencies}
+                           extended=extended,
+                           quote_types={s: q.quote_type for s, q in quotes.items()
+                                        if s in bars and q.quote_type},
+                           currencies={s: self.currencies[s] for s in bars if s in self.currencies})
 
 
 def _ratio_words(ratio: float) -> str:

@@ -94,7 +94,7 @@ class WatchlistTable(PaneTable):
         if stale and lags(snap, facts) and not snap.fallback:
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = {
-            "symbol": cells.symbol_cell(sym, sem, facts),
+            "symbol": cells.symbol_cell(sym, sem, facts, compact=compact),
             "last": colored(fmt.money(facts.last, facts.currency, compact, 8 if compact else 10),
                             None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
