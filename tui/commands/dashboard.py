@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from analysis.config import Config
     from analysis.feed import Feed
 
-SOURCE_KINDS = ("auto", "yahoo", "store", "sample")
 QUICK_START = 1.0
 """Seconds the first live fetch waits for Yahoo before stored or bundled bars are shown (Yahoo is
 still asked, in the background)."""
@@ -42,15 +41,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def check_source(spec: str) -> str:
     """Reject a bad source spec before the app starts (UsageError, exit code 2)."""
-    text = spec.strip()
-    if text.lower() in SOURCE_KINDS:
-        return text.lower()
-    if text.lower().startswith("csv:"):
-        folder = Path(text[4:]).expanduser()
-        if not text[4:].strip() or not folder.is_dir():
-            raise UsageError(f"source {text}: no such folder {folder}")
-        return text
-    raise UsageError(f"unknown source {text!r}: use {', '.join(SOURCE_KINDS)} or csv:DIR")
+    from analysis.sources.select import check_spec
+
+    try:
+        return check_spec(spec)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:
