@@ -1,5 +1,6 @@
 """Events: what changed between two snapshots (breakout, confirmed, failed, new ATH, streak
-milestone, race decided, FOMC tomorrow), and the bounded JSON-lines event log."""
+milestone, race decided, FOMC tomorrow), the bounded JSON-lines event log of the live app, and the
+in-memory log a replay keeps instead (a replay never writes into the live log)."""
 
 from __future__ import annotations
 
@@ -117,10 +118,26 @@ class EventLog:
         return out
 
 
+class MemoryEventLog:
+    """A replay's events: kept in memory (the newest ``max_events``), never written to disk, so
+    replaying history cannot add to or rotate away the live log."""
+
+    def __init__(self, max_events: int = 1000) -> None:
+        from collections import deque
+
+        self._events: deque[Event] = deque(maxlen=max_events)
+
+    def append(self, events) -> None:
+        self._events.extend(events)
+
+    def read(self, since: date | datetime | None = None) -> list[Event]:
+        return [e for e in self._events if since is None or _is_since(e, since)]
+
+
 def _is_since(event: Event, since: date | datetime) -> bool:
+    """A date selects by the session the event belongs to (``asof``); a time by when it was
+    detected (``at``); a time without a zone is local time."""
     if isinstance(since, datetime):
-        at = event.at
-        if (at.tzinfo is None) != (since.tzinfo is None):
-            return at.replace(tzinfo=None) >= since.replace(tzinfo=None)
-        return at >= since
+        at = event.at if event.at.tzinfo else event.at.astimezone()
+        return at >= (since if since.tzinfo else since.astimezone())
     return event.asof >= since

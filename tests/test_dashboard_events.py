@@ -81,7 +81,7 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
         assert any("XLF confirmed" in n.message for n in app._notifications)  # the toast
-    confirmed = [e for e in EventLog().read() if e.kind == "confirmed"]
+        confirmed = [e for e in app.event_log.read() if e.kind == "confirmed"]
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]
     assert confirmed[0].data["level"] == PIVOT
     assert abs(confirmed[0].data["volume_ratio"] - ratio_12) < 0.01
@@ -103,7 +103,7 @@ async def test_each_new_event_reaches_the_alert_command_as_json(user_dirs, tmp_p
         assert not out.exists()  # the first snapshot has nothing to compare with: no events
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        logged = EventLog().read()
+        logged = app.event_log.read()
         assert len(logged) >= 2
         await wait_for(pilot, lambda: out.exists()
                        and len(out.read_text().splitlines()) >= len(logged), what="the alerts")
@@ -135,7 +135,7 @@ async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_a
         await loaded(pilot, app)
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        n_events = len(EventLog().read())
+        n_events = len(app.event_log.read())
         await wait_for(pilot, pids.exists, what="the alert command to start")
         hung = int(pids.read_text().split()[0])
         # while the command hangs, the app answers keys at once
@@ -203,6 +203,23 @@ async def test_a_replay_starts_without_the_live_log():
         await loaded(pilot, app)
         assert not any("XLF high" in ln for ln in log_lines(app))
         assert app.screen.query_one("#events").earlier == 0
+
+
+async def test_a_replay_never_writes_into_the_live_event_log():
+    EventLog().append(earlier_events(5))
+    before = EventLog().path.read_bytes()
+    config = Config()
+    app = make_app(replay(config, date(2025, 12, 10), date(2025, 12, 12)), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        for n in (2, 3):
+            await pilot.press("full_stop")
+            await loaded(pilot, app, n)
+        replayed = app.event_log.read()
+        assert any(e.kind == "confirmed" and e.symbol == "XLF" for e in replayed)
+        assert any("XLF confirmed" in ln for ln in log_lines(app))  # still on screen
+    assert EventLog().path.read_bytes() == before
+    assert [p.name for p in EventLog().files()] == ["events.jsonl"]  # nothing rotated either
 
 
 async def test_the_events_pane_keeps_at_most_max_lines():

@@ -42,6 +42,18 @@ def test_read_since_filters_by_session_and_skips_garbage(tmp_path):
     assert [e.data["n"] for e in log.read(since=date(2025, 12, 9))] == [2]
 
 
+def test_since_a_date_is_the_session_and_since_a_time_is_when_it_was_detected(tmp_path):
+    log = EventLog(tmp_path / "events.jsonl")
+    late = Event("failed", "XLF", date(2025, 12, 8), datetime(2025, 12, 9, 1, 30, tzinfo=UTC),
+                 "XLF failed", {})  # detected after midnight UTC, for the session of 12-08
+    log.append([late, _event(5)])
+    assert [e.symbol for e in log.read(since=date(2025, 12, 9))] == ["KRE"]
+    assert [e.symbol for e in log.read(since=datetime(2025, 12, 9, 1, 0, tzinfo=UTC))] == [
+        "XLF", "KRE"]
+    local = datetime(2025, 12, 9, 15, 4, tzinfo=UTC).astimezone().replace(tzinfo=None)
+    assert [e.data["n"] for e in log.read(since=local)] == [5]  # a time without a zone is local
+
+
 def test_events_command_prints_the_log(user_dirs, capsys):
     EventLog().append([_event(4)])
     assert main(["events"]) == 0

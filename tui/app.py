@@ -43,7 +43,7 @@ from tui.semantic import SemanticColors
 
 if TYPE_CHECKING:
     from analysis.config import Config
-    from analysis.events import Event
+    from analysis.events import Event, EventLog, MemoryEventLog
     from analysis.feed import Feed
     from analysis.pipeline import Refresh
 
@@ -112,6 +112,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self._applied_at = self.now()
         self._delay = float(config.refresh.market_open)
         self.history: tuple[Event, ...] | None = None  # earlier events from the log, once read
+        self.event_log: EventLog | MemoryEventLog | None = None  # known with the feed
         self.load_cached(cache_source)
         self.alerts = AlertQueue(self, config.alerts, self._alert_failed)
         self.semantic_colors = SemanticColors()
@@ -216,11 +217,11 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
     def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
         from analysis.changes import diff
-        from analysis.events import EventLog
 
         if self._feed is None:
             self._feed = self._make_feed()
             self._read_history()
+            self.event_log = self._open_event_log()
         feed = self._feed
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
@@ -229,11 +230,18 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         warning = ""
         if events:
             try:
-                EventLog().append(events)
+                self.event_log.append(events)
             except OSError as exc:
                 warning = f"could not write the event log: {exc}"
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
+
+    def _open_event_log(self) -> EventLog | MemoryEventLog:
+        """Live: the JSON-lines log in the user data dir; a replay keeps its events in memory, so
+        replayed history never enters (or rotates away) the live log."""
+        from analysis.events import EventLog, MemoryEventLog
+
+        return MemoryEventLog() if self.replaying else EventLog()
 
     def _read_history(self) -> None:
         """In the first refresh worker, before it can append anything: the log's last events

@@ -1,6 +1,8 @@
 """The `basewatch` command: parses arguments and dispatches to the dashboard or a subcommand.
 
-Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols, dates).
+Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols, dates), 141
+when the reader of the output went away (``basewatch events | head -1``): quietly, like other
+command-line tools.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,6 +18,8 @@ from datetime import date
 from analysis import __version__
 
 COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, what a shell reports for a command whose output pipe was closed."""
 
 
 class UsageError(Exception):
@@ -86,7 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from tui.commands import dashboard
 
                 return dashboard.run(args)
-            return importlib.import_module(f"tui.commands.{args.command}").run(args)
+            code = importlib.import_module(f"tui.commands.{args.command}").run(args)
+            sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+            return code
+        except BrokenPipeError:
+            return _reader_gone()
         except (UsageError, ConfigError, SymbolError) as exc:
             print(f"basewatch: {exc}", file=sys.stderr)
             return 2
@@ -94,6 +103,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     finally:
         gc.enable()
+
+
+def _reader_gone() -> int:
+    """The output pipe was closed (``| head``): point stdout at /dev/null so the interpreter's
+    final flush cannot fail again, and exit 141 without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (an embedding): nothing left to protect
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":
