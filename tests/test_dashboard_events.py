@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from test_dashboard import FixedFeed, make_app, table
 
 from analysis.config import Alerts, Config
@@ -220,6 +221,29 @@ async def test_a_replay_never_writes_into_the_live_event_log():
         assert any("XLF confirmed" in ln for ln in log_lines(app))  # still on screen
     assert EventLog().path.read_bytes() == before
     assert [p.name for p in EventLog().files()] == ["events.jsonl"]  # nothing rotated either
+
+
+async def test_a_full_disk_when_appending_events_is_said_on_screen_and_the_events_stay(user_dirs):
+    """The live log is /dev/full (every write fails with ENOSPC): the trader is told the events
+    were not saved, and still sees them."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux)")
+    config = Config()
+    feed = FixedFeed(config, day=date(2025, 12, 11))
+    app = make_app(feed, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        EventLog().path.symlink_to("/dev/full")  # after the log was read: /dev/full reads forever
+        feed.day = date(2025, 12, 12)
+        await pilot.press("r")
+        await loaded(pilot, app, 2)
+        said = [n.message for n in app._notifications if "could not write the event log" in
+                n.message]
+        assert len(said) == 1 and "not saved; the log is intact" in said[0]
+        assert "No space left on device" in said[0]
+        lines = log_lines(app)
+        assert any("XLF confirmed" in ln for ln in lines)
+        assert any("could not write the event log" in ln for ln in lines)
 
 
 async def test_the_events_pane_keeps_at_most_max_lines():

@@ -232,7 +232,9 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
             try:
                 self.event_log.append(events)
             except OSError as exc:
-                warning = f"could not write the event log: {exc}"
+                n = len(events)
+                warning = (f"could not write the event log ({n} event{'s' * (n != 1)} shown but "
+                           f"not saved; the log is intact): {exc}")
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
 
@@ -250,12 +252,16 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
 
         if self.replaying:
             return
+        log = EventLog()
         try:
-            earlier = tuple(EventLog().read()[-HISTORY:])
+            earlier = tuple(log.read()[-HISTORY:])
         except OSError as exc:
             self.call_from_thread(self.notify, f"could not read the event log: {exc}",
                                   severity="warning", markup=False)
             return
+        for problem in log.problems[-3:]:
+            self.call_from_thread(self.notify, problem, title="Event log", severity="warning",
+                                  markup=False)
         if earlier:
             self.call_from_thread(self._show_history, earlier)
 
@@ -297,7 +303,10 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         for screen in self.screen_stack:
             screen.post_message(SnapshotReady(done.refresh, done.events))
         if done.warning:
-            self.notify(done.warning, severity="warning")
+            self.notify(done.warning, severity="warning", markup=False)
+            for screen in self.screen_stack[:1]:
+                if isinstance(screen, DashboardScreen) and screen.ready:
+                    screen.note(done.warning, error=True)
         if done.events:
             self.alerts.put(done.events)
         if getattr(self._feed, "finished", False):  # a replay at its last session: stop ticking

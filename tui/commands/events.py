@@ -41,7 +41,10 @@ def _since(text: str | None) -> date | datetime | None:
 def run(args: argparse.Namespace) -> int:
     from analysis.events import EventLog, event_to_json
 
-    events = EventLog().read(since=_since(args.since))
+    log = EventLog()
+    events = log.read(since=_since(args.since))
+    for problem in log.problems:
+        print(f"basewatch: {problem}", file=sys.stderr)
     for e in events:
         if args.json:
             sys.stdout.write(event_to_json(e) + "\n")
