@@ -81,7 +81,8 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
-        assert any("XLF confirmed" in n.message for n in app._notifications)  # the toast
+        toast = app.screen._event_toast  # the one toast of this refresh
+        assert toast in app._notifications and "confirmed breakout: XLF" in toast.message
         confirmed = [e for e in app.event_log.read() if e.kind == "confirmed"]
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]
     assert confirmed[0].data["level"] == PIVOT
