@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from analysis.events import Event
 
 MAX_LINES = 500
-PLACEHOLDER = Text("No events yet: breakouts, new highs, streaks and the race show here.",
-                   style=Style(dim=True, italic=True))
+PLACEHOLDER = tuple(Text(line, style=Style(dim=True, italic=True)) for line in (
+    "No events yet: breakouts, new highs,", "streaks and the race show here."))
+"""Shown until the first event, as two lines (lines are cut, not wrapped)."""
 
 
 def kind_color(kind: str, sem: SemanticColors) -> str | None:
@@ -71,7 +72,8 @@ class EventLogPane(RichLog):
         self.border_title = self.TITLE
 
     def on_mount(self) -> None:
-        self.write(PLACEHOLDER)
+        for line in PLACEHOLDER:
+            self.write(line)
         self._placeholder = True
 
     def on_resize(self) -> None:
@@ -98,7 +100,7 @@ class EventLogPane(RichLog):
             return
         self._fitted_to = width
         self.clear()
-        for line in [PLACEHOLDER] if self._placeholder else self.entries:
+        for line in PLACEHOLDER if self._placeholder else self.entries:
             self.write(self._fit(line))
 
     def _drop_placeholder(self) -> None:
