@@ -141,12 +141,16 @@ class ReplayFeed:
         return bool(self._sessions) and self._index >= len(self._sessions) - 1
 
     def _tick(self) -> None:
-        """Remember when this tick started; a gap far longer than the interval (a pause, a step,
-        a speed change) starts the rate window again."""
+        """Remember when this tick started. A gap far longer than the ticks before it (a pause, a
+        step while paused) starts the rate window again; a replay that is slow throughout keeps
+        its window, so its rate is still shown."""
         now = self._clock()
-        if self._ticks and now - self._ticks[-1] > 4.0 / self.speed + 2.0:
-            self._ticks.clear()
-        self._ticks.append(now)
+        ticks = self._ticks
+        if len(ticks) >= 3:
+            usual = (ticks[-1] - ticks[0]) / (len(ticks) - 1)
+            if now - ticks[-1] > 3 * usual + 1.0:
+                ticks.clear()
+        ticks.append(now)
 
     @property
     def achieved(self) -> float | None:

@@ -46,8 +46,12 @@ class Looping(ReplayFeed):
         super()._load(symbols)
         self._sessions = self._sessions[-SESSIONS:]
 
+    @property
+    def finished(self):  # never: the app would stop ticking
+        return False
+
     def next(self, symbols):
-        if self.finished:
+        if self._sessions and self._index >= len(self._sessions) - 1:
             self.rewind()
             self.loops += 1
         self.sessions += 1

@@ -100,3 +100,12 @@ def test_a_replay_memo_holds_twice_the_universe_not_old_sessions():
     for _ in range(12):
         feed.next(SYMS)
     assert len(feed.pipeline.cache) <= 2 * len(SYMS) + 8
+
+
+def test_a_replay_slow_throughout_still_shows_its_rate():
+    clock = FakeClock()
+    feed = _replay(start=date(2025, 11, 3), end=date(2025, 12, 10), speed=50, clock=clock)
+    for _ in range(5):
+        r = feed.next(SYMS)
+        clock.now += 4.0  # a very busy machine: 4 s a session
+    assert feed.label(r) == f"REPLAY {r.snapshot.asof} 0.2x (50x asked)"

@@ -217,6 +217,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
     def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
         from analysis.changes import diff
+        from tui.memory import release_memory
 
         if self._feed is None:
             self._feed = self._make_feed()
@@ -235,6 +236,7 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
                 n = len(events)
                 warning = (f"could not write the event log ({n} event{'s' * (n != 1)} shown but "
                            f"not saved; the log is intact): {exc}")
+        release_memory()  # what this thread's arena freed, before the thread goes
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
 
