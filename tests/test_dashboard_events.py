@@ -21,7 +21,7 @@ from analysis.feed import ReplayFeed
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource, load_sample
 from tests.frozen_feed import loaded
-from tui.app import HISTORY
+from tui.mixins.events import HISTORY
 from tui.widgets.event_log import MAX_LINES
 
 PIVOT = 54.60  # XLF's flat-base pivot, as the README tells it
@@ -81,7 +81,7 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
-        toast = app.screen._event_toast  # the one toast of this refresh
+        toast = app._event_toast  # the one toast of this refresh
         assert toast in app._notifications and "confirmed breakout: XLF" in toast.message
         confirmed = [e for e in app.event_log.read() if e.kind == "confirmed"]
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]

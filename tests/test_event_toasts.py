@@ -52,7 +52,7 @@ def test_one_event_is_its_message():
 
 async def shown_toasts(pilot, app) -> list[Toast]:
     """The toasts on screen once this refresh's event toast (if any) is laid out."""
-    wanted = app.screen._event_toast
+    wanted = app._event_toast
     rack = app.screen.get_child_by_type(ToastRack)
     deadline = time.monotonic() + 1.5
     while True:

@@ -6,10 +6,10 @@ time in a thread worker; the next is scheduled with ``feed.delay`` after the pre
 changed meanwhile (a symbol added or removed) is dropped and a new refresh starts. The feed itself
 is created inside the first worker, which starts only after the first frame is drawn, so the first
 paint happens before pandas is imported; that worker also reads the most recent events of the event
-log (live only), so a restart keeps them. A live dashboard paints the last snapshot it showed until
-the first refresh lands (``tui.mixins.cached_start``).
-Watchlist edits are in ``tui.mixins.watchlists``; alert commands run from
-``tui.mixins.alert_queue``.
+log (live only), so a restart keeps them (where events are kept, and their toast:
+``tui.mixins.events``). A live dashboard paints the last snapshot it showed until the first
+refresh lands (``tui.mixins.cached_start``). Watchlist edits are in ``tui.mixins.watchlists``;
+alert commands run from ``tui.mixins.alert_queue``.
 """
 
 from __future__ import annotations
@@ -17,39 +17,38 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tui.keys.bindings import (
     APP_BINDINGS,
-    DASHBOARD_BINDINGS,
-    HELP_TEXT,
     KEYMAP_SCOPES,
     REPLAY_BINDINGS,
 )
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.events import EventKeeping
+from tui.mixins.palette import Palette
+from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
 
 if TYPE_CHECKING:
     from analysis.config import Config
-    from analysis.events import Event, EventLog, MemoryEventLog
+    from analysis.events import Event
     from analysis.feed import Feed
     from analysis.pipeline import Refresh
 
 MAX_BACKOFF = 900.0
-HISTORY = 200
-"""How many of the event log's most recent events the Events pane shows at start."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, CachedStart, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, EventKeeping, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -111,8 +110,6 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self._timer = None
         self._applied_at = self.now()
         self._delay = float(config.refresh.market_open)
-        self.history: tuple[Event, ...] | None = None  # earlier events from the log, once read
-        self.event_log: EventLog | MemoryEventLog | None = None  # known with the feed
         self.load_cached(cache_source)
         self.alerts = AlertQueue(self, config.alerts, self._alert_failed)
         self.semantic_colors = SemanticColors()
@@ -212,66 +209,28 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self._again = False
         self._update_status()
         previous = self.latest.snapshot if self.latest else None
-        self._refresh_worker(self._generation, self.universe(), previous)
+        self._refresh_worker(self._generation, self.universe(), previous, self.state.alerts)
 
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
-    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
+    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous,
+                        alerts: tuple = ()) -> RefreshDone:
         from analysis.changes import diff
+        from analysis.user_alerts import alert_events
         from tui.memory import release_memory
 
         if self._feed is None:
             self._feed = self._make_feed()
-            self._read_history()
-            self.event_log = self._open_event_log()
+            self.open_event_log()
         feed = self._feed
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
-        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
-        warning = ""
-        if events:
-            try:
-                self.event_log.append(events)
-            except OSError as exc:
-                n = len(events)
-                warning = (f"could not write the event log ({n} event{'s' * (n != 1)} shown but "
-                           f"not saved; the log is intact): {exc}")
+        events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+                  + alert_events(previous, refresh.snapshot, alerts))
+        warning = self.keep_events(events)
         release_memory()  # what this thread's arena freed, before the thread goes
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
-
-    def _open_event_log(self) -> EventLog | MemoryEventLog:
-        """Live: the JSON-lines log in the user data dir; a replay keeps its events in memory, so
-        replayed history never enters (or rotates away) the live log."""
-        from analysis.events import EventLog, MemoryEventLog
-
-        return MemoryEventLog() if self.replaying else EventLog()
-
-    def _read_history(self) -> None:
-        """In the first refresh worker, before it can append anything: the log's last events
-        (not in a replay, whose simulated days they would only confuse)."""
-        from analysis.events import EventLog
-
-        if self.replaying:
-            return
-        log = EventLog()
-        try:
-            earlier = tuple(log.read()[-HISTORY:])
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"could not read the event log: {exc}",
-                                  severity="warning", markup=False)
-            return
-        for problem in log.problems[-3:]:
-            self.call_from_thread(self.notify, problem, title="Event log", severity="warning",
-                                  markup=False)
-        if earlier:
-            self.call_from_thread(self._show_history, earlier)
-
-    def _show_history(self, earlier: Sequence[Event]) -> None:
-        self.history = tuple(earlier)
-        dash = self.dashboard
-        if dash is not None:
-            dash.show_history()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place refresh outcomes arrive: apply, drop, or report the failure."""
@@ -296,6 +255,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self.refreshes_applied += 1
         self._applied_at = self.now()
         self.pending.clear()
+        if done.events:
+            self.alerts_fired(done.events)
         if self.feed_label != done.label or self.refreshes_applied == 1:
             self.refresh_bindings()  # replay keys appear once the feed is known
         self.feed_label = done.label
@@ -306,9 +267,9 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
             screen.post_message(SnapshotReady(done.refresh, done.events))
         if done.warning:
             self.notify(done.warning, severity="warning", markup=False)
-            for screen in self.screen_stack[:1]:
-                if isinstance(screen, DashboardScreen) and screen.ready:
-                    screen.note(done.warning, error=True)
+            dash = self.dashboard
+            if dash is not None:
+                dash.note(done.warning, error=True)
         if done.events:
             self.alerts.put(done.events)
         if getattr(self._feed, "finished", False):  # a replay at its last session: stop ticking
@@ -404,19 +365,5 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
-        """The command palette: every key's action by name, then Textual's own commands."""
-        groups: list[tuple[Any, tuple]] = [(self, APP_BINDINGS)]
-        if self.replaying:
-            groups.append((self, REPLAY_BINDINGS[1:]))  # space is another key for Pause
-        if isinstance(screen, DashboardScreen):
-            groups.append((screen, DASHBOARD_BINDINGS))
-        for target, bindings in groups:
-            for binding in bindings:
-                yield SystemCommand(
-                    binding.description, HELP_TEXT.get(binding.id or "", ""),
-                    lambda t=target, a=binding.action: self.run_action(a, t),
-                )
-        yield from super().get_system_commands(screen)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from tui.cli import UsageError, add_common_options, iso_date
+from tui.commands.args import UsageError, add_common_options, iso_date
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -1,6 +1,7 @@
 """The dashboard screen: the market strip, the watchlist, sector-bases and crypto panes, the event
 log and the prompt. It renders the app's latest snapshot and turns keys into app actions
-(watchlist edits are the app's: ``tui.mixins.watchlists``).
+(watchlist edits are the app's: ``tui.mixins.watchlists``). It sees the app only through
+``tui.screens.host.DashboardHost``.
 
 Wide terminals show every pane (the focused one larger); below 100x32 the panes become tabs
 (1/2/3/4, Tab) so each still gets the whole height.
@@ -8,7 +9,7 @@ Wide terminals show every pane (the focused one larger); below 100x32 the panes 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from tui.keys.bindings import DASHBOARD_BINDINGS
 from tui.messages import RefreshFailed, SnapshotReady
+from tui.screens.host import DashboardHost
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
 from tui.widgets.event_toast import toast_text
@@ -31,9 +33,6 @@ from tui.widgets.watchlist import WatchlistTable
 
 PROMPT_ACTIONS = frozenset({"filter", "add_symbol", "new_watchlist"})
 
-if TYPE_CHECKING:
-    from tui.app import BasewatchApp
-
 PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
 TOAST_SHARE, TOAST_MIN_WIDTH = 0.334, 30
@@ -44,7 +43,8 @@ class DashboardScreen(Screen):
     """The screen a trader keeps open all day."""
 
     BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
-    app: BasewatchApp
+    HELP_SECTIONS: ClassVar = ("Dashboard", "In a pane")
+    app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:
         yield MarketStrip(id="strip")
@@ -60,7 +60,6 @@ class DashboardScreen(Screen):
 
     compact: bool | None = None
     ready = False
-    _event_toast = None  # the toast of the last events, replaced by the next one
 
     def on_mount(self) -> None:
         self.ready = True
@@ -172,35 +171,14 @@ class DashboardScreen(Screen):
         """Log every event (one line each); show them in one toast that replaces the previous
         event toast, sized to sit over the Events pane rather than the tables (compact: one line
         over the tab line's empty right end); ring the bell if the config asks for it."""
-        from textual.notifications import Notification, Notify
-
         self.query_one(EventLogPane).add_events(events, self.app.semantic_colors)
         width = max(round(self.size.width * TOAST_SHARE), TOAST_MIN_WIDTH) - 4  # edge, padding
         title, body = toast_text(events, width, max_lines=1 if self.compact else 5)
         timeout = min(max(self.app.refresh_delay * 1.5, 2.0), 10.0)  # replay ticks fast
         warn = any(e.kind == "failed" for e in events)
-        self._dismiss_event_toast()
-        self._event_toast = Notification(body, title, "warning" if warn else "information",
-                                         timeout, markup=False)
-        self.app.post_message(Notify(self._event_toast))
+        self.app.replace_event_toast(title, body, "warning" if warn else "information", timeout)
         if self.app.config.alerts.bell:
             self.app.bell()
-
-    def _dismiss_event_toast(self) -> None:
-        """Take the previous event toast off the screen at once, with its holder (Textual would
-        leave an empty holder that pushes the next toast out of place)."""
-        import contextlib
-
-        from textual.css.query import NoMatches
-        from textual.widgets._toast import ToastRack
-
-        previous = self._event_toast
-        if previous is None or previous not in self.app._notifications:
-            return
-        self.app._unnotify(previous, refresh=False)
-        with contextlib.suppress(NoMatches):
-            self.get_child_by_type(ToastRack).get_child_by_id(
-                ToastRack._toast_id(previous)).remove()
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -261,8 +239,39 @@ class DashboardScreen(Screen):
         sym = table.cursor_key()
         if sym is None:
             return
-        self.app.remove_symbol(sym)
-        self.notify(f"Removed {sym} from the watchlist (a adds it back)", timeout=4)
+        if self.app.remove_symbol(sym):
+            from tui.screens.help import key_label
+
+            undo = key_label(self.app, next(b for b in DASHBOARD_BINDINGS
+                                            if b.id == "undo_remove"), self.app.keymap)
+            self.notify(f"Removed {sym} — {undo} to undo", timeout=6, markup=False)
+
+    def action_alert(self) -> None:
+        table = self.focused_table()
+        sym = table.cursor_key() if table is not None else None
+        if sym is None:
+            self.notify("A sets an alert on the symbol under the cursor: go to a pane (1-3).",
+                        severity="warning")
+            return
+        self.app.action_alert_for(sym)
+
+    def action_undo_remove(self) -> None:
+        removed = self.app.last_removed
+        self.notify(self.app.undo_remove(), timeout=3, markup=False)
+        if removed is not None and removed.symbol in self.app.watchlist:
+            self.follow(removed.symbol)
+
+    def follow(self, sym: str) -> None:
+        """Put the watchlist's cursor on ``sym`` and scroll it into view (a filter that hides it
+        is cleared)."""
+        self.action_pane("watchlist")
+        table = self.pane("watchlist")
+        if not isinstance(table, WatchlistTable):
+            return
+        if sym not in table.visible_keys() and table.filter_text:
+            self.apply_filter("")
+        if sym in table.visible_keys():
+            table.move_cursor(row=table.get_row_index(sym), animate=False, scroll=True)
 
     def action_move_symbol(self, step: int) -> None:
         """Move the symbol under the cursor past its visible neighbour (up: -1, down: 1)."""
@@ -329,6 +338,8 @@ class DashboardScreen(Screen):
         self._close_prompt()
         if message.mode == "watchlist":
             self.action_pane("watchlist")
+        elif self.app.watchlist:
+            self.follow(self.app.last_added or self.app.watchlist[-1])
 
     def on_symbol_input_cancelled(self, message: SymbolInput.Cancelled) -> None:
         if message.mode == "filter":

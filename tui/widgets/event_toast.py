@@ -13,12 +13,13 @@ if TYPE_CHECKING:
     from analysis.events import Event
 
 TOAST_ORDER: dict[str, int] = {
-    "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
+    "alert": -1, "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
     "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
 }
 """Which kinds a toast names first when several arrive at once."""
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
+    "alert": ("alert", "alerts"),
     "confirmed": ("confirmed breakout", "confirmed breakouts"),
     "breaking": ("breakout", "breakouts"),
     "failed": ("failed breakout", "failed breakouts"),
