@@ -38,10 +38,18 @@ def test_several_events_are_one_line_per_kind_most_important_first():
     assert one_line(events[:3]) == "3 events: 2 breakouts, 1 near its pivot"
 
 
+def test_each_alert_you_set_keeps_its_own_line_first():
+    events = [event("breaking", "XLF"), event("alert", "KRE", "KRE at 67.05: at or above your 66"),
+              event("alert", "XLK", "XLK at 150: at or above your 149")]
+    _, body = toast_text(events, 40)
+    assert body.splitlines() == ["KRE at 67.05: at or above your 66",
+                                 "XLK at 150: at or above your 149", "1 breakout: XLF"]
+
+
 def test_more_kinds_than_lines_say_how_many_did_not_fit():
     kinds = ["confirmed", "breaking", "failed", "new_ath", "near", "streak"]
     _, body = toast_text([event(k, "SPY") for k in kinds], 60, max_lines=4)
-    assert body.splitlines()[-1] == "+3 more kinds in the Events pane (4)"
+    assert body.splitlines()[-1] == "+3 more in the Events pane (4)"
     assert len(body.splitlines()) == 4
 
 

@@ -1,5 +1,6 @@
 """The one toast a refresh's events get: a single event's message, or one line per kind
-("5 breakouts: XLF, KRE, …"), most important kind first, each line cut to the toast's width.
+("5 breakouts: XLF, KRE, …"; the alerts you set, one line each), most important kind first, each
+line cut to the toast's width.
 The dashboard replaces the previous event toast with it, so toasts never pile up over the data."""
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ TOAST_ORDER: dict[str, int] = {
     "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
 }
 """Which kinds a toast names first when several arrive at once."""
+
+OWN_LINE = frozenset({"alert"})
+"""Kinds whose events each get their own line (an alert you set says its own condition)."""
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "alert": ("alert", "alerts"),
@@ -55,14 +59,16 @@ def toast_text(events: Sequence[Event], width: int, max_lines: int = 5) -> tuple
     for kind in kinds:
         same = [e for e in events if e.kind == kind]
         who = [e.symbol for e in same if e.symbol]
-        if who:
+        if kind in OWN_LINE:
+            lines.extend(truncate(e.message, width) for e in same)
+        elif who:
             names = ", ".join(dict.fromkeys(who))
             lines.append(truncate(f"{len(same)} {kind_name(kind, len(same))}: {names}", width))
         else:
             lines.append(truncate(same[-1].message, width))
     if len(lines) > max_lines:
         rest = len(lines) - (max_lines - 1)
-        lines = [*lines[: max_lines - 1], truncate(f"+{rest} more kinds in the Events pane (4)",
+        lines = [*lines[: max_lines - 1], truncate(f"+{rest} more in the Events pane (4)",
                                                    width)]
     return truncate(f"{len(events)} events", width), "\n".join(lines)
 
