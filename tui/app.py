@@ -117,6 +117,11 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, EventKeep
         self._setup_themes(theme)
         self._setup_keys()
 
+    @property
+    def data_source(self) -> Any:
+        """The source live refreshes read (None before the first refresh, and in a replay)."""
+        return getattr(getattr(self._feed, "pipeline", None), "source", None)
+
     # -- themes and keys -------------------------------------------------------------------------
 
     def _setup_themes(self, wanted: str | None) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from analysis.bars import COLUMNS, empty_bars, normalize_bars, tz_for
 from analysis.sources.base import FetchResult, SourceError
+from analysis.sources.sqlite_errors import error_kind
 from analysis.symbols import split_valid, validate_symbol
 
 if TYPE_CHECKING:
@@ -70,24 +71,6 @@ class SymbolStatus:
     last: pd.Timestamp
     rows: int
     fetched_at: datetime | None
-
-
-_BUSY_CODES = frozenset({5, 6, 15})  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PROTOCOL (WAL contention)
-_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
-
-
-def error_kind(exc: sqlite3.DatabaseError) -> str:
-    """"busy" (another process holds a lock: wait, never move the file), "corrupt" (SQLite says
-    the file is damaged or not a database: move it aside) or "other" (cannot open, read-only,
-    disk full...: the file is fine, the circumstances are not). By SQLite's error code; an error
-    without one is this module's own integrity check, i.e. corrupt."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is None:
-        return "other" if isinstance(exc, sqlite3.OperationalError) else "corrupt"
-    primary = code & 0xFF
-    if primary in _BUSY_CODES:
-        return "busy"
-    return "corrupt" if primary in _CORRUPT_CODES else "other"
 
 
 def _has_schema(conn: sqlite3.Connection) -> bool:
@@ -213,6 +196,11 @@ class BarStore:
                 self._conn.close()
                 self._conn = self._rebuild(exc)
                 return self._txn(fn) if write else fn(self._conn)
+
+    def run(self, fn, *, write: bool = False):
+        """``fn(conn)`` on the store's connection (``write``: in one immediate transaction), for
+        the modules keeping their own tables in this file (``analysis.sources.minute_store``)."""
+        return self._run(fn, write=write)
 
     def _txn(self, fn):
         conn = self._conn

@@ -124,6 +124,10 @@ class YahooSource:
             self.session = curl_requests.Session(impersonate="chrome")
         return self.session
 
+    def http_session(self) -> Any:
+        """The HTTP session Yahoo is asked through (made on first use)."""
+        return self._session()
+
     def _abandon(self) -> None:
         """A call overran the deadline: close our own session so the stuck call fails fast."""
         if self._owns_session and self.session is not None:
