@@ -26,10 +26,12 @@ quote for the last session: price/high/low/volume so far; the chart and the quot
 ``market_state`` and ``quote_at`` (what the quote says about the session and when its last regular
 trade was; default "CLOSED" and the ``asof`` session's close), ``set_extended``/``clear_extended``
 (a pre- or post-market price), ``fund_sectors``, ``offline`` (True: every request fails to
-connect, as with no network). Faults can also target quotes: ``inject(kind, on="quote")``, and
-"refused" fails a request the way a refused connection does. Unknown symbols get Yahoo's 404 JSON.
-Every request is appended to ``log`` (a ``Req``), so tests can count requests and see which
-symbols and periods were asked for.
+connect, as with no network), ``recorded`` (symbol -> a real recorded chart body, from
+``tests/yahoowire.py``, served for its history requests), ``recorded_quote`` (a quote body
+served for every quote request). Faults can also target quotes:
+``inject(kind, on="quote")``, and "refused" fails a request the way a refused connection does.
+Unknown symbols get Yahoo's 404 JSON. Every request is appended to ``log`` (a ``Req``), so tests
+can count requests and see which symbols and periods were asked for.
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ class FakeYahoo(Session):
         self._extended: dict[str, dict[str, tuple[float, pd.Timestamp]]] = {}
         self.offline = False
         self.minutes_until: pd.Timestamp | None = None
+        self.recorded: dict[str, dict] = {}  # symbol -> a recorded real chart body (yahoowire)
+        self.recorded_quote: dict | None = None  # a recorded quote body, served for every quote
         self._lock = threading.Lock()
         self._release = threading.Event()
 
@@ -210,6 +214,8 @@ class FakeYahoo(Session):
         return cut
 
     def _chart(self, symbol: str, params: dict[str, str]) -> tuple[int, dict]:
+        if symbol in self.recorded and params.get("range") != "1d":  # not the tz lookup
+            return 200, self.recorded[symbol]
         bars = self.bars_for(symbol)
         if bars is None:
             return 404, UNKNOWN_CHART
@@ -277,7 +283,8 @@ class FakeYahoo(Session):
         elif path.startswith("/v7/finance/quote"):
             kind, asked = "quote", query.get("symbols", "").upper()  # Req.symbol stays None:
             fault = self._take_fault(asked, "quote")  # the list is in Req.params["symbols"]
-            body, ctype = json.dumps(quote_answer(self, asked)).encode(), "application/json"
+            answer = self.recorded_quote or quote_answer(self, asked)
+            body, ctype = json.dumps(answer).encode(), "application/json"
         else:
             status, body = 404, b"<html>unknown path</html>"
         if fault is not None:

@@ -244,7 +244,7 @@ class DrilldownScreen(IntradayCharts, Screen):
     # ------------------------------------------------------------------ titles
 
     def _update_titles(self) -> None:
-        from tui.format import pct, price
+        from tui.format import money, pct
 
         refresh = self.refresh_data
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
@@ -259,7 +259,7 @@ class DrilldownScreen(IntradayCharts, Screen):
         pos = f"{self.symbols.index(self.symbol) + 1}/{len(self.symbols)}"
         live = " live" if facts.intraday else ""
         change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
-        self._title = (f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+        self._title = (f"[b]{self.symbol}[/b] {money(facts.last, facts.currency)} {change_text}  "
                        f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
                        f"[b]{self.timeframe}[/b] ")
         self._show_title()
