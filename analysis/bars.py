@@ -7,6 +7,7 @@ for US symbols, UTC for crypto) and float columns ``open high low close volume a
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from analysis.symbols import is_crypto
@@ -41,6 +42,14 @@ def tz_for(symbol: str) -> str:
     return CRYPTO_TZ if is_crypto(symbol) else US_TZ
 
 
+def latest_plausible_day(now: datetime | None = None) -> date:
+    """The last date a daily bar may carry: tomorrow in UTC (a session dated today anywhere on
+    Earth is at most a day ahead of UTC). A bar dated later is a data error, never "now": one
+    file must not move the whole dashboard's clock."""
+    current = now or datetime.now(UTC)
+    return (current.astimezone(UTC) + timedelta(days=1)).date()
+
+
 def empty_bars(tz: str = US_TZ) -> pd.DataFrame:
     """A bar frame with no rows."""
     import pandas as pd
@@ -57,8 +66,8 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
     Renames Yahoo-style columns, localises (or converts) the index to ``tz``, sorts, drops duplicate
     timestamps (last wins), drops rows without a price (a close that is missing, infinite or not
     positive: Yahoo sends 0 for "no trade"), fills a missing ``adj_close`` from ``close``, a missing
-    or non-positive open/high/low from ``close`` and missing ``volume`` with 0. Raises BarsError if
-    open/high/low/close are absent.
+    or non-positive open/high/low from ``close`` and a missing or negative ``volume`` with 0.
+    Raises BarsError if open/high/low/close are absent.
     """
     import numpy as np
     import pandas as pd
@@ -94,7 +103,7 @@ def normalize_bars(df: pd.DataFrame, tz: str = US_TZ) -> pd.DataFrame:
     volume = values["volume"][rows]
     return pd.DataFrame(
         {"open": priced("open"), "high": priced("high"), "low": priced("low"), "close": close,
-         "volume": np.where(np.isnan(volume), 0.0, volume),
+         "volume": np.where(np.isnan(volume) | (volume < 0), 0.0, volume),
          "adj_close": np.where(np.isnan(adj), close, adj)},
         index=idx[rows].rename("date"),
     )

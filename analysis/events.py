@@ -1,5 +1,6 @@
 """Events: what changed between two snapshots (breakout, confirmed, failed, new ATH, streak
-milestone, race decided, FOMC tomorrow), and the bounded JSON-lines event log."""
+milestone, race decided, FOMC tomorrow), the bounded JSON-lines event log of the live app, and the
+in-memory log a replay keeps instead (a replay never writes into the live log)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,11 @@ class EventLog:
 
     When the file passes ``max_bytes`` it becomes ``events.jsonl.1`` (older ones shift up to
     ``backups``; the oldest is dropped), so the log never takes more than about
-    (backups + 1) x max_bytes. Appends are serialised with a lock; each line is written whole.
+    (backups + 1) x max_bytes. Appends are whole lines or nothing: each batch is one ``os.write``
+    on an O_APPEND descriptor, and a write that fails part-way (a full disk) is cut back to the
+    size before it, so the next event is never glued onto half a line. A partial last line left by
+    a crash is closed with a newline before the next append; ``read`` skips it and says so in
+    ``problems``.
     """
 
     def __init__(self, path=None, max_bytes: int = 1_000_000, backups: int = 3) -> None:
@@ -77,6 +82,8 @@ class EventLog:
         self.path = Path(path) if path else event_log_file()
         self.max_bytes = max_bytes
         self.backups = backups
+        self.problems: list[str] = []
+        """What the last ``read`` skipped: "FILE line N: why", one per bad line."""
         self._lock = threading.Lock()
 
     def _rotate(self) -> None:
@@ -86,16 +93,16 @@ class EventLog:
                 src.replace(self.path.with_name(f"{self.path.name}.{n}"))
 
     def append(self, events) -> None:
-        """Append events; a full disk or unwritable dir raises OSError for the caller to report."""
-        lines = "".join(event_to_json(e) + "\n" for e in events)
-        if not lines:
+        """Append events as whole lines or not at all; a full disk or unwritable dir raises
+        OSError for the caller to report, and leaves the file as it was."""
+        data = "".join(event_to_json(e) + "\n" for e in events).encode("utf-8")
+        if not data:
             return
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self.path.exists() and self.path.stat().st_size + len(lines) > self.max_bytes:
+            if self.path.exists() and self.path.stat().st_size + len(data) > self.max_bytes:
                 self._rotate()
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(lines)
+            _append_whole(self.path, data)
 
     def files(self) -> list:
         """Log files, oldest first."""
@@ -103,13 +110,22 @@ class EventLog:
         return [p for p in (*olds, self.path) if p.exists()]
 
     def read(self, since: date | datetime | None = None) -> list[Event]:
-        """Events oldest first, optionally only those at or after ``since``; bad lines skipped."""
+        """Events oldest first, optionally only those ``since`` (see ``_is_since``); lines that
+        are not whole events are skipped and listed in ``problems``."""
         out: list[Event] = []
+        self.problems = []
         for path in self.files():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for n, line in enumerate(text.splitlines(), start=1):
+                if not line.strip():
+                    continue
                 try:
                     event = event_from_json(line)
                 except ValueError:
+                    cut = not text.endswith("\n") and n == text.count("\n") + 1
+                    why = "a partial line (a write cut short), skipped" if cut else (
+                        "not a whole event, skipped")
+                    self.problems.append(f"{path} line {n}: {why}")
                     continue
                 if since is not None and not _is_since(event, since):
                     continue
@@ -117,10 +133,51 @@ class EventLog:
         return out
 
 
+def _append_whole(path, data: bytes) -> None:
+    """One write of whole lines at the end of ``path``; on any failure the file is truncated back
+    to its size before the write. A file that does not end with a newline (a crash mid-line
+    before this code) gets one first, so the new lines start on their own."""
+    import contextlib
+    import os
+
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(28, f"No space left on device: wrote {written} of {len(data)} "
+                                  "bytes")
+        except OSError:
+            with contextlib.suppress(OSError):  # a device (/dev/full) cannot be truncated
+                os.ftruncate(fd, size)
+            raise
+    finally:
+        os.close(fd)
+
+
+class MemoryEventLog:
+    """A replay's events: kept in memory (the newest ``max_events``), never written to disk, so
+    replaying history cannot add to or rotate away the live log."""
+
+    def __init__(self, max_events: int = 1000) -> None:
+        from collections import deque
+
+        self._events: deque[Event] = deque(maxlen=max_events)
+
+    def append(self, events) -> None:
+        self._events.extend(events)
+
+    def read(self, since: date | datetime | None = None) -> list[Event]:
+        return [e for e in self._events if since is None or _is_since(e, since)]
+
+
 def _is_since(event: Event, since: date | datetime) -> bool:
+    """A date selects by the session the event belongs to (``asof``); a time by when it was
+    detected (``at``); a time without a zone is local time."""
     if isinstance(since, datetime):
-        at = event.at
-        if (at.tzinfo is None) != (since.tzinfo is None):
-            return at.replace(tzinfo=None) >= since.replace(tzinfo=None)
-        return at >= since
+        at = event.at if event.at.tzinfo else event.at.astimezone()
+        return at >= (since if since.tzinfo else since.astimezone())
     return event.asof >= since

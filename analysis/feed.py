@@ -5,7 +5,9 @@ schedules the following call after ``delay``; it never needs to know which feed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -61,6 +63,10 @@ class LiveFeed:
         return "LIVE"
 
 
+RATE_WINDOW = 8
+"""Ticks the achieved replay speed is measured over."""
+
+
 @dataclass(frozen=True)
 class ReplayPosition:
     index: int
@@ -73,8 +79,12 @@ class ReplayFeed:
     app uses. History is fetched once (on the first call); each tick analyses the bars as of the
     next session of the large-cap benchmark's calendar within [start, end].
 
-    ``speed`` is sessions per second; pausing is the app's business (it stops scheduling), and
-    ``step`` is just another call to ``next``.
+    ``speed`` is the sessions per second asked for; the analysis of a tick counts against its
+    interval (``delay`` is what is left of 1 / speed), and ``achieved`` is the rate the ticks
+    really came at, which the label shows when it falls short (a large universe analyses slower
+    than 50 sessions a second). Pausing is the app's business (it stops scheduling), and ``step``
+    is just another call to ``next``. Its facts memo is cut to twice the universe: replayed
+    sessions never repeat, so a larger memo would only hold old sessions' facts.
     """
 
     def __init__(
@@ -83,10 +93,13 @@ class ReplayFeed:
         start: date | None = None,
         end: date | None = None,
         speed: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.pipeline = pipeline
         self.start, self.end = start, end
         self.speed = speed
+        self._clock = clock
+        self._ticks: deque[float] = deque(maxlen=RATE_WINDOW + 1)
         self._fetched = None
         self._sessions: list[date] = []
         self._index = -1
@@ -106,6 +119,8 @@ class ReplayFeed:
         if not self._sessions:
             raise RuntimeError(f"replay: no sessions between {lo} and {hi}")
         self._fetched = fetched
+        cache = self.pipeline.cache
+        cache.maxsize = min(cache.maxsize, 2 * len(fetched.bars) + 8)
 
     def _add_missing(self, symbols: Sequence[str]) -> None:
         """Symbols added during the replay are fetched once and merged in."""
@@ -131,7 +146,28 @@ class ReplayFeed:
     def finished(self) -> bool:
         return bool(self._sessions) and self._index >= len(self._sessions) - 1
 
+    def _tick(self) -> None:
+        """Remember when this tick started. A gap far longer than the ticks before it (a pause, a
+        step while paused) starts the rate window again; a replay that is slow throughout keeps
+        its window, so its rate is still shown."""
+        now = self._clock()
+        ticks = self._ticks
+        if len(ticks) >= 3:
+            usual = (ticks[-1] - ticks[0]) / (len(ticks) - 1)
+            if now - ticks[-1] > 3 * usual + 1.0:
+                ticks.clear()
+        ticks.append(now)
+
+    @property
+    def achieved(self) -> float | None:
+        """Sessions per second over the last ``RATE_WINDOW`` ticks; None before three ticks."""
+        if len(self._ticks) < 3:
+            return None
+        span = self._ticks[-1] - self._ticks[0]
+        return (len(self._ticks) - 1) / span if span > 0 else None
+
     def next(self, symbols: Sequence[str]) -> Refresh:
+        self._tick()
         if self._fetched is None:
             self._load(symbols)
         else:
@@ -141,20 +177,36 @@ class ReplayFeed:
         day = self._sessions[self._index]
         return self.pipeline.analyze(self._fetched, asof=day)
 
+    def rewind(self) -> None:
+        """Start again from the first session (the fetched bars are kept)."""
+        self._index = -1
+        self._ticks.clear()
+
     def faster(self) -> float:
         self.speed = min(self.speed * 2, 64.0)
+        self._ticks.clear()
         return self.speed
 
     def slower(self) -> float:
         self.speed = max(self.speed / 2, 0.125)
+        self._ticks.clear()
         return self.speed
 
     def delay(self, refresh: Refresh | None) -> float:
-        return 1.0 / self.speed
+        """What is left of the tick's 1 / speed seconds after its analysis."""
+        interval = 1.0 / self.speed
+        if not self._ticks:
+            return interval
+        return max(interval - (self._clock() - self._ticks[-1]), 0.0)
 
     def label(self, refresh: Refresh | None) -> str:
+        """"REPLAY 2025-12-09 4x"; when the ticks come slower than asked (by a tenth or more),
+        the speed really achieved first: "REPLAY 2025-12-09 4.8x (50x asked)"."""
         pos = self.position
         if pos is None:
             return "REPLAY"
         done = " (end)" if self.finished else ""
+        rate = None if self.finished else self.achieved
+        if rate is not None and rate < 0.9 * self.speed:
+            return f"REPLAY {pos.session} {rate:.1f}x ({self.speed:g}x asked){done}"
         return f"REPLAY {pos.session} {self.speed:g}x{done}"

@@ -4,7 +4,9 @@ The config is the user's hand-written file and is never rewritten; what the user
 app lives here, in ``<data dir>/state.json``. Saving writes a temp file in the same folder, flushes
 and fsyncs it, renames it over the old file and fsyncs the folder, so a crash or a full disk at any
 moment leaves either the old file or the new one, never a half-written one. A corrupt state file is
-moved aside with a warning and the defaults are used; loading never raises for a bad file.
+moved aside with a warning and the defaults are used; a file with one bad watchlist (a bad name,
+not a list) or bad symbols loses only those, with a warning naming each; loading never raises for
+a bad file.
 
 The editing helpers are pure: they take a state and return a new one.
 """
@@ -217,17 +219,23 @@ def to_json(state: AppState) -> dict[str, Any]:
 
 
 def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
-    """Build a state from parsed JSON. Raises ValueError when the structure is unusable; bad
-    individual symbols are dropped with a warning."""
+    """Build a state from parsed JSON. Raises ValueError when the structure is unusable (no
+    usable watchlist at all); a watchlist with a bad name or that is not a list is dropped, and a
+    bad symbol too, each with a warning naming it, and the rest is kept."""
     if not isinstance(data, dict) or not isinstance(data.get("watchlists"), dict):
         raise ValueError("expected an object with a 'watchlists' object")
     if not data["watchlists"]:
         raise ValueError("no watchlists")
     lists: dict[str, tuple[str, ...]] = {}
     for raw_name, raw_syms in data["watchlists"].items():
-        name = validate_name(raw_name)
-        if not isinstance(raw_syms, list):
-            raise ValueError(f"watchlist '{name}' is not a list")
+        try:
+            name = validate_name(raw_name)
+            if not isinstance(raw_syms, list):
+                raise WatchlistError(f"watchlist '{name}' is not a list of symbols")
+        except WatchlistError as exc:
+            warn(f"dropped the watchlist {str(raw_name)[:40]!r}: {exc}; the other watchlists "
+                 "are kept (the next save leaves it out)")
+            continue
         syms: dict[str, None] = {}
         for raw in raw_syms:
             try:
@@ -235,6 +243,8 @@ def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
             except SymbolError as exc:
                 warn(f"watchlist '{name}': dropped a bad symbol: {exc}")
         lists[name] = tuple(syms)
+    if not lists:
+        raise ValueError("no usable watchlist")
     active = data.get("active")
     if active not in lists:
         active = next(iter(lists))
@@ -282,7 +292,8 @@ def load_state(path: Path | None = None, default_watchlist: Iterable[str] = DEFA
         warn(f"cannot read the state file {path}: {exc}; using defaults")
         return default_state(default_watchlist)
     try:
-        return from_json(json.loads(raw.decode("utf-8")), warn)
+        return from_json(json.loads(raw.decode("utf-8")),
+                         lambda message: warn(f"the state file {path}: {message}"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
         try:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bars import BarsError, normalize_bars
+from analysis.bars import BarsError, latest_plausible_day, normalize_bars
 
 
 def test_a_messy_frame_is_brought_to_the_convention():
@@ -46,3 +46,18 @@ def test_a_frame_without_prices_or_dates_is_refused():
     with pytest.raises(BarsError, match="index is not dates"):
         normalize_bars(pd.DataFrame({"open": [1.0], "high": [1.0], "low": [1.0], "close": [1.0]},
                                     index=["not a date"]))
+
+
+def test_a_negative_volume_is_no_volume():
+    idx = pd.date_range("2024-01-02", periods=3, freq="D")
+    df = pd.DataFrame({"Open": [1.0] * 3, "High": [2.0] * 3, "Low": [0.5] * 3,
+                       "Close": [1.5] * 3, "Volume": [100.0, -5.0, np.nan]}, index=idx)
+    assert normalize_bars(df)["volume"].tolist() == [100.0, 0.0, 0.0]
+
+
+def test_the_latest_plausible_day_is_tomorrow_in_utc():
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    assert latest_plausible_day(datetime(2025, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 1, 1)
+    tokyo = timezone(timedelta(hours=9))  # already Jan 1 there: still tomorrow in UTC
+    assert latest_plausible_day(datetime(2026, 1, 1, 8, 0, tzinfo=tokyo)) == date(2026, 1, 1)

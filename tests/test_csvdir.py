@@ -65,6 +65,8 @@ def test_a_missing_file_is_named(tmp_path):
     (3, ",1,2,0.5,1.5,,100,7", "KRE.csv line 3: expected 7 fields, saw 8"),
     (20, "2024-01-02,1,2,0.5,1.5,,100", "KRE.csv line 20: date 2024-01-02 appears twice"),
     (6, ",1,2,0.5,1.5,,lots", "KRE.csv line 6: volume is not a number ('lots')"),
+    (8, ",1,2,0.5,1.5,,-5", "KRE.csv line 8: volume -5 is negative"),
+    (25, "2099-12-31,1,2,0.5,1.5,,100", "KRE.csv line 25: date 2099-12-31 is in the future"),
 ])
 def test_a_malformed_file_is_reported_by_name_and_line(tmp_path, line, bad, message):
     rows = [f"2024-01-{d:02d},1,2,0.5,1.5,,100" for d in range(1, 25)]
@@ -93,3 +95,16 @@ def test_make_source_csv_spec(tmp_path):
         make_source(f"csv:{tmp_path / 'nope'}")
     with pytest.raises(ValueError, match="needs a folder"):
         make_source("csv:")
+
+
+def test_a_file_dated_in_the_future_never_moves_the_clock(tmp_path):
+    """One file with a row dated 2099 is rejected by name and line; the snapshot is as of the
+    other files' last session, not 2099."""
+    from analysis.config import Config
+    from analysis.pipeline import Pipeline
+
+    write_csv(tmp_path, "SPY.csv", rows_of("SPY", 60))
+    write_csv(tmp_path, "KRE.csv", [*rows_of("KRE", 60), "2099-12-31,60,61,59,60.5,60.5,1000"])
+    snap = Pipeline(Config(), CsvDirSource(tmp_path)).refresh(["SPY", "KRE"]).snapshot
+    assert snap.asof == load_sample("SPY").index[59].date()
+    assert snap.errors["KRE"].startswith("KRE.csv line 62: date 2099-12-31 is in the future")

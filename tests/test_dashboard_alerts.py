@@ -64,8 +64,9 @@ async def test_an_alert_set_on_a_row_fires_once_through_every_channel(user_dirs,
         while app.alerts._running or not out.exists():
             assert time.monotonic() < deadline
             await pilot.pause(0.05)
-    logged = [e for e in EventLog().read() if e.kind == "alert"]
+        logged = [e for e in app.event_log.read() if e.kind == "alert"]  # a replay's, in memory
     assert [(e.symbol, e.asof) for e in logged] == [("KRE", date(2025, 12, 10))]
+    assert EventLog().read() == []  # never in the live log
     sent = [json.loads(line) for line in out.read_text().splitlines()]
     assert [e["kind"] for e in sent].count("alert") == 1
 

@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from test_dashboard import FixedFeed, make_app, table
 
 from analysis.config import Alerts, Config
@@ -20,7 +21,7 @@ from analysis.feed import ReplayFeed
 from analysis.pipeline import Pipeline
 from analysis.sources.sample import SampleSource, load_sample
 from tests.frozen_feed import loaded
-from tui.app import HISTORY
+from tui.mixins.events import HISTORY
 from tui.widgets.event_log import MAX_LINES
 
 PIVOT = 54.50  # XLF's flat-base pivot (the base high itself), as the README tells it
@@ -84,8 +85,10 @@ async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_
         assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
-        toasted = any("XLF confirmed" in n.message for n in app._notifications)
-    confirmed = [e for e in EventLog().read() if e.kind == "confirmed"]
+        toast = app._event_toast  # the one toast of this refresh, if anything in it alerts
+        toasted = (toast is not None and toast in app._notifications
+                   and "confirmed breakout: XLF" in toast.message)
+        confirmed = [e for e in app.event_log.read() if e.kind == "confirmed"]
     assert toasted == is_alerted(confirmed[0])
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]
     assert confirmed[0].data["level"] == PIVOT
@@ -112,7 +115,7 @@ async def test_each_new_event_that_alerts_reaches_the_alert_command_as_json(user
         assert not out.exists()  # the first snapshot has nothing to compare with: no events
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        logged = EventLog().read()
+        logged = app.event_log.read()
         alerting = [e for e in logged if is_alerted(e)]
         assert len(logged) >= 2 and alerting
         # the command writes its line before it exits; the queue counts it once it has exited
@@ -151,7 +154,7 @@ async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_a
         await loaded(pilot, app)
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        n_events = sum(1 for e in EventLog().read() if is_alerted(e))
+        n_events = sum(1 for e in app.event_log.read() if is_alerted(e))
         await wait_for(pilot, pids.exists, what="the alert command to start")
         hung = int(pids.read_text().split()[0])
         # while the command hangs, the app answers keys at once
@@ -219,6 +222,46 @@ async def test_a_replay_starts_without_the_live_log():
         await loaded(pilot, app)
         assert not any("XLF high" in ln for ln in log_lines(app))
         assert app.screen.query_one("#events").earlier == 0
+
+
+async def test_a_replay_never_writes_into_the_live_event_log():
+    EventLog().append(earlier_events(5))
+    before = EventLog().path.read_bytes()
+    config = Config()
+    app = make_app(replay(config, date(2025, 12, 10), date(2025, 12, 12)), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        for n in (2, 3):
+            await pilot.press("full_stop")
+            await loaded(pilot, app, n)
+        replayed = app.event_log.read()
+        assert any(e.kind == "confirmed" and e.symbol == "XLF" for e in replayed)
+        assert any("XLF confirmed" in ln for ln in log_lines(app))  # still on screen
+    assert EventLog().path.read_bytes() == before
+    assert [p.name for p in EventLog().files()] == ["events.jsonl"]  # nothing rotated either
+
+
+async def test_a_full_disk_when_appending_events_is_said_on_screen_and_the_events_stay(user_dirs):
+    """The live log is /dev/full (every write fails with ENOSPC): the trader is told the events
+    were not saved, and still sees them."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (Linux)")
+    config = Config()
+    feed = FixedFeed(config, day=date(2025, 12, 11))
+    app = make_app(feed, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        EventLog().path.symlink_to("/dev/full")  # after the log was read: /dev/full reads forever
+        feed.day = date(2025, 12, 12)
+        await pilot.press("r")
+        await loaded(pilot, app, 2)
+        said = [n.message for n in app._notifications if "could not write the event log" in
+                n.message]
+        assert len(said) == 1 and "not saved; the log is intact" in said[0]
+        assert "No space left on device" in said[0]
+        lines = log_lines(app)
+        assert any("XLF confirmed" in ln for ln in lines)
+        assert any("could not write the event log" in ln for ln in lines)
 
 
 async def test_the_events_pane_keeps_at_most_max_lines():

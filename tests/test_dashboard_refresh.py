@@ -353,3 +353,26 @@ async def test_replay_keys_do_nothing_on_a_live_feed():
         await pilot.press("full_stop", "plus")
         await pilot.pause(0.2)
         assert app.refreshes_applied == applied and not app.replaying
+
+
+async def test_the_header_shows_the_replay_speed_achieved():
+    """A replay asked for 64 sessions/s whose sessions take 0.1 s each (a fake clock): the
+    header says 10.0x, and that 64x was asked."""
+    now = [0.0]
+
+    class SlowReplay(ReplayFeed):
+        def next(self, symbols):
+            now[0] += 0.1
+            return super().next(symbols)
+
+    config = Config()
+    feed = SlowReplay(Pipeline(config, SampleSource()), start=date(2025, 11, 3),
+                      end=date(2025, 12, 12), speed=64.0, clock=lambda: now[0])
+    app = make_app(feed, config, auto_refresh=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app, 5)
+        app.action_pause()
+        await loaded(pilot, app, app.refreshes_applied)
+        app.screen.update_strip()
+        assert "10.0x (64x asked)" in app.feed_label
+        assert "10.0x (64x asked)" in plain_strip(app).splitlines()[0]

@@ -59,3 +59,53 @@ def test_live_cadence_is_fast_while_open_and_slow_when_closed():
     assert feed.delay(open_) == config.refresh.market_open
     assert closed.snapshot.market.clock.status == "closed"
     assert feed.delay(closed) == min(config.refresh.crypto, config.refresh.market_closed)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1024.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_replay_says_the_speed_it_achieves_when_it_falls_short():
+    clock = FakeClock()
+    feed = _replay(start=date(2025, 11, 3), end=date(2025, 12, 10), speed=50, clock=clock)
+    for _ in range(5):
+        r = feed.next(SYMS)
+        clock.now += 0.2  # each session takes 0.2 s to analyse: 5 sessions/s at best
+        assert feed.delay(r) == 0.0  # nothing left of the 20 ms a tick may take
+    assert abs(feed.achieved - 5.0) < 1e-9
+    assert feed.label(r) == f"REPLAY {r.snapshot.asof} 5.0x (50x asked)"
+
+
+def test_replay_at_the_speed_asked_shows_only_that_speed_and_counts_the_analysis():
+    clock = FakeClock()
+    feed = _replay(start=date(2025, 11, 3), end=date(2025, 12, 10), speed=2, clock=clock)
+    for _ in range(4):
+        r = feed.next(SYMS)
+        clock.now += 0.1  # the analysis
+        assert abs(feed.delay(r) - 0.4) < 1e-9  # the rest of the half second
+        clock.now += 0.4
+    assert abs(feed.achieved - 2.0) < 1e-9
+    assert feed.label(r) == f"REPLAY {r.snapshot.asof} 2x"
+    clock.now += 60  # paused for a minute, then a step: the rate starts again
+    r = feed.next(SYMS)
+    assert feed.achieved is None and feed.label(r) == f"REPLAY {r.snapshot.asof} 2x"
+
+
+def test_a_replay_memo_holds_twice_the_universe_not_old_sessions():
+    feed = _replay(start=date(2025, 11, 3), end=date(2025, 12, 10))
+    for _ in range(12):
+        feed.next(SYMS)
+    assert len(feed.pipeline.cache) <= 2 * len(SYMS) + 8
+
+
+def test_a_replay_slow_throughout_still_shows_its_rate():
+    clock = FakeClock()
+    feed = _replay(start=date(2025, 11, 3), end=date(2025, 12, 10), speed=50, clock=clock)
+    for _ in range(5):
+        r = feed.next(SYMS)
+        clock.now += 4.0  # a very busy machine: 4 s a session
+    assert feed.label(r) == f"REPLAY {r.snapshot.asof} 0.2x (50x asked)"

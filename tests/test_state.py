@@ -194,6 +194,24 @@ def test_corrupt_file_is_moved_aside_with_a_warning(work, content):
     assert load_state(path) == s
 
 
+def test_one_bad_watchlist_is_dropped_and_the_others_kept(work):
+    path = work / "state.json"
+    content = json.dumps({"version": 1, "active": "semis", "theme": "gruvbox", "watchlists": {
+        "default": ["SPY", "QQQ"], "bad/name": ["XLF"], "semis": ["SMH", "SOXX"],
+        "not a list": "KRE"}})
+    path.write_text(content, encoding="utf-8")
+    messages: list[str] = []
+    s = load_state(path, warn=messages.append)
+    assert dict(s.watchlists) == {"default": ("SPY", "QQQ"), "semis": ("SMH", "SOXX")}
+    assert s.active == "semis" and s.theme == "gruvbox"
+    assert len(messages) == 2
+    assert messages[0].startswith(f"the state file {path}: dropped the watchlist 'bad/name': ")
+    assert "is not a watchlist name" in messages[0] and "other watchlists are kept" in messages[0]
+    assert "dropped the watchlist 'not a list'" in messages[1]
+    assert path.read_text(encoding="utf-8") == content  # not moved aside, not rewritten
+    assert not any(p.name.startswith("state.json.corrupt-") for p in work.iterdir())
+
+
 def test_warnings_can_be_collected_instead(work):
     path = work / "state.json"
     path.write_text("{oops", encoding="utf-8")

@@ -60,38 +60,80 @@ def test_upsert_replaces_a_partial_bar():
     assert len(got) == 50 and got["close"].iloc[-1] == spy["close"].iloc[-1]
 
 
-def test_two_processes_writing_at_once(tmp_path):
-    script = textwrap.dedent("""
-        import os, sys, time
-        from analysis.sources.sample import load_sample
-        from analysis.sources.store import BarStore
-        me, go = sys.argv[1], sys.argv[2]
-        store = BarStore()
-        spy, own = load_sample("SPY"), load_sample(me)
-        while not os.path.exists(go):  # start writing together
-            time.sleep(0.005)
-        for i in range(0, 400, 5):
-            store.upsert("SPY", spy.iloc[i:i + 40], "p" + me)    # both write SPY, overlapping
-            store.upsert(me, own.iloc[i:i + 5], "p" + me)
-        store.close()
-    """)
+WRITER = textwrap.dedent("""
+    import os, sys, time
+    from analysis.sources.sample import load_sample
+    from analysis.sources.store import BarStore
+    me, go = sys.argv[1], sys.argv[2]
+    spy, own = load_sample("SPY"), load_sample(me)
+    while not os.path.exists(go):  # create the store together, then write together
+        time.sleep(0.001)
+    store = BarStore()
+    if store.warning:
+        print(store.warning, file=sys.stderr)
+        sys.exit(3)
+    for i in range(0, 400, 5):
+        store.upsert("SPY", spy.iloc[i:i + 40], "p" + me)    # all write SPY, overlapping
+        store.upsert(me, own.iloc[i:i + 5], "p" + me)
+    store.close()
+""")
+WRITERS = ("XLK", "KRE", "XLF", "XLE")
+
+
+def test_processes_creating_and_writing_the_store_at_once(tmp_path):
+    """Four processes open a store that does not exist yet at the same instant, then write: none
+    takes another's half-made file for a corrupt one or falls back to memory, and every
+    process's bars are in the one file afterwards."""
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", script, sym, str(go)],
-                              stderr=subprocess.PIPE) for sym in ("XLK", "KRE")]
-    time.sleep(1.0)
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, sym, str(go)],
+                              stderr=subprocess.PIPE) for sym in WRITERS]
+    time.sleep(3.0)  # all imported and waiting
     go.touch()
-    outs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [o[1].decode()[-800:] for o in outs]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(WRITERS), [o[1].decode()[-800:]
+                                                               for o in outs]
     with BarStore() as store:
         assert store.warning is None
         rows = {r.symbol: r.rows for r in store.status()}
-        assert rows == {"SPY": 435, "XLK": 400, "KRE": 400}
+        assert rows == {"SPY": 435, **dict.fromkeys(WRITERS, 400)}
         assert (store.load("KRE")["close"].to_numpy()
                 == load_sample("KRE")["close"].iloc[:400].to_numpy()).all()
+    assert list(store_file().parent.glob("*.corrupt-*")) == []
     conn = sqlite3.connect(store_file())
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_opening_a_store_another_writer_holds_neither_waits_nor_warns():
+    """Opening an existing store writes nothing, so a long write in another connection (another
+    process's big fetch) neither delays the open nor sends this run to memory."""
+    with BarStore() as store:
+        store.upsert("SPY", load_sample("SPY").iloc[:50], "yahoo")
+    other = sqlite3.connect(store_file(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    other.execute("DELETE FROM bars WHERE ts < 0")
+    try:
+        started = time.monotonic()
+        store = BarStore()
+        assert time.monotonic() - started < 2.0
+        assert store.warning is None and len(store.load("SPY")) == 50
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    store.upsert("KRE", load_sample("KRE").iloc[:5], "yahoo")  # and writes once it is free
+    assert store.symbols() == ["KRE", "SPY"]
+    store.close()
+
+
+def test_an_empty_store_file_is_a_new_store_not_a_corrupt_one():
+    path = store_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()  # another process has just created it
+    with BarStore() as store:
+        assert store.warning is None
+        store.upsert("SPY", load_sample("SPY").iloc[:5], "yahoo")
+    assert list(path.parent.glob("*.corrupt-*")) == []
 
 
 def test_threads_sharing_one_store():

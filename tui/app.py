@@ -6,17 +6,17 @@ time in a thread worker; the next is scheduled with ``feed.delay`` after the pre
 changed meanwhile (a symbol added or removed) is dropped and a new refresh starts. The feed itself
 is created inside the first worker, which starts only after the first frame is drawn, so the first
 paint happens before pandas is imported; that worker also reads the most recent events of the event
-log (live only), so a restart keeps them. A live dashboard paints the last snapshot it showed until
-the first refresh lands (``tui.mixins.cached_start``).
-Watchlist edits are in ``tui.mixins.watchlists``; alert commands run from
-``tui.mixins.alert_queue``.
+log (live only), so a restart keeps them (where events are kept, and their toast:
+``tui.mixins.events``). A live dashboard paints the last snapshot it showed until the first
+refresh lands (``tui.mixins.cached_start``). Watchlist edits are in ``tui.mixins.watchlists``;
+alert commands run from ``tui.mixins.alert_queue``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from tui.keys.bindings import (
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.events import EventKeeping
 from tui.mixins.palette import Palette
 from tui.mixins.themes import Themes
 from tui.mixins.user_alerts import UserAlerts
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
     from analysis.pipeline import Refresh
 
 MAX_BACKOFF = 900.0
-HISTORY = 200
-"""How many of the event log's most recent events the Events pane shows at start."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, EventKeeping,
+                   App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -111,7 +111,6 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, A
         self._timer = None
         self._applied_at = self.now()
         self._delay = float(config.refresh.market_open)
-        self.history: tuple[Event, ...] | None = None  # earlier events from the log, once read
         self.load_cached(cache_source)
         self.alerts = AlertQueue(self, config.alerts, self._alert_failed)
         self.semantic_colors = SemanticColors()
@@ -215,13 +214,13 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, A
     def _refresh(self, generation: int, symbols: tuple[str, ...], previous,
                  alerts: tuple = ()) -> RefreshDone:
         from analysis.changes import diff
-        from analysis.events import EventLog
         from analysis.freshness import freshness
         from analysis.user_alerts import alert_events
+        from tui.memory import release_memory
 
         if self._feed is None:
             self._feed = self._make_feed()
-            self._read_history()
+            self.open_event_log()
         feed = self._feed
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
@@ -230,36 +229,10 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, A
             previous = None  # old bars (the sample, a stale store) -> today's: no "changes"
         events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
                   + alert_events(previous, refresh.snapshot, alerts))
-        warning = ""
-        if events:
-            try:
-                EventLog().append(events)
-            except OSError as exc:
-                warning = f"could not write the event log: {exc}"
+        warning = self.keep_events(events)
+        release_memory()  # what this thread's arena freed, before the thread goes
         return RefreshDone(generation, refresh, events, feed.label(refresh), feed.delay(refresh),
                            warning)
-
-    def _read_history(self) -> None:
-        """In the first refresh worker, before it can append anything: the log's last events
-        (not in a replay, whose simulated days they would only confuse)."""
-        from analysis.events import EventLog
-
-        if self.replaying:
-            return
-        try:
-            earlier = tuple(EventLog().read()[-HISTORY:])
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"could not read the event log: {exc}",
-                                  severity="warning", markup=False)
-            return
-        if earlier:
-            self.call_from_thread(self._show_history, earlier)
-
-    def _show_history(self, earlier: Sequence[Event]) -> None:
-        self.history = tuple(earlier)
-        dash = self.dashboard
-        if dash is not None:
-            dash.show_history()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place refresh outcomes arrive: apply, drop, or report the failure."""
@@ -295,7 +268,10 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, A
         for screen in self.screen_stack:
             screen.post_message(SnapshotReady(done.refresh, done.events))
         if done.warning:
-            self.notify(done.warning, severity="warning")
+            self.notify(done.warning, severity="warning", markup=False)
+            dash = self.dashboard
+            if dash is not None:
+                dash.note(done.warning, error=True)
         if done.events:  # the alert command: only the events that alert (the measured default)
             from analysis.track_record.record import is_alerted
 

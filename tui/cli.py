@@ -1,12 +1,15 @@
 """The `basewatch` command: parses arguments and dispatches to the dashboard or a subcommand.
 
-Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols, dates).
+Exit codes: 0 success, 1 a runtime failure, 2 bad input (flags, config, symbols, dates), 141
+when the reader of the output went away (``basewatch events | head -1``): quietly, like other
+command-line tools.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +18,9 @@ from tui.commands.args import UsageError, add_common_options
 from tui.commands.registry import COMMANDS, DASHBOARD, SUBCOMMANDS
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, what a shell reports for a command whose output pipe was closed."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if args.command is None:
                 return DASHBOARD.run(args)
-            return SUBCOMMANDS[args.command].run(args)
+            code = SUBCOMMANDS[args.command].run(args)
+            sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
+            return code
+        except BrokenPipeError:
+            return _reader_gone()
         except (UsageError, ConfigError, SymbolError) as exc:
             print(f"basewatch: {exc}", file=sys.stderr)
             return 2
@@ -59,6 +69,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     finally:
         gc.enable()
+
+
+def _reader_gone() -> int:
+    """The output pipe was closed (``| head``): point stdout at /dev/null so the interpreter's
+    final flush cannot fail again, and exit 141 without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (an embedding): nothing left to protect
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

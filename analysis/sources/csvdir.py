@@ -3,9 +3,10 @@
 Each file has the header ``Date,Open,High,Low,Close,Adj Close,Volume`` (``Adj Close`` and
 ``Volume`` may be left empty or left out); ``^`` is written as ``_`` in file names (``_RUT.csv`` is
 ``^RUT``). Dates are ``YYYY-MM-DD`` (anything after the first ten characters, such as a time and
-offset written by pandas, is ignored). A malformed file is reported in ``FetchResult.errors`` with
-its name and line number ("KRE.csv line 17: close is not a number ('n/a')"); the other files still
-load.
+offset written by pandas, is ignored); a date after tomorrow (UTC) and a negative volume are errors,
+so one file can never move the dashboard's clock. A malformed file is reported in
+``FetchResult.errors`` with its name and line number ("KRE.csv line 17: close is not a number
+('n/a')"); the other files still load.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.bars import normalize_bars, tz_for
+from analysis.bars import latest_plausible_day, normalize_bars, tz_for
 from analysis.sources.base import FetchResult
 from analysis.symbols import SymbolError, file_stem, from_file_stem, split_valid
 
@@ -95,6 +96,10 @@ def read_bars_csv(path: Path, symbol: str) -> pd.DataFrame:
     fail(dates.isna(), lambda i: f"date {cells['Date'].iloc[i]!r} is not a date (use YYYY-MM-DD)")
     dup = dates.duplicated(keep="first").to_numpy()
     fail(dup, lambda i: f"date {cells['Date'].iloc[i][:10]} appears twice")
+    latest = latest_plausible_day()
+    fail((dates > pd.Timestamp(latest)).to_numpy(),
+         lambda i: f"date {cells['Date'].iloc[i][:10]} is in the future (the latest a daily bar "
+                   f"can be is {latest})")
 
     numbers = {}
     for col in (c for c in _NUMERIC if c in cells.columns):
@@ -112,6 +117,8 @@ def read_bars_csv(path: Path, symbol: str) -> pd.DataFrame:
          lambda i: f"high {numbers['High'][i]:g} is below low {numbers['Low'][i]:g}")
     fail((numbers["Close"] <= 0),
          lambda i: f"close {numbers['Close'][i]:g} is not a positive price")
+    if "Volume" in numbers:
+        fail(numbers["Volume"] < 0, lambda i: f"volume {numbers['Volume'][i]:g} is negative")
 
     frame = pd.DataFrame(numbers, index=pd.DatetimeIndex(dates.to_numpy(), name="date"))
     return normalize_bars(frame, tz=tz_for(symbol))

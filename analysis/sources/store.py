@@ -4,12 +4,14 @@ One table of bars keyed by (symbol, interval, ts) — ``ts`` is the bar's timest
 (UTC), so a round trip keeps the exact instant and the symbol's time zone comes back via
 ``tz_for`` — and one small table per (symbol, interval) saying which source last wrote it and when.
 
-Safe with two ``basewatch`` processes writing at once: WAL journal, a busy timeout, and every upsert
-in one ``BEGIN IMMEDIATE`` transaction. A corrupt file is moved aside
-(``bars.sqlite3.corrupt-<stamp>``) and rebuilt; the reason is kept in ``BarStore.warning`` — never a
-crash. A file you may not read and write is left where it is. In those cases, and if a rebuild
-fails, the store lives in memory for this run (also with a warning). Symbols are
-validated before any SQL, and every query is parameterised. Nothing is cached in memory.
+Safe with several ``basewatch`` processes creating and writing it at once: WAL journal, a busy
+timeout, the schema created in one ``BEGIN IMMEDIATE`` transaction (an existing store is opened
+without writing), and every upsert in one ``BEGIN IMMEDIATE`` transaction. Only a file SQLite
+reports as corrupt or not a database is moved aside (``bars.sqlite3.corrupt-<stamp>``) and rebuilt;
+busy or locked is waited for, never taken for damage. The reason is kept in ``BarStore.warning`` —
+never a crash. A file you may not read and write, or cannot open, is left where it is. In those
+cases, and if a rebuild fails, the store lives in memory for this run (also with a warning).
+Symbols are validated before any SQL, and every query is parameterised. Nothing is cached in memory.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from analysis.bars import COLUMNS, empty_bars, normalize_bars, tz_for
 from analysis.sources.base import FetchResult, SourceError
+from analysis.sources.sqlite_errors import error_kind
 from analysis.symbols import split_valid, validate_symbol
 
 if TYPE_CHECKING:
@@ -70,6 +73,11 @@ class SymbolStatus:
     fetched_at: datetime | None
 
 
+def _has_schema(conn: sqlite3.Connection) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {"bars", "symbols", "meta"} <= names
+
+
 class StoreError(SourceError):
     """The store could not be used (e.g. another process held a write lock for too long)."""
 
@@ -94,41 +102,66 @@ class BarStore:
     # -- opening, corruption and rebuilding -------------------------------------------------------
 
     def _connect(self, target: str) -> sqlite3.Connection:
+        """Open ``target``; an existing store is opened without writing anything (readers never
+        wait for writers in WAL), and a new one gets its schema in one IMMEDIATE transaction, so
+        two processes creating the store at once never see each other's half-made schema."""
         conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if target != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")  # persistent: the first open only
                 conn.execute("PRAGMA synchronous = NORMAL")
                 row = conn.execute("PRAGMA quick_check").fetchone()
                 if row is None or row[0] != "ok":
                     raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else '?'}")
-            conn.executescript(_SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)",
-                         (SCHEMA_VERSION,))
+            if not _has_schema(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)",
+                                 (SCHEMA_VERSION,))
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
         except BaseException:
             conn.close()
             raise
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        """The store's connection. Only a file SQLite calls corrupt (or not a database) is moved
+        aside; while another process holds a lock (busy, locked) the open is retried until the
+        busy timeout, and a file that cannot be opened for another reason (a directory, a
+        read-only folder, a full disk) is left where it is: in both cases the bars live in
+        memory for this run, with a warning."""
+        import time
+
         if self.path.is_file() and not os.access(self.path, os.R_OK | os.W_OK):
             # Not ours to read or write (permissions, another user's file): moving it aside
             # would fix nothing and surprise its owner. Leave it where it is.
             return self._in_memory(f"bar store {self.path} is not readable and writable by you "
                                    f"(permission denied; check: ls -l {self.path})")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return self._connect(str(self.path))
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                # Another process is rebuilding or holding a write lock for too long; don't
-                # move a healthy file aside, work in memory this run instead.
-                return self._in_memory(f"bar store {self.path} is busy ({exc})")
-            return self._rebuild(exc)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            return self._rebuild(exc)
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                return self._connect(str(self.path))
+            except OSError as exc:
+                return self._in_memory(f"bar store {self.path} is unusable ({exc})")
+            except sqlite3.DatabaseError as exc:
+                kind = error_kind(exc)
+                if kind == "corrupt":
+                    return self._rebuild(exc)
+                if kind != "busy":
+                    return self._in_memory(f"bar store {self.path} is unusable ({exc})")
+                if time.monotonic() > deadline:
+                    return self._in_memory(f"bar store {self.path} is busy ({exc})")
+                time.sleep(0.05)
 
     def _rebuild(self, reason: Exception) -> sqlite3.Connection:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -152,13 +185,14 @@ class BarStore:
         return self._connect(":memory:")
 
     def _run(self, fn, *, write: bool = False):
-        """Run ``fn(conn)`` under the lock; a corrupt file found mid-way is rebuilt and retried."""
+        """Run ``fn(conn)`` under the lock; a file found corrupt mid-way is rebuilt and retried;
+        any other SQLite error (busy too long, disk full) is a StoreError and moves nothing."""
         with self._lock:
             try:
                 return self._txn(fn) if write else fn(self._conn)
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"bar store {self.path}: {exc}") from exc
             except sqlite3.DatabaseError as exc:
+                if error_kind(exc) != "corrupt":
+                    raise StoreError(f"bar store {self.path}: {exc}") from exc
                 self._conn.close()
                 self._conn = self._rebuild(exc)
                 return self._txn(fn) if write else fn(self._conn)

@@ -15,12 +15,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "events",
         help="print the event log",
         description=(
-            "Print the JSON-lines event log the dashboard and replay write (in the user data dir), "
-            "oldest first."
+            "Print the JSON-lines event log the live dashboard writes (in the user data dir), "
+            "oldest first. A replay keeps its events in memory and never writes here. Times are "
+            "local."
         ),
     )
     p.add_argument("--since", metavar="WHEN",
-                   help="only events on/after a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM)")
+                   help="only events of sessions on/after a date (YYYY-MM-DD: the trading "
+                        "session the event belongs to), or detected at/after a local time "
+                        "(YYYY-MM-DDTHH:MM, or with a zone: +00:00)")
     p.add_argument("--json", action="store_true", help="print the raw JSON lines")
 
 
@@ -38,13 +41,17 @@ def _since(text: str | None) -> date | datetime | None:
 def run(args: argparse.Namespace) -> int:
     from analysis.events import EventLog, event_to_json
 
-    events = EventLog().read(since=_since(args.since))
+    log = EventLog()
+    events = log.read(since=_since(args.since))
+    for problem in log.problems:
+        print(f"basewatch: {problem}", file=sys.stderr)
     for e in events:
         if args.json:
             sys.stdout.write(event_to_json(e) + "\n")
         else:
             who = e.symbol or "market"
-            line = f"{e.at:%Y-%m-%d %H:%M}  {e.asof}  {e.kind:<16} {who:<8} {e.message}"
+            at = e.at.astimezone() if e.at.tzinfo else e.at
+            line = f"{at:%Y-%m-%d %H:%M}  {e.asof}  {e.kind:<16} {who:<8} {e.message}"
             sys.stdout.write(line + "\n")
     if not events and not args.json:
         print("no events yet", file=sys.stderr)

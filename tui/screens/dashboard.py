@@ -18,12 +18,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from tui.format import truncate
 from tui.keys.bindings import DASHBOARD_BINDINGS
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.screens.host import DashboardHost
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
+from tui.widgets.event_toast import toast_text
 from tui.widgets.footer import Footer
 from tui.widgets.market_strip import MarketStrip, StripState
 from tui.widgets.pane_table import PaneTable, View
@@ -35,12 +35,8 @@ PROMPT_ACTIONS = frozenset({"filter", "add_symbol", "new_watchlist"})
 
 PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
-MAX_TOASTS = 4
-TOAST_ORDER: dict[str, int] = {
-    "alert": -1, "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
-    "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
-}
-"""Which events a toast shows first when several arrive at once."""
+TOAST_SHARE, TOAST_MIN_WIDTH = 0.334, 30
+"""A toast's width (app.tcss says the same): the Events pane's third of the screen, at least 30."""
 
 
 class DashboardScreen(Screen):
@@ -173,30 +169,21 @@ class DashboardScreen(Screen):
             self.query_one(EventLogPane).add_earlier(self.app.history, self.app.semantic_colors)
 
     def announce(self, events) -> None:
-        """Log every event; toast those that alert (one toast each for one or two, else one
-        summary, most important first; a signal the track record does not alert on stays in the
-        log, quietly); ring the bell if the config asks for it."""
+        """Log every event (one line each); show those that alert in one toast that replaces the
+        previous event toast, sized to sit over the Events pane rather than the tables (compact:
+        one line over the tab line's empty right end); a signal the track record does not alert on
+        stays in the log, quietly; ring the bell if the config asks for it."""
         from analysis.track_record.record import is_alerted
 
         self.query_one(EventLogPane).add_events(events, self.app.semantic_colors)
         events = [e for e in events if is_alerted(e)]
         if not events:
             return
-        ordered = sorted(events, key=lambda e: TOAST_ORDER.get(e.kind, len(TOAST_ORDER)))
+        width = max(round(self.size.width * TOAST_SHARE), TOAST_MIN_WIDTH) - 4  # edge, padding
+        title, body = toast_text(events, width, max_lines=1 if self.compact else 5)
         timeout = min(max(self.app.refresh_delay * 1.5, 2.0), 10.0)  # replay ticks fast
         warn = any(e.kind == "failed" for e in events)
-        if len(ordered) <= 2:
-            for event in ordered:
-                self.notify(event.message, title=event.kind.replace("_", " ").upper(),
-                            severity="warning" if event.kind == "failed" else "information",
-                            timeout=timeout, markup=False)
-        else:
-            lines = [truncate(e.message, 56) for e in ordered[:MAX_TOASTS]]
-            if len(ordered) > MAX_TOASTS:
-                lines.append(f"+{len(ordered) - MAX_TOASTS} more in the event log (4)")
-            self.notify("\n".join(lines), title=f"{len(ordered)} events",
-                        severity="warning" if warn else "information", timeout=timeout,
-                        markup=False)
+        self.app.replace_event_toast(title, body, "warning" if warn else "information", timeout)
         if self.app.config.alerts.bell:
             self.app.bell()
 

@@ -1,6 +1,8 @@
 """The event log pane: timestamped breakouts, failures, new ATHs, streak milestones, race
-results. At start it can show the most recent events of the JSON-lines log, dimmed, above a rule,
-so a restart keeps the day's breakouts in view. It keeps at most ``MAX_LINES`` lines."""
+results, one line each (cut with "…" to the pane's width, refitted when it resizes; the whole
+text is in the log file and `basewatch events`). At start it can show the most recent events of
+the JSON-lines log, dimmed, above a rule, so a restart keeps the day's breakouts in view. It keeps
+at most ``MAX_LINES`` lines."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from analysis.events import Event
 
 MAX_LINES = 500
+PLACEHOLDER = tuple(Text(line, style=Style(dim=True, italic=True)) for line in (
+    "No events yet: breakouts, new highs,", "streaks and the race show here."))
+"""Shown until the first event, as two lines (lines are cut, not wrapped)."""
 
 
 def kind_color(kind: str, sem: SemanticColors) -> str | None:
@@ -55,20 +60,48 @@ class EventLogPane(RichLog):
     TITLE = "4 Events"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        # min_width small: lines wrap to the pane (the default 78 would scroll sideways)
-        super().__init__(id=id, classes=classes, max_lines=MAX_LINES, wrap=True, markup=False,
-                         highlight=False, auto_scroll=True, min_width=20)
+        # min_width small: a line is cut to the pane (the default 78 would scroll sideways)
+        super().__init__(id=id, classes=classes, max_lines=MAX_LINES, wrap=False, markup=False,
+                         highlight=False, auto_scroll=True, min_width=10)
         self.entries: deque[Text] = deque(maxlen=MAX_LINES)
-        """What was written, one Text per event or note (before wrapping), newest last."""
+        """What was written, one Text per event or note (before cutting), newest last."""
         self.count = 0
         self.earlier = 0
         self._placeholder = False
+        self._fitted_to = 0
         self.border_title = self.TITLE
 
     def on_mount(self) -> None:
-        self.write(Text("No events yet: breakouts, new highs, streaks and the race show here.",
-                        style=Style(dim=True, italic=True)))
+        for line in PLACEHOLDER:
+            self.write(line)
         self._placeholder = True
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)  # after RichLog has learnt its size
+
+    def _width(self) -> int:
+        """Room for a line: the content width less the scrollbar, shown or not yet (so lines
+        written before the log grew past its height still fit once the scrollbar appears)."""
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def _fit(self, line: Text) -> Text:
+        """``line`` cut to the pane's width with an ellipsis (as is while the width is unknown)."""
+        width = self._width()
+        if width <= 0 or line.cell_len <= width:
+            return line
+        cut = line.copy()
+        cut.truncate(width, overflow="ellipsis")
+        return cut
+
+    def _refit(self) -> None:
+        """Rewrite every line cut to the new width (nothing to do if it did not change)."""
+        width = self._width()
+        if width <= 0 or width == self._fitted_to:
+            return
+        self._fitted_to = width
+        self.clear()
+        for line in PLACEHOLDER if self._placeholder else self.entries:
+            self.write(self._fit(line))
 
     def _drop_placeholder(self) -> None:
         if self._placeholder:
@@ -78,7 +111,7 @@ class EventLogPane(RichLog):
     def _put(self, line: Text) -> None:
         self._drop_placeholder()
         self.entries.append(line)
-        self.write(line)
+        self.write(self._fit(line))
 
     def add_earlier(self, events: Iterable[Event], sem: SemanticColors) -> int:
         """Show events from before this run (once, before any new one); returns how many."""
