@@ -108,7 +108,7 @@ class ReplayFeed:
         known = set(self._fetched.bars) | set(self._fetched.errors)
         missing = [s for s in symbols if s not in known]
         if missing:
-            extra = self.pipeline.fetch(missing)
+            extra = self.pipeline.source.fetch(missing)  # not the members again
             self._fetched = dataclasses.replace(
                 self._fetched,
                 bars={**self._fetched.bars, **extra.bars},

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.sources.base import FetchResult, Source
+    from analysis.universe import Universe
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,25 @@ class Refresh:
 
 
 class Pipeline:
-    """Fetches bars for a universe from one source and analyses them."""
+    """Fetches bars for the config's symbols (and the members of ``universe``, when given, after
+    them) from one source and analyses them."""
 
-    def __init__(self, config: Config, source: Source) -> None:
+    def __init__(self, config: Config, source: Source, universe: Universe | None = None) -> None:
         self.config = config
         self.source = source
-        self.cache = FactsCache(maxsize=512)
+        self.universe = universe
+        size = 512 if universe is None else max(512, 2 * len(universe.members) + 256)
+        self.cache = FactsCache(maxsize=size)
+
+    def symbols(self, symbols: Sequence[str] | None = None) -> list[str]:
+        """What one refresh fetches: ``symbols`` (default: the config's), then the members."""
+        wanted = dict.fromkeys(symbols or self.config.universe())
+        if self.universe is not None:
+            wanted.update(dict.fromkeys(self.universe.symbols()))
+        return list(wanted)
 
     def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
-        return self.source.fetch(list(symbols or self.config.universe()))
+        return self.source.fetch(self.symbols(symbols))
 
     def refresh(
         self,
@@ -68,6 +79,6 @@ class Pipeline:
         from analysis.bars import upto
 
         snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache,
-                       live_weights=live_weights)
+                       live_weights=live_weights, universe=self.universe)
         bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
         return Refresh(snapshot=snap, bars=bars, fetch=fetched)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
     from analysis.sources.quotes import ExtendedQuote
+    from analysis.universe import Universe
+    from analysis.universe_facts import UniverseFacts
 
 log = logging.getLogger(__name__)
 SPARK_SESSIONS = 30
@@ -97,6 +99,7 @@ class Snapshot:
     fallback: bool = False
     note: str = ""
     status: str = "live"  # issue 7: FetchResult.status, carried as is
+    universe: UniverseFacts | None = None  # RS ratings, breadth and sectors of the scanned members
 
 
 def _default_now(asof: date) -> datetime:
@@ -251,12 +254,15 @@ def analyze(
     now: datetime | None = None,
     live_weights: Mapping[str, float] | None = None,
     cache: FactsCache | None = None,
+    universe: Universe | None = None,
 ) -> Snapshot:
     """Every fact for every fetched symbol, as of ``asof`` (default: the newest bar).
 
     Bars after ``asof`` are ignored. ``now`` drives the market clock (default: the wall clock, or
     the as-of session after its close when ``asof`` is given). A symbol whose analysis fails gets
-    an error entry; the others are unaffected.
+    an error entry; the others are unaffected. With a ``universe``, its members get RS ratings
+    and the universe's breadth and sectors (``Snapshot.universe``); members that are not also in
+    the config's symbols stay out of the leaders.
     """
     from analysis import market
     from analysis.bars import upto
@@ -337,8 +343,10 @@ def analyze(
     if len(crypto) >= 2:
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
+    member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
     equities = {s: tails[s] if s in tails else _leader_tail(df, window)
-                for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
+                for s, df in bars.items()
+                if not is_crypto(s) and s != "^VIX" and s not in member_only}
     race_cfg = config.race
     race_result = None
     if all(s in bars for s in race_cfg.symbols):
@@ -369,5 +377,15 @@ def analyze(
         fallback=fetched.fallback,
         note=fetched.note,
         status=fetched.status,  # issue 7
+        universe=_universe_facts(universe, bars, symbols),
     )
+
+
+def _universe_facts(universe: Universe | None, bars: Mapping[str, pd.DataFrame],
+                    symbols: Mapping[str, SymbolFacts]) -> UniverseFacts | None:
+    if universe is None:
+        return None
+    from analysis.universe_facts import universe_facts
+
+    return universe_facts(universe, bars, symbols)
 

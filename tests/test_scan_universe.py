@@ -1,0 +1,41 @@
+"""`basewatch scan --universe FILE`: the members' rows with their RS ratings, the breadth, refused
+rows reported on stderr, and a clear error for a missing file."""
+
+import json
+from pathlib import Path
+
+from tui.cli import main
+
+HOLDINGS = Path(__file__).parent / "data" / "universe" / "ishares_holdings.csv"
+MEMBERS = ("XLK", "XLF", "XLI", "XLV", "KRE", "SOXX", "SMH", "IJR")
+
+
+def test_scan_universe_json_rows_ratings_and_breadth(tmp_path, capsys):
+    listing = tmp_path / "etfs.txt"
+    listing.write_text("\n".join(MEMBERS) + "\nnot valid!\n")
+    assert main(["scan", "--source", "sample", "--universe", str(listing), "--json"]) == 0
+    out = capsys.readouterr()
+    doc = json.loads(out.out)
+    rows = {r["symbol"]: r for r in doc["symbols"]}
+    assert tuple(rows) == MEMBERS
+    ratings = [rows[s]["rs_rating"] for s in MEMBERS]
+    assert all(isinstance(r, int) and 1 <= r <= 99 for r in ratings)
+    assert max(ratings) == 99 and min(ratings) == 1
+    assert doc["breadth"]["members"] == len(MEMBERS)
+    assert doc["universe"]["problems"] == ["etfs.txt line 9: NOT VALID! is not a valid symbol: "
+                                           "use letters, digits and . - ^ = only"]
+    assert "etfs.txt line 9" in out.err
+
+
+def test_scan_universe_holdings_without_data_lists_them_as_missing(capsys):
+    code = main(["scan", "--source", "sample", "--universe", str(HOLDINGS), "--json",
+                 "--symbols", "XLK"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["universe"]["missing"] == ["CRDO", "BE", "FN", "KRYS", "IONQ"]
+    assert doc["breadth"]["members"] == 0
+
+
+def test_scan_universe_missing_file_is_a_usage_error(tmp_path, capsys):
+    assert main(["scan", "--source", "sample", "--universe", str(tmp_path / "no.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
