@@ -225,7 +225,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
-        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones,
+                      watched=symbols)
         warning = ""
         if events:
             try:

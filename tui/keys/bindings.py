@@ -48,6 +48,7 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
             priority=True),
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+    Binding("u", "setups", "Setups", id="setups"),
 )
 """Keys of the dashboard screen. The three that open the prompt are priority bindings: the
 prompt then has the focus before the next key is dispatched, so keys typed fast after them
@@ -65,6 +66,15 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys inside a pane (a table of symbols)."""
 
+SETUPS_BINDINGS: tuple[Binding, ...] = (
+    Binding("slash", "filter", "Filter", id="setups_filter", priority=True),
+    Binding("s", "sort", "Sort", id="setups_sort"),
+    Binding("S", "reverse_sort", "Reverse", id="setups_reverse"),
+    Binding("escape", "back", "Back", id="setups_back"),
+)
+"""Keys of the setups screen (the universe's members); "/" opens the filter prompt at once, like
+the dashboard's."""
+
 CONFIRM_BINDINGS: tuple[Binding, ...] = (
     Binding("y", "answer(True)", "Yes", id="confirm_yes"),
     Binding("n,escape", "answer(False)", "No", id="confirm_no"),
@@ -76,6 +86,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Replay (basewatch --replay)", REPLAY_BINDINGS),
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
+    ("Setups screen (u)", SETUPS_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
     ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
 )
@@ -84,6 +95,7 @@ KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "app": (*APP_BINDINGS, *REPLAY_BINDINGS),
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
+    "setups": (*SETUPS_BINDINGS, *TABLE_BINDINGS),
     "confirm": CONFIRM_BINDINGS,
 }
 """Where each binding is live, for checking a remap for clashes (app keys work everywhere)."""
@@ -116,6 +128,11 @@ HELP_TEXT: dict[str, str] = {
     "confirm_yes": "yes: do it",
     "confirm_no": "no: leave everything as it is",
     "clear_filter": "clear the filter / close the prompt",
+    "setups": "the setups screen: every member of the universe, its RS rating, base and state",
+    "setups_filter": "filter members: words (symbol, name, sector, state) and rs>80, rs<30",
+    "setups_sort": "sort by the next column",
+    "setups_reverse": "reverse the sort direction",
+    "setups_back": "clear the filter, else back to the dashboard",
     "down": "move down",
     "up": "move up",
     "drilldown": "open the chart of the symbol under the cursor",
