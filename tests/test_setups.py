@@ -72,7 +72,7 @@ async def test_u_opens_one_row_per_member_sorted_by_rs():
         assert table.visible_keys() == sorted(ratings, key=lambda s: -ratings[s])
         assert table.cell_text("XLK", "rs") == str(ratings["XLK"])
         assert table.cell_text("KRE", "sector") == "Financials"
-        assert table.cell_text("XLK", "name") == "Technology…"  # upper case -> title, cut to 12
+        assert table.cell_text("XLK", "name") == "Technolog…"  # upper case -> title, cut to 10
         facts = app.latest.snapshot.symbols["KRE"]
         assert table.cell_text("KRE", "pivot") != "—" and facts.breakout is not None
         assert "RS ↓" in str(table.border_title)

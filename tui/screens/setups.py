@@ -66,7 +66,10 @@ class SetupsScreen(Screen):
         view = self.view()
         self.table.show(view)
         snap = view.snapshot
-        if snap is None or getattr(snap, "universe", None) is None:
+        if snap is None:
+            self.query_one("#breadth", Static).update(Text("loading market data…", style="italic"))
+            return
+        if getattr(snap, "universe", None) is None:
             self.query_one("#breadth", Static).update(Text(NO_UNIVERSE, style="italic"))
             return
         state = StripState(snapshot=snap, label="", now=self.app.now(),

@@ -63,17 +63,17 @@ class SetupsTable(PaneTable):
     PANE_KEY = "setups"
     COLUMNS: ClassVar = (
         Col("symbol", "Symbol", 6, 6, short="Sym"),
-        Col("name", "Name", 12, 10),
+        Col("name", "Name", 10, 10),
         Col("sector", "Sector", 10, 8),
         Col("last", "Last", 8, 7, right=True),
         Col("chg", "Chg", 6, 6, right=True),
         Col("rs", "RS", 3, 3, right=True),
         Col("base", "Base", 10, 7),
         Col("depth", "Depth", 5, 4, right=True, short="Dep"),
-        Col("length", "Len", 4, 3, right=True),
-        Col("pivot", "Pivot", 8, 7, right=True),
+        Col("length", "Len", 3, 3, right=True),
+        Col("pivot", "Pivot", 7, 7, right=True),
         Col("gap", "To piv", 6, 6, right=True),
-        Col("state", "State", 10, 8),
+        Col("state", "State since", 12, 11, short="State"),
         Col("pace", "Vol", 5, 5, right=True),
     )
     COMPACT_ORDER: ClassVar = ("symbol", "rs", "state", "gap", "pivot", "base", "depth", "length",
@@ -164,7 +164,7 @@ class SetupsTable(PaneTable):
         rating = self._ratings.get(member.symbol)
         common = {
             "name": colored(fmt.truncate(member.name.title() if member.name.isupper()
-                                         else member.name, 10 if compact else 12)
+                                         else member.name, 10)
                             .replace(" …", "…") or fmt.DASH,
                             None if member.name else sem.stale),
             "sector": colored(fmt.truncate(sector, 8 if compact else 10) or fmt.DASH,
@@ -201,7 +201,7 @@ class SetupsTable(PaneTable):
                               right=True),
             "pivot": colored(fmt.price(b.level, True) if b else fmt.DASH, sem.pivot, right=True),
             "gap": cells.gap_cell(b, sem, view.config.thresholds.near_pct),
-            "state": cells.state_cell(b, sem, True, with_level=False),
+            "state": cells.state_cell(b, sem, True, with_level=False, with_since=True),
             "pace": colored(fmt.ratio(facts.volume_pace), sem.breakout if pace_hot else None,
                             bold=pace_hot, right=True),
         }
