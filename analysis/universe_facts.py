@@ -81,6 +81,18 @@ def _sector_rows(members: tuple[Member, ...], flags: Mapping[str, tuple[bool, bo
     return tuple(rows)
 
 
+def sector_setups(name: str, sectors: tuple[SectorSetups, ...]) -> SectorSetups | None:
+    """The universe's sector called ``name`` (a config sector), matched without case; a shorter
+    name matches a longer one it starts ("Communication" in an iShares file is "Communication
+    Services")."""
+    want = name.strip().lower()
+    for row in sectors:
+        have = row.sector.strip().lower()
+        if have == want or want.startswith(have + " ") or have.startswith(want + " "):
+            return row
+    return None
+
+
 def universe_facts(universe: Universe, bars: Mapping[str, pd.DataFrame],
                    symbols: Mapping[str, SymbolFacts]) -> UniverseFacts:
     """The universe's facts from its members' usable bars (as of the snapshot) and their facts."""

@@ -48,7 +48,7 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
             priority=True),
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
-    Binding("u", "setups", "Setups", id="setups"),
+    Binding("u", "setups", "Setups", show=False, id="setups"),
 )
 """Keys of the dashboard screen. The three that open the prompt are priority bindings: the
 prompt then has the focus before the next key is dispatched, so keys typed fast after them
