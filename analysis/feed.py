@@ -27,6 +27,9 @@ class Feed(Protocol):
         ...
 
 
+FILL_DELAY = 0.2  # seconds between refreshes while a universe loads chunk by chunk
+
+
 class LiveFeed:
     """Fetches from the pipeline's source now; the cadence follows the market clock: often while
     the market is open, rarely when it is closed (but at the crypto cadence when crypto is watched,
@@ -40,6 +43,8 @@ class LiveFeed:
 
     def delay(self, refresh: Refresh | None) -> float:
         cadence = self.pipeline.config.refresh
+        if self.pipeline.pending:  # a universe is still loading: the next chunk at once
+            return FILL_DELAY
         if refresh is None:
             return float(cadence.market_open)
         status = refresh.snapshot.market.clock.status

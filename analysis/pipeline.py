@@ -33,12 +33,21 @@ class Refresh:
 
 class Pipeline:
     """Fetches bars for the config's symbols (and the members of ``universe``, when given, after
-    them) from one source and analyses them."""
+    them) from one source and analyses them.
 
-    def __init__(self, config: Config, source: Source, universe: Universe | None = None) -> None:
+    With ``fill_chunk`` (the live dashboard), a universe loads a chunk at a time: each refresh asks
+    for the members asked before (incremental through the store) plus at most ``fill_chunk`` new
+    ones, so the first refreshes come back quickly and the dashboard is usable while thousands of
+    members load; ``pending`` counts the members not asked yet (the header shows the progress).
+    Without it every member is fetched at once (scan, replay)."""
+
+    def __init__(self, config: Config, source: Source, universe: Universe | None = None,
+                 fill_chunk: int | None = None) -> None:
         self.config = config
         self.source = source
         self.universe = universe
+        self.fill_chunk = fill_chunk
+        self._asked: set[str] = set()  # members asked of the source at least once
         size = 512 if universe is None else max(512, 2 * len(universe.members) + 256)
         self.cache = FactsCache(maxsize=size)
 
@@ -46,11 +55,25 @@ class Pipeline:
         """What one refresh fetches: ``symbols`` (default: the config's), then the members."""
         wanted = dict.fromkeys(symbols or self.config.universe())
         if self.universe is not None:
-            wanted.update(dict.fromkeys(self.universe.symbols()))
+            members = self.universe.symbols()
+            if self.fill_chunk is not None:
+                new = [m for m in members if m not in self._asked and m not in wanted]
+                members = [m for m in members if m in self._asked] + new[: self.fill_chunk]
+            wanted.update(dict.fromkeys(members))
         return list(wanted)
 
+    @property
+    def pending(self) -> int:
+        """Members of the universe not asked of the source yet (0 once it has loaded)."""
+        if self.universe is None or self.fill_chunk is None:
+            return 0
+        return sum(m not in self._asked for m in self.universe.symbols())
+
     def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
-        return self.source.fetch(self.symbols(symbols))
+        wanted = self.symbols(symbols)
+        result = self.source.fetch(wanted)
+        self._asked.update(wanted)
+        return result
 
     def refresh(
         self,
@@ -80,5 +103,10 @@ class Pipeline:
 
         snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache,
                        live_weights=live_weights, universe=self.universe)
+        if snap.universe is not None and self.pending:
+            import dataclasses
+
+            snap = dataclasses.replace(
+                snap, universe=dataclasses.replace(snap.universe, pending=self.pending))
         bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
         return Refresh(snapshot=snap, bars=bars, fetch=fetched)

@@ -44,7 +44,8 @@ class SectorSetups:
 class UniverseFacts:
     """The universe's members, their RS ratings (members with 253 bars or more), its breadth, its
     sectors ranked bottom-up (empty when the file names no sectors), the members without bars and
-    the rows of the file that were refused."""
+    the rows of the file that were refused. ``pending``: while a universe first loads a chunk at a
+    time (the live dashboard), the members not asked of the source yet."""
 
     spec: str
     members: tuple[Member, ...]
@@ -53,6 +54,7 @@ class UniverseFacts:
     sectors: tuple[SectorSetups, ...]
     missing: tuple[str, ...]
     problems: tuple[str, ...]
+    pending: int = 0
 
 
 def _sector_rows(members: tuple[Member, ...], flags: Mapping[str, tuple[bool, bool, bool]],

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from analysis.universe import Universe
 
 SOURCE_KINDS = ("auto", "yahoo", "store", "sample")
+FILL_CHUNK = 250  # universe members asked for the first time per live refresh (5 Yahoo batches)
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +65,7 @@ def live_feed_factory(config: Config, spec: str,
         from analysis.sources.select import make_source
 
         source = make_source(spec, deadline=float(config.refresh.deadline))
-        return LiveFeed(Pipeline(config, source, universe))
+        return LiveFeed(Pipeline(config, source, universe, fill_chunk=FILL_CHUNK))
 
     return make
 

@@ -268,6 +268,11 @@ def breadth_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     if uni is None:
         return []
     b = uni.breadth
+    parts: list[tuple[int, Text]] = []
+    if uni.pending:
+        total = len(uni.members)
+        parts.append((0, Text(f"universe {total - uni.pending:,}/{total:,} loaded",
+                              style=_c(sem.pivot, bold=True))))
     head = Text("Breadth " if not compact else "", style=Style(bold=True))
     head.append(f"{b.members:,}" + (" members" if not compact else ""))
 
@@ -285,7 +290,7 @@ def breadth_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
                   style=_c(sem.pivot if b.near_pivot else None))
     setups.append(" · breaking " if not compact else " brk ")
     setups.append(str(b.breaking), style=_c(sem.breakout if b.breaking else None, bold=True))
-    return [(0, head), (1, above), (2, highs), (0, setups)]
+    return [*parts, (0, head), (1, above), (2, highs), (0, setups)]
 
 
 class MarketStrip(Widget):
