@@ -103,12 +103,14 @@ def universe_facts(universe: Universe, bars: Mapping[str, pd.DataFrame],
     prices = {}
     for sym in present:
         df = bars[sym]
-        close = df["close"].to_numpy(dtype=float)
+        values = df.to_numpy(dtype=float, copy=False)  # one block: a view, no per-column lookup
+        cols = df.columns
+        close = values[:, cols.get_loc("close")]
         score = rs_score(close)
         if score is not None:
             scores[sym] = score
-        prices[sym] = price_breadth(close, df["high"].to_numpy(dtype=float),
-                                    df["low"].to_numpy(dtype=float))
+        prices[sym] = price_breadth(close, values[:, cols.get_loc("high")],
+                                    values[:, cols.get_loc("low")])
     flags = {s: setup_flags(symbols[s].bases, symbols[s].breakout) for s in present}
     ratings = rs_ratings(scores)
     have = set(present)
