@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from analysis.facts.breadth import Breadth, breadth, price_breadth, setup_flags
 from analysis.facts.rs_rating import rs_ratings, rs_score
@@ -19,9 +19,20 @@ from analysis.universe import Member, Universe
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analysis.snapshot import SymbolFacts
+    from analysis.facts.bases import Base
+    from analysis.facts.breakout import Breakout
 
 SECTOR_LEADERS = 3
+
+
+class MemberSetup(Protocol):
+    """What the universe reads of a member's facts (``analysis.snapshot.SymbolFacts`` has it)."""
+
+    @property
+    def bases(self) -> tuple[Base, ...]: ...
+
+    @property
+    def breakout(self) -> Breakout | None: ...
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,7 @@ def sector_setups(name: str, sectors: tuple[SectorSetups, ...]) -> SectorSetups 
 
 
 def universe_facts(universe: Universe, bars: Mapping[str, pd.DataFrame],
-                   symbols: Mapping[str, SymbolFacts]) -> UniverseFacts:
+                   symbols: Mapping[str, MemberSetup]) -> UniverseFacts:
     """The universe's facts from its members' usable bars (as of the snapshot) and their facts."""
     present = [m.symbol for m in universe.members if m.symbol in bars and m.symbol in symbols]
     scores: dict[str, float] = {}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import plotext._utility
 import pytest
 
-# plotext dedupes with set(), whose order varies between runs; keep first-seen order instead.
-plotext._utility.no_duplicates = lambda d: list(dict.fromkeys(d))
+import tui.chart.plotext_adapter  # noqa: F401  (plotext in first-seen order, as the app draws)
 
 
 @pytest.fixture(autouse=True)

@@ -382,31 +382,13 @@ def _chart_json(real: str, symbol: str, bars: pd.DataFrame) -> dict:
 
 
 def reset_yfinance(cache_dir=None) -> None:
-    """Forget yfinance's process-wide state between tests: the YfData singleton (its session, cookie
-    and crumb), its response cache, the tz/cookie caches' open databases, and our memo of where
-    the tz cache lives (so the next fetch points it at this test's cache dir)."""
-    import yfinance.base as yf_base
+    """Forget yfinance's process-wide state between tests (its singleton with the session, cookie
+    and crumb, its response cache, the tz/cookie caches' open databases), and point its caches at
+    this test's cache dir."""
     import yfinance.cache as yf_cache
-    from yfinance.data import SingletonMeta, YfData
 
-    clear = getattr(YfData.cache_get, "cache_clear", None)
-    if clear is not None:
-        clear()
-    SingletonMeta._instances.pop(YfData, None)
-    for mgr in ("_TzDBManager", "_CookieDBManager", "_ISINDBManager"):
-        db_mgr = getattr(yf_cache, mgr, None)
-        if db_mgr is not None:
-            db_mgr.close_db()
-            db_mgr._db = None
-    for mgr, attr in (("_TzCacheManager", "_tz_cache"), ("_CookieCacheManager", "_Cookie_cache"),
-                      ("_ISINCacheManager", "_isin_cache")):
-        cache_mgr = getattr(yf_cache, mgr, None)
-        if cache_mgr is not None:
-            setattr(cache_mgr, attr, None)
-    if hasattr(yf_base, "_tz_info_fetch_ctr"):
-        yf_base._tz_info_fetch_ctr = 0
-    import analysis.sources.yfcall as ours
+    from analysis.sources.yf_adapter import forget_process_state
 
-    ours.forget_cache_location()
+    forget_process_state()
     if cache_dir is not None:
         yf_cache.set_cache_location(str(cache_dir))

@@ -7,26 +7,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import sys
 from collections.abc import Sequence
-from datetime import date
 
 from analysis import __version__
+from tui.commands.args import UsageError, add_common_options
+from tui.commands.registry import COMMANDS, DASHBOARD, SUBCOMMANDS
 
-COMMANDS: tuple[str, ...] = ("scan", "data", "events", "themes", "serve")
-
-
-class UsageError(Exception):
-    """Bad input from the user; printed as one line and exit code 2."""
-
-
-def iso_date(text: str) -> date:
-    """argparse type for a YYYY-MM-DD option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+__all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,32 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"basewatch {__version__}")
     add_common_options(parser, top_level=True)
-    importlib.import_module("tui.commands.dashboard").add_options(parser)
+    DASHBOARD.add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"tui.commands.{name}").add_parser(sub)
+    for command in SUBCOMMANDS.values():
+        command.add_parser(sub)
     return parser
-
-
-def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
-    """Options every face understands: the config file and the data source.
-
-    They may come before or after the subcommand; a subcommand's copy has no default, so it never
-    resets a value given before the subcommand name.
-    """
-    default = None if top_level else argparse.SUPPRESS
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        default=default,
-        help="config file (default: the user config dir)",
-    )
-    parser.add_argument(
-        "--source",
-        metavar="SOURCE",
-        default=default,
-        help="where bars come from: auto (default), yahoo, store, sample, or csv:DIR",
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,10 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             if args.command is None:
-                from tui.commands import dashboard
-
-                return dashboard.run(args)
-            return importlib.import_module(f"tui.commands.{args.command}").run(args)
+                return DASHBOARD.run(args)
+            return SUBCOMMANDS[args.command].run(args)
         except (UsageError, ConfigError, SymbolError) as exc:
             print(f"basewatch: {exc}", file=sys.stderr)
             return 2
@@ -97,8 +62,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run through the package module so exceptions raised by subcommands (which import
-    # tui.cli) are the same classes main() catches.
-    from tui.cli import main as package_main
-
-    sys.exit(package_main())
+    sys.exit(main())

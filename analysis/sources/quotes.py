@@ -153,11 +153,12 @@ def fetch_quotes(symbols: Sequence[str], session: Any, timeout: float,
 
     def call() -> list[Any]:
         import yfinance as yf
-        from yfinance.data import YfData
+
+        from analysis.sources.yf_adapter import yahoo_data
 
         configure_yfinance(yf)
         with yfinance_reasons():
-            data = YfData(session=session)
+            data = yahoo_data(session)
             return [data.get_raw_json(QUOTE_URL, params={"symbols": ",".join(chunk),
                                                          "formatted": "false"},
                                       timeout=per_request) for chunk in chunks]

@@ -118,12 +118,6 @@ def configure_yfinance(yf: Any) -> None:
         _CACHE_DIR = target
 
 
-def forget_cache_location() -> None:
-    """Tests: make the next call point yfinance's caches at the (new) cache dir again."""
-    global _CACHE_DIR
-    _CACHE_DIR = None
-
-
 class _Collect(logging.Handler):
     """Keeps yfinance's warnings/errors of one call (they carry the per-symbol reasons)."""
 
@@ -146,10 +140,10 @@ def yfinance_reasons():
     page, an empty body) included, which would make every retry fail the same way; it is cleared
     first. (Good time zones persist in its on-disk cache, in our cache dir.)"""
     from yfinance.config import YfConfig
-    from yfinance.data import YfData
 
-    with contextlib.suppress(AttributeError):
-        YfData.cache_get.cache_clear()
+    from analysis.sources.yf_adapter import clear_response_cache
+
+    clear_response_cache()
     collect, logger = _Collect(), logging.getLogger("yfinance")
     logger.addHandler(collect)
     hide = YfConfig.debug.hide_exceptions

@@ -18,6 +18,7 @@ from textual.color import Color
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from tui.chart.plotext_adapter import COLOR_CODES, build_matrix, set_canvas_size
 from tui.semantic import SemanticColors
 
 if TYPE_CHECKING:
@@ -91,8 +92,6 @@ def plotext_colour(colour: str | None) -> int | tuple[int, int, int] | str:
 
 
 def _rich_colour(value: Any, palette: ChartPalette) -> RichColor | None:
-    from plotext._dict import color_codes
-
     if isinstance(value, tuple):
         return RichColor.from_rgb(*value)
     if isinstance(value, int):
@@ -101,8 +100,8 @@ def _rich_colour(value: Any, palette: ChartPalette) -> RichColor | None:
         role = palette.role(value)
         if role is not None:
             return Color.parse(role).rich_color
-        if value in color_codes:
-            return RichColor.from_ansi(color_codes[value])
+        if value in COLOR_CODES:
+            return RichColor.from_ansi(COLOR_CODES[value])
     return None
 
 
@@ -255,11 +254,9 @@ class CellChart(PlotextPlot):
         started = time.perf_counter()
         plt = self._plot
         plt.clear_figure()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)
+        set_canvas_size(plt, width, height)
         plt.theme("clear")
         layers = self.draw(width, height)
-        plt._set_sizes()
         palette = self.palette or ChartPalette()
         tint = can_tint(palette, base or Style(), self.color_system)
         by_sub = {id(sub): fn for sub, fn in layers}
@@ -272,21 +269,7 @@ class CellChart(PlotextPlot):
                     put_cells(matrix, layer, tint)
             return matrix
 
-        if plt._no_plots:
-            plt.monitor.build_plot()
-            matrix = finish(plt)
-        else:
-            from plotext._matrix import join_matrices
-
-            grid = []
-            for row in plt._Rows:
-                line = []
-                for col in plt._Cols:
-                    sub = plt._get_subplot(row, col)
-                    sub._build_matrix()
-                    line.append(finish(sub))
-                grid.append(line)
-            matrix = join_matrices(grid)
+        matrix = build_matrix(plt, finish)
         strips = matrix_strips(matrix, palette, base or Style(), width, height)
         self.builds += 1
         self.last_build_ms = (time.perf_counter() - started) * 1000.0

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.cli import UsageError, iso_date
+from tui.commands.args import UsageError, iso_date
 
 if TYPE_CHECKING:
     from analysis.config import Config

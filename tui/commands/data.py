@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.cli import UsageError
+from tui.commands.args import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

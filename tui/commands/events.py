@@ -7,7 +7,7 @@ import argparse
 import sys
 from datetime import date, datetime
 
-from tui.cli import UsageError
+from tui.commands.args import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

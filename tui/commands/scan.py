@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from tui.cli import UsageError, add_common_options, iso_date
+from tui.commands.args import UsageError, add_common_options, iso_date
 from tui.commands.universe_option import add_universe_option, universe_for
 
 

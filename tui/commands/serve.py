@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from tui.cli import UsageError, add_common_options
+from tui.commands.args import UsageError, add_common_options
 
 INSTALL_HINT = "pip install 'basewatch[serve]'   (or: pip install textual-serve)"
 

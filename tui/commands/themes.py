@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli import add_common_options
+from tui.commands.args import add_common_options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from tui.cli import UsageError
+from tui.commands.args import UsageError
 
 if TYPE_CHECKING:
     from analysis.config import Config

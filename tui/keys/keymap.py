@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from textual.binding import Binding, BindingType
-from textual.keys import Keys, _character_to_key
+from textual.keys import Keys
+
+from tui.keys.textual_adapter import character_key_name
 
 MODIFIERS: frozenset[str] = frozenset({"alt", "ctrl", "hyper", "meta", "shift", "super"})
 # Every key name Textual can report: its named keys and the names of printable ASCII characters.
 KEY_NAMES: frozenset[str] = frozenset(
     {k.value for k in Keys if "+" not in k.value and not k.value.startswith("<")}
-    | {_character_to_key(chr(c)) for c in range(33, 127)}
+    | {character_key_name(chr(c)) for c in range(33, 127)}
     | {"space"}
 ) - {"ctrl-at"}
 
@@ -70,7 +72,7 @@ def normalize_key(key: str) -> str:
         if not base.isprintable() or base.isspace():
             raise KeyStringError(f"{base!r} is not a key")
         # With a modifier the terminal reports the letter in lower case (ctrl+R arrives as ctrl+r).
-        base = _character_to_key(base.lower() if mods else base)
+        base = character_key_name(base.lower() if mods else base)
     else:
         base = base.lower()
     if base not in KEY_NAMES:

@@ -1,6 +1,7 @@
 """The dashboard screen: the market strip, the watchlist, sector-bases and crypto panes, the event
 log and the prompt. It renders the app's latest snapshot and turns keys into app actions
-(watchlist edits are the app's: ``tui.mixins.watchlists``).
+(watchlist edits are the app's: ``tui.mixins.watchlists``). It sees the app only through
+``tui.screens.host.DashboardHost``.
 
 Wide terminals show every pane (the focused one larger); below 100x32 the panes become tabs
 (1/2/3/4, Tab) so each still gets the whole height.
@@ -8,7 +9,7 @@ Wide terminals show every pane (the focused one larger); below 100x32 the panes 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from textual.widgets import DataTable, Static
 from tui.format import truncate
 from tui.keys.bindings import DASHBOARD_BINDINGS
 from tui.messages import RefreshFailed, SnapshotReady
+from tui.screens.host import DashboardHost
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
 from tui.widgets.footer import Footer
@@ -30,9 +32,6 @@ from tui.widgets.symbol_input import SymbolInput
 from tui.widgets.watchlist import WatchlistTable
 
 PROMPT_ACTIONS = frozenset({"filter", "add_symbol", "new_watchlist"})
-
-if TYPE_CHECKING:
-    from tui.app import BasewatchApp
 
 PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
@@ -48,7 +47,7 @@ class DashboardScreen(Screen):
     """The screen a trader keeps open all day."""
 
     BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
-    app: BasewatchApp
+    app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:
         yield MarketStrip(id="strip")

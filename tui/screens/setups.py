@@ -5,7 +5,7 @@ a line of the universe's breadth. Rows update in place on each refresh; Enter op
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,14 +14,12 @@ from textual.widgets import DataTable, Static
 
 from tui.keys.bindings import SETUPS_BINDINGS
 from tui.messages import SnapshotReady
+from tui.screens.host import DashboardHost
 from tui.widgets.footer import Footer
 from tui.widgets.market_strip import StripState, breadth_parts
 from tui.widgets.pane_table import View
 from tui.widgets.setups_table import SetupsTable
 from tui.widgets.symbol_input import SymbolInput
-
-if TYPE_CHECKING:
-    from tui.app import BasewatchApp
 
 COMPACT_WIDTH = 120
 FILTER_HINT = "words (symbol, name, sector, state) and rs>80 — Enter keeps, Esc clears"
@@ -38,7 +36,7 @@ class SetupsScreen(Screen):
     SetupsScreen #breadth { height: 1; padding: 0 1; background: $panel; }
     SetupsScreen #setups { height: 1fr; }
     """
-    app: BasewatchApp
+    app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:
         yield Static(id="breadth")
@@ -105,7 +103,7 @@ class SetupsScreen(Screen):
         if self.table.filter_text:
             self.table.set_filter("")
             return
-        self.app.pop_screen()
+        self.dismiss()
 
     def on_symbol_input_typed(self, message: SymbolInput.Typed) -> None:
         self.table.set_filter(message.value)

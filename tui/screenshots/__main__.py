@@ -114,14 +114,6 @@ def _setenv(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-def _stable_plotext() -> None:
-    """plotext dedupes with set(), whose order changes with the hash seed; keep first-seen order
-    so the same data gives the same SVG on every run (the tests do the same)."""
-    import plotext._utility
-
-    plotext._utility.no_duplicates = lambda d: list(dict.fromkeys(d))
-
-
 def make_app(theme: str | None, setups: bool = False) -> Any:
     """The dashboard app as ``basewatch --source sample --replay --from/--to 2025-12-09`` builds
     it (with ``setups``: and the universe of ``SAMPLE_MEMBERS``), with the wall clock fixed and no
@@ -193,7 +185,6 @@ def main(argv: Sequence[str] | None = None, shots: Sequence[Shot] = SHOTS) -> li
     args = parser.parse_args(argv)
     out_dir: Path = args.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    _stable_plotext()
     written: list[Path] = []
     for shot in shots:
         started = time.perf_counter()
