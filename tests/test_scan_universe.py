@@ -39,3 +39,14 @@ def test_scan_universe_holdings_without_data_lists_them_as_missing(capsys):
 def test_scan_universe_missing_file_is_a_usage_error(tmp_path, capsys):
     assert main(["scan", "--source", "sample", "--universe", str(tmp_path / "no.csv")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_scan_table_has_the_rs_rating_column_and_a_breadth_line(tmp_path, capsys):
+    listing = tmp_path / "etfs.txt"
+    listing.write_text("\n".join(MEMBERS) + "\n")
+    assert main(["scan", "--source", "sample", "--universe", str(listing)]) == 0
+    out = capsys.readouterr().out
+    assert f"breadth of {listing} ({len(MEMBERS)} members): above 50d" in out
+    assert "RS#" in out
+    header = next(line for line in out.splitlines() if "Symbol" in line)
+    assert header.rstrip(" │┃").endswith("RS#")
