@@ -126,3 +126,21 @@ def test_without_a_universe_the_scan_has_no_breadth():
     doc = snapshot_to_json(snap)
     assert doc["breadth"] is None and doc["universe"] is None
     assert doc["symbols"][0]["rs_rating"] is None
+
+
+def test_breadth_as_of_a_date_ignores_later_bars():
+    n = 300
+    frames = {"UP": bars_from(np.linspace(20, 80, n)), "DOWN": bars_from(np.linspace(80, 20, n)),
+              "FLAT": bars_from(np.r_[np.full(n - 1, 30.0), 30.5])}
+    uni = Universe("t", tuple(Member(s) for s in frames))
+    asof = frames["UP"].index[260].date()
+    cut = {s: df[df.index.date <= asof] for s, df in frames.items()}
+    # afterwards DOWN soars to a record and UP collapses: nothing of it may show as of the date
+    later = dict(frames)
+    later["DOWN"] = bars_from(np.r_[frames["DOWN"]["close"].to_numpy()[:261], np.full(39, 500.0)])
+    later["UP"] = bars_from(np.r_[frames["UP"]["close"].to_numpy()[:261], np.full(39, 1.0)])
+    when = datetime(2021, 6, 1, tzinfo=UTC)
+    early = analyze(FetchResult(later, "t", when), Config(), universe=uni, asof=asof)
+    exact = analyze(FetchResult(cut, "t", when), Config(), universe=uni, asof=asof)
+    assert early.universe.breadth == exact.universe.breadth
+    assert early.universe.breadth.new_highs == 1 and early.universe.breadth.new_lows == 1

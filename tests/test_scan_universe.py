@@ -50,3 +50,16 @@ def test_scan_table_has_the_rs_rating_column_and_a_breadth_line(tmp_path, capsys
     assert "RS#" in out
     header = next(line for line in out.splitlines() if "Symbol" in line)
     assert header.rstrip(" │┃").endswith("RS#")
+
+
+def test_dashboard_with_a_missing_universe_file_stops_before_the_app(tmp_path, capsys):
+    assert main(["--source", "sample", "--universe", str(tmp_path / "none.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_refused_rows_become_one_dashboard_warning():
+    from analysis.universe import load_universe
+    from tui.commands.universe_option import universe_notes
+
+    (note,) = universe_notes(load_universe(HOLDINGS))
+    assert note.startswith("universe: 1 row(s) skipped\nishares_holdings.csv line 15: ")

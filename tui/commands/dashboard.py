@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--from {start} is after --to {end}")
     if not 0 < speed <= 64:
         raise UsageError(f"--speed must be above 0 and at most 64, got {speed:g}")
-    from tui.commands.universe_option import universe_for
+    from tui.commands.universe_option import universe_for, universe_notes
 
     universe = universe_for(args, config)
     make_feed = (replay_feed_factory(config, spec, start, end, speed, universe) if replay
@@ -108,5 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = BasewatchApp(config, make_feed, theme=getattr(args, "theme", None),
                        cache_source=None if replay else spec)
+    if universe is not None:  # the refused rows, also as a warning once the screen is up
+        app.messages.extend(universe_notes(universe))
     app.run()
     return int(app.return_code or 0)

@@ -23,6 +23,15 @@ def add_universe_option(parser: argparse.ArgumentParser, *, top_level: bool = Fa
                         default=None if top_level else argparse.SUPPRESS, help=HELP)
 
 
+def universe_notes(universe: Universe, shown: int = 3) -> list[str]:
+    """The refused rows of a universe as one warning for the dashboard (the first ``shown``)."""
+    if not universe.problems:
+        return []
+    more = len(universe.problems) - shown
+    lines = [*universe.problems[:shown], *([f"... and {more} more"] if more > 0 else [])]
+    return [f"universe: {len(universe.problems)} row(s) skipped\n" + "\n".join(lines)]
+
+
 def universe_for(args: argparse.Namespace, config: Config) -> Universe | None:
     """The universe of ``--universe`` (else the config's, else None). Rows that were refused are
     reported on stderr, one line each; a universe that cannot be read is a UsageError."""
