@@ -35,11 +35,14 @@ class Pipeline:
     """Fetches bars for the config's symbols (and the members of ``universe``, when given, after
     them) from one source and analyses them.
 
-    With ``fill_chunk`` (the live dashboard), a universe loads a chunk at a time: each refresh asks
-    for the members asked before (incremental through the store) plus at most ``fill_chunk`` new
-    ones, so the first refreshes come back quickly and the dashboard is usable while thousands of
-    members load; ``pending`` counts the members not asked yet (the header shows the progress).
-    Without it every member is fetched at once (scan, replay)."""
+    With ``fill_chunk`` (the live dashboard), a universe loads a chunk at a time: while members are
+    pending, each refresh asks the source for the config's symbols and at most ``fill_chunk``
+    members not asked yet, and keeps the bars of the members loaded before (the source is not
+    asked for them again until the fill is done), so the first refreshes come back quickly, the
+    dashboard is usable while thousands of members load and the data source sees each member
+    once. ``pending`` counts the members not asked yet (the header shows the progress). After the
+    fill every refresh asks for everything (incremental through the store). Without
+    ``fill_chunk`` every member is fetched at once (scan, replay)."""
 
     def __init__(self, config: Config, source: Source, universe: Universe | None = None,
                  fill_chunk: int | None = None) -> None:
@@ -48,6 +51,7 @@ class Pipeline:
         self.universe = universe
         self.fill_chunk = fill_chunk
         self._asked: set[str] = set()  # members asked of the source at least once
+        self._kept: FetchResult | None = None  # the members' last bars, while the fill runs
         size = 512 if universe is None else max(512, 2 * len(universe.members) + 256)
         self.cache = FactsCache(maxsize=size)
 
@@ -56,9 +60,9 @@ class Pipeline:
         wanted = dict.fromkeys(symbols or self.config.universe())
         if self.universe is not None:
             members = self.universe.symbols()
-            if self.fill_chunk is not None:
-                new = [m for m in members if m not in self._asked and m not in wanted]
-                members = [m for m in members if m in self._asked] + new[: self.fill_chunk]
+            if self.fill_chunk is not None and self.pending:
+                members = [m for m in members if m not in self._asked
+                           and m not in wanted][: self.fill_chunk]
             wanted.update(dict.fromkeys(members))
         return list(wanted)
 
@@ -70,9 +74,20 @@ class Pipeline:
         return sum(m not in self._asked for m in self.universe.symbols())
 
     def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
+        filling = self.pending > 0
         wanted = self.symbols(symbols)
         result = self.source.fetch(wanted)
         self._asked.update(wanted)
+        if self.universe is None or self.fill_chunk is None:
+            return result
+        if filling and self._kept is not None:  # the members loaded by the earlier chunks
+            import dataclasses
+
+            keep = {s: df for s, df in self._kept.bars.items() if s not in wanted}
+            errs = {s: e for s, e in self._kept.errors.items() if s not in wanted}
+            result = dataclasses.replace(result, bars={**result.bars, **keep},
+                                         errors={**errs, **result.errors})
+        self._kept = result if self.pending else None
         return result
 
     def refresh(

@@ -42,8 +42,15 @@ def test_first_fill_comes_a_chunk_at_a_time_then_refreshes_incrementally(fake_ya
     assert uni.pending == 70 and "XLK" in first.snapshot.symbols
     assert sum(m.symbol in first.snapshot.symbols for m in universe.members) == 50
     assert feed.delay(first) == FILL_DELAY  # the next chunk at once
+    fake_yahoo.log.clear()
     second = feed.next(CONFIG.universe())
     assert second.snapshot.universe.pending == 20
+    # the second chunk asks only for the new members (and the config's symbols); the first
+    # chunk's bars are kept, not asked for again while the fill runs
+    asked = {r.symbol for r in fake_yahoo.log if r.kind == "chart"}
+    first_chunk = {m.symbol for m in universe.members[:50]}
+    assert asked and not asked & first_chunk
+    assert sum(m.symbol in second.snapshot.symbols for m in universe.members) == 100
     third = feed.next(CONFIG.universe())
     assert third.snapshot.universe.pending == 0
     assert third.snapshot.universe.breadth.members == 120
