@@ -191,3 +191,15 @@ async def test_two_thousand_members_render_and_scroll():
         await pilot.press("slash", *"rs>97", "enter")
         # rating 1 + i % 99 is 98 for i = 97, 196, ..., 1978 and 99 for i = 98, ..., 1979
         assert table.row_count == 20 + 20
+
+
+async def test_the_filter_applies_as_you_type_once_the_keys_pause():
+    app = _app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await _open(pilot, app)
+        await pilot.press("slash", *"financials")
+        await pilot.pause(0.5)
+        assert set(table.visible_keys()) == {"XLF", "KRE"}
+        await pilot.press("escape")  # cancels the prompt and the filter
+        await pilot.pause()
+        assert len(table.visible_keys()) == len(MEMBERS)

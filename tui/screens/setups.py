@@ -10,18 +10,20 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from tui.keys.bindings import SETUPS_BINDINGS
 from tui.messages import SnapshotReady
 from tui.screens.host import DashboardHost
 from tui.widgets.footer import Footer
-from tui.widgets.market_strip import StripState, breadth_parts
+from tui.widgets.market_strip import StripState, breadth_line
 from tui.widgets.pane_table import View
 from tui.widgets.setups_table import SetupsTable
 from tui.widgets.symbol_input import SymbolInput
 
 COMPACT_WIDTH = 120
+TYPING_PAUSE = 0.15  # seconds without a key before the typed filter is applied
 FILTER_HINT = "words (symbol, name, sector, state) and rs>80 — Enter keeps, Esc clears"
 NO_UNIVERSE = ("No universe to scan: start with --universe FILE (a symbol list, an iShares "
                "holdings CSV or csv:DIR) or set [universe] file in the config.")
@@ -37,6 +39,7 @@ class SetupsScreen(Screen):
     SetupsScreen #setups { height: 1fr; }
     """
     app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
+    _typed: Timer | None = None  # the pending filter while the user types
 
     def compose(self) -> ComposeResult:
         yield Static(id="breadth")
@@ -72,15 +75,14 @@ class SetupsScreen(Screen):
             return
         state = StripState(snapshot=snap, label="", now=self.app.now(),
                            semantic=self.app.semantic_colors)
-        parts = breadth_parts(state, view.compact)
-        self.query_one("#breadth", Static).update(Text(" │ ").join(t for _, t in parts))
+        width = max(self.size.width - 2, 20)
+        self.query_one("#breadth", Static).update(breadth_line(state, width))
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         self.render_all()
 
     def on_resize(self, event) -> None:
-        if (event.size.width < COMPACT_WIDTH) != self.table.view.compact:
-            self.render_all()
+        self.render_all()
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -106,13 +108,22 @@ class SetupsScreen(Screen):
         self.dismiss()
 
     def on_symbol_input_typed(self, message: SymbolInput.Typed) -> None:
-        self.table.set_filter(message.value)
+        """Filter as the user types, once the keys pause (each filter of thousands of rows
+        refills the table)."""
+        if self._typed is not None:
+            self._typed.stop()
+        value = message.value
+        self._typed = self.set_timer(TYPING_PAUSE, lambda: self.table.set_filter(value))
 
     def on_symbol_input_done(self, message: SymbolInput.Done) -> None:
+        if self._typed is not None:
+            self._typed.stop()
         self.table.set_filter(message.value)
         self._close_prompt()
 
     def on_symbol_input_cancelled(self, message: SymbolInput.Cancelled) -> None:
+        if self._typed is not None:
+            self._typed.stop()
         self.table.set_filter("")
         self._close_prompt()
 

@@ -293,6 +293,11 @@ def breadth_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     return [*parts, (0, head), (1, above), (2, highs), (0, setups)]
 
 
+def breadth_line(st: StripState, width: int) -> Text:
+    """The breadth parts fitted to ``width`` (the setups screen's header line)."""
+    return _fit(breadth_parts(st, False), breadth_parts(st, True), width)
+
+
 class MarketStrip(Widget):
     """Three lines of market context (four with a universe: its breadth); re-rendered on each
     snapshot and on resize."""

@@ -88,6 +88,8 @@ class SetupsTable(PaneTable):
         self.descending = True
         self._filter = SetupsFilter()
         self._ratings: dict[str, int] = {}
+        self._order: list[str] | None = None  # the row keys on screen, in order
+        self._built: dict[str, tuple[tuple, Row]] = {}  # per member: what its row was made of
 
     # -- sorting and filtering -------------------------------------------------------------------
 
@@ -117,6 +119,52 @@ class SetupsTable(PaneTable):
     def set_filter(self, text: str) -> None:
         self._filter = parse_filter(text)
         super().set_filter(text)
+
+    # -- thousands of rows: rebuilt in one go, unchanged rows reused ------------------------------
+
+    def _build_columns(self, view: View) -> None:
+        super()._build_columns(view)
+        self._order = None
+        self._built.clear()
+
+    def _sync(self) -> None:
+        """Like PaneTable's, for thousands of rows: when the set of rows changes (a filter), the
+        table is cleared and refilled in one pass (removing rows one by one costs O(n) each);
+        otherwise the cells of rows that changed are updated, then the rows re-ordered in one
+        sort if the order changed."""
+        keep = self.cursor_key()
+        rows = self._ordered()
+        columns = [c.key for c in self.columns_for(bool(self._layout))]
+        order = [r.key for r in rows]
+        if self._order is None or set(order) != set(self._order):
+            self.clear()
+            self._shown.clear()
+            for row in rows:
+                self.add_row(*(row.cells[c] for c in columns), key=row.key)
+                self._shown[row.key] = row.cells
+            self._order = order
+        else:
+            for row in rows:
+                shown = self._shown[row.key]
+                if shown is row.cells:
+                    continue
+                for c in columns:
+                    if shown[c] != row.cells[c]:
+                        self.update_cell(row.key, c, row.cells[c])
+                self._shown[row.key] = row.cells
+            if order != self._order:
+                first = columns[0]
+                rank = {id(self.get_cell(k, first)): i for i, k in enumerate(order)}
+                self.sort(first, key=lambda cell: rank[id(cell)])
+                self._order = order
+        tones = {r.key: r.tone for r in rows if r.tone}
+        if tones != self._tones:
+            self._tones = tones
+            self._clear_caches()
+            self.refresh()
+        if keep is not None and keep in self._shown:
+            self.move_cursor(row=self.get_row_index(keep), animate=False)
+        self._update_title()
 
     def _matches(self, row: Row) -> bool:
         return self._filter.matches(row.search, self._ratings.get(row.key))
@@ -154,8 +202,22 @@ class SetupsTable(PaneTable):
             return []
         self._ratings = dict(uni.rs_rating)
         newest = max((f.asof for f in snap.symbols.values()), default=None)
-        return [self.member_row(m, snap.symbols.get(m.symbol), snap.errors.get(m.symbol), newest,
-                                view) for m in uni.members]
+        rows = []
+        for m in uni.members:
+            facts, error = snap.symbols.get(m.symbol), snap.errors.get(m.symbol)
+            # the facts of an unchanged member are the same object refresh after refresh (the
+            # facts cache): its row is reused as it was
+            made = (facts, error, self._ratings.get(m.symbol), m, newest, view.semantic,
+                    view.compact, view.config.thresholds)
+            old = self._built.get(m.symbol)
+            if old is not None and all(a is b or a == b for a, b in zip(old[0], made,
+                                                                        strict=True)):
+                rows.append(old[1])
+                continue
+            row = self.member_row(m, facts, error, newest, view)
+            self._built[m.symbol] = (made, row)
+            rows.append(row)
+        return rows
 
     def member_row(self, member: Member, facts: SymbolFacts | None, error: str | None, newest,
                    view: View) -> Row:
