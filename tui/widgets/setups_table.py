@@ -9,9 +9,11 @@ name, the sector or the state as a substring (case ignored); ``rs>80``, ``rs>=80
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,6 +43,19 @@ class SetupsFilter:
         if not all(w in search for w in self.words):
             return False
         return all(rating is not None and op(rating, bound) for op, bound in self.rs)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """No garbage collection while thousands of cells are made: each pass would walk every
+    object of the app (most of the time such a loop took); one pass may follow it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_filter(text: str) -> SetupsFilter:
@@ -139,9 +154,10 @@ class SetupsTable(PaneTable):
         if self._order is None or set(order) != set(self._order):
             self.clear()
             self._shown.clear()
-            for row in rows:
-                self.add_row(*(row.cells[c] for c in columns), key=row.key)
-                self._shown[row.key] = row.cells
+            with _no_gc():
+                for row in rows:
+                    self.add_row(*(row.cells[c] for c in columns), key=row.key)
+                    self._shown[row.key] = row.cells
             self._order = order
         else:
             for row in rows:
@@ -202,22 +218,21 @@ class SetupsTable(PaneTable):
             return []
         self._ratings = dict(uni.rs_rating)
         newest = max((f.asof for f in snap.symbols.values()), default=None)
-        rows = []
-        for m in uni.members:
-            facts, error = snap.symbols.get(m.symbol), snap.errors.get(m.symbol)
-            # the facts of an unchanged member are the same object refresh after refresh (the
-            # facts cache): its row is reused as it was
-            made = (facts, error, self._ratings.get(m.symbol), m, newest, view.semantic,
-                    view.compact, view.config.thresholds)
-            old = self._built.get(m.symbol)
-            if old is not None and all(a is b or a == b for a, b in zip(old[0], made,
-                                                                        strict=True)):
-                rows.append(old[1])
-                continue
-            row = self.member_row(m, facts, error, newest, view)
-            self._built[m.symbol] = (made, row)
-            rows.append(row)
-        return rows
+        with _no_gc():
+            return [self._member_row_cached(m, snap, newest, view) for m in uni.members]
+
+    def _member_row_cached(self, m: Member, snap, newest, view: View) -> Row:
+        """The member's row; the one made last time when nothing it shows changed (the facts of
+        an unchanged member are the same object refresh after refresh: the facts cache)."""
+        facts, error = snap.symbols.get(m.symbol), snap.errors.get(m.symbol)
+        made = (facts, error, self._ratings.get(m.symbol), m, newest, view.semantic,
+                view.compact, view.config.thresholds)
+        old = self._built.get(m.symbol)
+        if old is not None and all(a is b or a == b for a, b in zip(old[0], made, strict=True)):
+            return old[1]
+        row = self.member_row(m, facts, error, newest, view)
+        self._built[m.symbol] = (made, row)
+        return row
 
     def member_row(self, member: Member, facts: SymbolFacts | None, error: str | None, newest,
                    view: View) -> Row:
