@@ -20,6 +20,7 @@ from analysis.facts.race import RaceResult
 from analysis.facts.streaks import Streak
 from analysis.facts.strength import RelativeStrength
 from analysis.facts.zones import Zone
+from analysis.instruments import InstrumentKind
 from analysis.market import FomcInfo, MarketClock, SectorWeights
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ class SymbolFacts:
     the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
     the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
     close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
-    when the source has one (live only, never in history/replay).
+    when the source has one (live only, never in history/replay). ``instrument`` is its kind
+    (`analysis.instruments`); a volatility index has no ``highs``, ``bases`` or ``breakout``.
     """
 
     symbol: str
@@ -57,7 +59,7 @@ class SymbolFacts:
     change_pct: float | None
     change_7d_pct: float | None
     spark: tuple[float, ...]
-    highs: RecordHighs
+    highs: RecordHighs | None
     streak: Streak
     rs: RelativeStrength | None
     volume_pace: float | None
@@ -66,6 +68,7 @@ class SymbolFacts:
     breakout: Breakout | None
     intraday: bool = False
     extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
+    instrument: InstrumentKind = InstrumentKind.EQUITY
 
 
 @dataclass(frozen=True)
@@ -156,17 +159,22 @@ def _symbol_facts(
     found_bases: tuple[Base, ...] | None = None,
     bar_time: datetime | None = None,
     fraction: float | None = None,
+    kind: InstrumentKind | None = None,
 ) -> SymbolFacts:
     """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
     found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
-    when already known."""
+    when already known; ``kind`` its instrument kind (default: `instrument_kind` of the symbol).
+    An instrument without setups (a volatility index) gets no bases, breakout or record highs."""
     import numpy as np
 
     from analysis.facts import bases, breakout, highs, streaks, strength, zones
     from analysis.facts.pivots import frame_arrays
+    from analysis.instruments import instrument_kind
     from analysis.symbols import is_crypto
 
     crypto = is_crypto(symbol)
+    kind = kind or instrument_kind(symbol)
+    setups = kind.has_setups
     th = config.thresholds
     arrays = frame_arrays(df)  # shared with the facts below
     closes = arrays.close
@@ -182,8 +190,10 @@ def _symbol_facts(
     if bench is not None and symbol != config.benchmark.rs_against:
         rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
     found_zones = zones.find_zones(df)
-    if found_bases is None:
-        found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol))
+    if not setups:
+        found_bases = ()
+    elif found_bases is None:
+        found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol, kind=kind))
     # The first base is the one being watched, also after it broke out (so confirmed, extended
     # and failed stay measured against its pivot).
     active = found_bases[0] if found_bases else None
@@ -193,7 +203,7 @@ def _symbol_facts(
         found_zones,
         th.breakout_rules(),
         session_fraction=fraction,
-    )
+    ) if setups else None
     return SymbolFacts(
         symbol=symbol,
         asof=bar_time.date(),
@@ -203,7 +213,7 @@ def _symbol_facts(
         change_pct=_change_pct(last, prev),
         change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
         spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
-        highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct),
+        highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct) if setups else None,
         streak=streaks.streak(df),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
@@ -211,6 +221,7 @@ def _symbol_facts(
         zones=found_zones,
         breakout=state,
         intraday=fraction < 1.0,
+        instrument=kind,
     )
 
 
@@ -222,18 +233,21 @@ def _leader_tail(df: pd.DataFrame, window: int) -> LeaderTail | None:
     return leader_tail(a.day, a.close, window)
 
 
-def _bases_many(frames: list[tuple[str, pd.DataFrame]]) -> dict[str, tuple[Base, ...]]:
+def _bases_many(frames: list[tuple[str, pd.DataFrame]], kinds: Mapping[str, InstrumentKind]
+                ) -> dict[str, tuple[Base, ...]]:
     """The bases of many symbols found together (`find_bases_many`: one set of array operations
     per batch instead of one per symbol), one batch per rule set (index and coin symbols have no
-    tick). A batch that fails is left out: its symbols are then analysed one by one, so a bad
-    frame costs only its own symbol."""
+    tick); none for an instrument without setups (``kinds``: each symbol's). A batch that fails
+    is left out: its symbols are then analysed one by one, so a bad frame costs only its own
+    symbol."""
     from analysis.facts import bases
 
+    frames = [(sym, df) for sym, df in frames if kinds[sym].has_setups]
     if len(frames) < 2:
         return {}
     groups: dict[bases.BaseRules, list[tuple[str, pd.DataFrame]]] = {}
     for sym, df in frames:
-        groups.setdefault(bases.rules_for_symbol(sym), []).append((sym, df))
+        groups.setdefault(bases.rules_for_symbol(sym, kind=kinds[sym]), []).append((sym, df))
     out: dict[str, tuple[Base, ...]] = {}
     for rules, members in groups.items():
         try:
@@ -260,16 +274,17 @@ def analyze(
 
     Bars after ``asof`` are ignored. ``now`` drives the market clock (default: the wall clock, or
     the as-of session after its close when ``asof`` is given). A symbol whose analysis fails gets
-    an error entry; the others are unaffected. With a ``universe``, its members get RS ratings
-    and the universe's breadth and sectors (``Snapshot.universe``); members that are not also in
-    the config's symbols stay out of the leaders.
+    an error entry; the others are unaffected. A ``universe`` adds ``Snapshot.universe`` (RS
+    ratings, breadth, sectors); its members not among the config's symbols are not leaders.
     """
     from analysis import market
     from analysis.bars import upto
     from analysis.facts import leaders, race, strength
     from analysis.facts.clean import usable
     from analysis.facts_cache import fingerprint
+    from analysis.instruments import instrument_kind
     from analysis.symbols import is_crypto
+    from analysis.universe_facts import universe_facts
 
     # Bars without a price (NaN, zero or negative close) are not quotes: drop them up front, so
     # the last price, the change and every fact see the same bars.
@@ -282,6 +297,7 @@ def analyze(
             if len(cut[sym]):
                 errors[sym] += " with a price (every close is missing, zero or negative)"
     bars = {s: df for s, df in bars.items() if not df.empty}
+    kinds = {s: instrument_kind(s, fetched.quote_types.get(s)) for s in bars}
     stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
     day = asof or max((t.date() for t in stamps.values()), default=date.today())
     now = now or (_default_now(asof) if asof else datetime.now(UTC))
@@ -297,8 +313,8 @@ def analyze(
         try:
             fraction = _session_fraction(stamps[sym], clock, is_crypto(sym))
             if cache is not None:
-                key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
-                       round(fraction, 4), clock.status == "open")
+                key = (sym, kinds[sym], fingerprint(df), bench_print, config.thresholds,
+                       config.benchmark, round(fraction, 4), clock.status == "open")
                 found, memo = cache.lookup(key)
                 if found:
                     symbols[sym], tails[sym] = memo  # type: ignore[misc]
@@ -312,11 +328,11 @@ def analyze(
     # frames) when its other facts follow its bases.
     for lo in range(0, len(todo), BATCH):
         chunk = todo[lo : lo + BATCH]
-        batched = _bases_many([(sym, df) for sym, df, _, _ in chunk])
+        batched = _bases_many([(sym, df) for sym, df, _, _ in chunk], kinds)
         for sym, df, key, fraction in chunk:
             try:
                 symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
-                                             stamps[sym], fraction)
+                                             stamps[sym], fraction, kinds[sym])
                 tails[sym] = _leader_tail(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)
@@ -346,7 +362,8 @@ def analyze(
     member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
     equities = {s: tails[s] if s in tails else _leader_tail(df, window)
                 for s, df in bars.items()
-                if not is_crypto(s) and s != "^VIX" and s not in member_only}
+                if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)
+                and s not in member_only}
     race_cfg = config.race
     race_result = None
     if all(s in bars for s in race_cfg.symbols):
@@ -377,15 +394,6 @@ def analyze(
         fallback=fetched.fallback,
         note=fetched.note,
         status=fetched.status,  # issue 7
-        universe=_universe_facts(universe, bars, symbols),
+        universe=universe_facts(universe, bars, symbols) if universe is not None else None,
     )
-
-
-def _universe_facts(universe: Universe | None, bars: Mapping[str, pd.DataFrame],
-                    symbols: Mapping[str, SymbolFacts]) -> UniverseFacts | None:
-    if universe is None:
-        return None
-    from analysis.universe_facts import universe_facts
-
-    return universe_facts(universe, bars, symbols)
 

@@ -89,7 +89,8 @@ def highs_block(h: RecordHighs, colors: SemanticColors) -> list:
 
 
 def base_block(base: Base | None, colors: SemanticColors) -> list:
-    """The most recent base: kind, status, depth, length, pivot, quality and why it is not 100."""
+    """The most recent base: kind, status, depth, length, pivot, quality, why it is that kind and
+    why its quality is not 100."""
     from tui.format import words
 
     out: list = [_section("Base")]
@@ -105,6 +106,8 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
         hd = base.handle
         grid.add_row("handle", f"{hd.start:%m-%d} → {hd.end:%m-%d}, {hd.depth_pct:.1f}% deep")
     grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
+    if base.why:
+        grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
     for reason in base.reasons:
         out.append(Text(f"  · {reason}", style="dim"))
@@ -177,13 +180,22 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
 def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
                      rs: RelativeStrength | None) -> Group:
     """Every block, in reading order, separated by blank lines."""
-    blocks = [
-        breakout_block(facts.breakout, colors),
-        base_block(facts.bases[0] if facts.bases else None, colors),
-        zone_block(_nearest_zone(facts), colors),
-        highs_block(facts.highs, colors),
-        rs_block(rs, benchmark),
-    ]
+    from analysis.instruments import InstrumentKind
+
+    # a volatility index: nothing sets up or breaks out (a cached snapshot holds the kind as text)
+    if not InstrumentKind(facts.instrument).has_setups:
+        blocks = [[_section("Volatility index"),
+                   Text("a gauge of expected swings: no bases, breakouts or record highs",
+                        style="dim")],
+                  zone_block(_nearest_zone(facts), colors), rs_block(rs, benchmark)]
+    else:
+        blocks = [
+            breakout_block(facts.breakout, colors),
+            base_block(facts.bases[0] if facts.bases else None, colors),
+            zone_block(_nearest_zone(facts), colors),
+            highs_block(facts.highs, colors),
+            rs_block(rs, benchmark),
+        ]
     parts: list = []
     for block in blocks:
         if parts:
