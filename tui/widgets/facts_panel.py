@@ -99,7 +99,8 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
         return out
     grid = _grid()
     grid.add_row("kind", f"{words(base.kind)} ({base.status.replace('_', ' ')})")
-    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}, {base.length_weeks:.0f} wk")
+    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}")
+    grid.add_row("length", f"{base.length_weeks:.0f} weeks")
     grid.add_row("depth", f"{base.depth_pct:.1f}%  low {_price(base.low)}")
     grid.add_row("pivot", Text(_price(base.pivot), style=_style(colors, "pivot", bold=True)))
     if base.handle is not None:
@@ -109,8 +110,13 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     if base.why:
         grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
-    for reason in base.reasons:
-        out.append(Text(f"  · {reason}", style="dim"))
+    if base.reasons:
+        why = Table.grid(padding=(0, 1), expand=False)  # a wrapped reason keeps its indent
+        why.add_column(no_wrap=True)
+        why.add_column(style="dim")
+        for reason in base.reasons:
+            why.add_row(" ·", reason)
+        out.append(why)
     return out
 
 
@@ -141,13 +147,13 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
     role = STATE_ROLE.get(bo.state)
     state = Text(STATE_WORDS.get(bo.state, bo.state),
                  style=_style(colors, role, bold=True) if role else Style(bold=True))
-    if bo.since is not None:
-        state.append(f"  since {bo.since:%Y-%m-%d}", style="dim")
     grid = _grid()
     grid.add_row("state", state)
+    if bo.since is not None:
+        grid.add_row("since", f"{bo.since:%Y-%m-%d}")
     side = "above" if bo.pct_to_level < 0 else "below"  # pct_to_level: the move still needed
-    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
-                          f"{abs(bo.pct_to_level):.1f}% {side}")
+    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source})")
+    grid.add_row("price", f"{abs(bo.pct_to_level):.1f}% {side} it")
     if bo.volume_ratio is not None:
         grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
     out.append(grid)
