@@ -138,7 +138,9 @@ def _last_stamp(df: pd.DataFrame) -> datetime:
 def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
     if len(vol) < 2:
         return None
-    avg = vol[-51:-1].mean()
+    from analysis.facts.ranges import trailing_mean
+
+    avg = trailing_mean(vol[-51:-1], 50, min_count=1)[-1]  # the 50 sessions before the last
     if not avg > 0:
         return None
     return float(vol[-1] / (avg * fraction))
@@ -167,7 +169,7 @@ def _symbol_facts(
     An instrument without setups (a volatility index) gets no bases, breakout or record highs."""
     import numpy as np
 
-    from analysis.facts import bases, breakout, highs, streaks, strength, zones
+    from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
     from analysis.facts.pivots import frame_arrays
     from analysis.instruments import instrument_kind
     from analysis.symbols import is_crypto
@@ -217,7 +219,7 @@ def _symbol_facts(
         streak=streaks.streak(df),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
-        bases=found_bases,
+        bases=watched.with_state(found_bases, state),  # its status agrees with the state
         zones=found_zones,
         breakout=state,
         intraday=fraction < 1.0,
@@ -366,7 +368,7 @@ def analyze(
                 and s not in member_only}
     race_cfg = config.race
     race_result = None
-    if all(s in bars for s in race_cfg.symbols):
+    if race_cfg.symbols and all(s in bars for s in race_cfg.symbols):
         race_result = race.reference_race(
             bars,
             race_cfg.symbols,
@@ -381,7 +383,7 @@ def analyze(
         race=race_result,
         clock=clock,
         fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),
-        sector_weights=market.sector_weights(live_weights),
+        sector_weights=market.sector_weights(live_weights, fund=config.benchmark.weights_of),
         crypto_ratio=crypto_ratio,
     )
     return Snapshot(

@@ -87,7 +87,7 @@ class SetupsTable(PaneTable):
         Col("depth", "Depth", 5, 4, right=True, short="Dep"),
         Col("length", "Len", 3, 3, right=True),
         Col("pivot", "Pivot", 7, 7, right=True),
-        Col("gap", "To piv", 6, 6, right=True),
+        Col("gap", "vs Piv", 6, 6, right=True),
         Col("state", "State since", 12, 11, short="State"),
         Col("pace", "Vol", 5, 5, right=True),
     )
@@ -291,6 +291,6 @@ class SetupsTable(PaneTable):
                        "depth": base.depth_pct if base else None,
                        "length": base.length_weeks if base else None,
                        "pivot": b.level if b else None,
-                       "gap": b.pct_to_level if b else None,
+                       "gap": b.pct_vs_level if b else None,
                        "state": cells.breakout_rank(b) if b else None,
                        "pace": facts.volume_pace})
