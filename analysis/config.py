@@ -82,6 +82,9 @@ class Thresholds:
     extended_pct: float = 5.0
     confirm_volume_ratio: float = 1.4
     fail_sessions: int = 10
+    fail_pct: float = 8.0
+    near_exit_pct: float = 5.0
+    margin_pct: float = 1.0
     streak_milestones: tuple[int, ...] = (5, 8, 10, 12)
     leaders_window: int = 21
 
@@ -91,7 +94,8 @@ class Thresholds:
 
         return BreakoutRules(near_pct=self.near_pct, extended_pct=self.extended_pct,
                              confirm_volume_ratio=self.confirm_volume_ratio,
-                             fail_sessions=self.fail_sessions)
+                             fail_sessions=self.fail_sessions, fail_pct=self.fail_pct,
+                             near_exit_pct=self.near_exit_pct, margin_pct=self.margin_pct)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,10 @@ drawdown_pct = 20.0        # a prior cycle ends with a drawdown at least this de
 near_pct = 3.0             # 'near' the pivot within this %
 extended_pct = 5.0         # past the buy zone beyond this % above the pivot
 confirm_volume_ratio = 1.4 # confirmed breakout: volume >= 1.4 x the 50-day average
-fail_sessions = 10         # a close back below the pivot within this many sessions fails it
+fail_sessions = 10         # volume can confirm a breakout within this many sessions of it
+fail_pct = 8.0             # a breakout fails on a close this % under the pivot (or the handle low)
+near_exit_pct = 5.0        # 'near' ends on a close more than this % under the pivot
+margin_pct = 1.0           # back in the base on a close more than this % under the pivot
 streak_milestones = [5, 8, 10, 12]
 leaders_window = 21        # leaders: first new closing highs within the last N sessions
 

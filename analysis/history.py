@@ -4,17 +4,13 @@ with the outcome of every confirmed breakout (`basewatch scan --history`).
 For each session D in [start, end] the facts are exactly what `find_bases`, `find_zones` and
 `breakout_state` say on the bars up to D (the base shapes are evaluated for all sessions in one
 vectorised pass; pivots are computed once because a confirmed pivot never changes). Only the
-*outcomes* look forward — that is their point:
+*outcomes* look forward — that is their point — and with the bounded definitions of the track
+record (`analysis.track_record.outcomes`), from the close of the confirming session:
 
-- max gain before an 8% loss: from the breakout price (the level: base pivot or zone top) and the
-  confirming session, the highest high before a low 8% under the breakout price (IBD's sell rule).
-- gain after 21 and 63 sessions: close / breakout price - 1.
-- failed (Bulkowski's "bust"): price never got more than 5% past the breakout price before the 8%
-  stop hit. Undecided (None) while neither has happened by the end of the data.
-- ultimate rise (Bulkowski's measure): the highest high before a 20% decline from it.
-
-The summary's failure rate and average ultimate rise are the numbers to hold against Bulkowski's
-cups with handle (failure ~5%, average rise 34-54% in bull markets).
+- r21, r63: the close 21 and 63 sessions later against it;
+- max rise within 63 sessions: the highest high of the next 63 sessions against it;
+- failed: a low 8% under it came before a high 5% above it, within 63 sessions (None while
+  neither has happened and fewer than 63 sessions followed).
 """
 
 from __future__ import annotations
@@ -30,16 +26,18 @@ import numpy as np
 from analysis.facts import base_shapes as shapes
 from analysis.facts.bases import KINDS, Base, BaseRules, bases_at, watch_table
 from analysis.facts.breakout import (
-    KIND_WORDS,
     Breakout,
     BreakoutRules,
     average_volume,
+    level_kind,
     state_from_arrays,
 )
-from analysis.facts.clean import closes, day_numbers, usable
+from analysis.facts.clean import closes, day_numbers, highs, usable
 from analysis.facts.pivots import find_pivots
-from analysis.facts.zones import atr_ratio, pivot_arrays, zones_as_of
+from analysis.facts.ranges import RangeExtreme
+from analysis.facts.zones import atr_ratio, pivot_arrays, rolling_tolerance, zones_as_of
 from analysis.instruments import instrument_kind
+from analysis.track_record.outcomes import outcomes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,33 +75,34 @@ class Transition:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What followed a confirmed breakout (percentages from ``level``, the breakout price)."""
+    """What followed a confirmed breakout above ``level``, from ``close`` (the confirming
+    session's close; percent, bounded windows: see the module docstring)."""
 
     date: date
     level: float
     level_source: str
-    max_gain_pct: float
-    stopped: date | None
-    gain_21_pct: float | None
-    gain_63_pct: float | None
+    close: float
+    r21: float | None
+    r63: float | None
+    max_rise_63: float | None
     failed: bool | None
-    ultimate_rise_pct: float | None
     kind: str = "zone"
 
 
 @dataclass(frozen=True)
 class HistorySummary:
-    """Outcome statistics of a set of confirmed breakouts (``kind``: "all", a base kind, "zone")."""
+    """Outcome statistics of a set of confirmed breakouts (``kind``: "all", a base kind, "zone"):
+    the failure rate of the decided ones, and the mean (median) returns of those with the bars."""
 
     kind: str
     breakouts: int
     decided: int
     failures: int
     failure_rate_pct: float | None
-    avg_max_gain_pct: float | None
-    avg_gain_21_pct: float | None
-    avg_gain_63_pct: float | None
-    avg_ultimate_rise_pct: float | None
+    mean_r21: float | None
+    mean_r63: float | None
+    median_r63: float | None
+    mean_max_rise_63: float | None
 
 
 @dataclass(frozen=True)
@@ -123,58 +122,51 @@ def _mean(values: list[float | None]) -> float | None:
     return float(np.mean(vals)) if vals else None
 
 
-def breakout_outcome(
-    good: pd.DataFrame, at: int, level: float, source: str, *, stop_pct: float = 8.0,
-    bust_pct: float = 5.0, ultimate_drop_pct: float = 20.0,
-) -> Outcome:
+def _median(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return float(np.median(vals)) if vals else None
+
+
+def breakout_outcome(good: pd.DataFrame, at: int, level: float, source: str) -> Outcome:
     """The outcome of a breakout above ``level`` confirmed at session index ``at``."""
-    high = good["high"].to_numpy(dtype="float64")[at:]
-    low = good["low"].to_numpy(dtype="float64")[at:]
-    close = good["close"].to_numpy(dtype="float64")[at:]
-    hit = np.flatnonzero(low <= level * (1.0 - stop_pct / 100.0))
-    stop = int(hit[0]) if len(hit) else None
-    before_stop = high[: len(high) if stop is None else max(stop, 1)]
-    max_gain = (float(before_stop.max()) / level - 1.0) * 100.0
-    if max_gain > bust_pct:
-        failed: bool | None = False
-    else:
-        failed = True if stop is not None else None
-    run_max = np.maximum.accumulate(high)
-    drop = np.flatnonzero(low <= run_max * (1.0 - ultimate_drop_pct / 100.0))
-    ultimate = (float(run_max[drop[0]]) / level - 1.0) * 100.0 if len(drop) else None
+    close = closes(good)
+    high = highs(good)
+    low = good["low"].to_numpy(dtype="float64", na_value=np.nan)
+    low = np.where(np.isfinite(low), np.fmin(low, close), close)
+    out = outcomes(close, high, low, np.array([at]))
 
-    def gain(n: int) -> float | None:
-        return (float(close[n]) / level - 1.0) * 100.0 if n < len(close) else None
+    def opt(name: str) -> float | None:
+        v = float(out[name][0])
+        return v if np.isfinite(v) else None
 
-    kind = next((k for k in KINDS if source.startswith(KIND_WORDS[k] + " ")), "zone")
+    failed = opt("failed")
     return Outcome(
-        kind=kind,
+        kind=level_kind(source),
         date=good.index[at].date(),
         level=level,
         level_source=source,
-        max_gain_pct=max_gain,
-        stopped=good.index[at + stop].date() if stop is not None else None,
-        gain_21_pct=gain(21),
-        gain_63_pct=gain(63),
-        failed=failed,
-        ultimate_rise_pct=ultimate,
+        close=float(close[at]),
+        r21=opt("r21"),
+        r63=opt("r63"),
+        max_rise_63=opt("max_rise_63"),
+        failed=None if failed is None else bool(failed),
     )
 
 
-def summarize(kind: str, outcomes: list[Outcome]) -> HistorySummary:
-    """Failure rate (of the decided) and average gains of ``outcomes``."""
-    decided = [o for o in outcomes if o.failed is not None]
+def summarize(kind: str, outcomes_: list[Outcome]) -> HistorySummary:
+    """Failure rate (of the decided) and mean/median returns of ``outcomes_``."""
+    decided = [o for o in outcomes_ if o.failed is not None]
     failures = sum(1 for o in decided if o.failed)
     return HistorySummary(
         kind=kind,
-        breakouts=len(outcomes),
+        breakouts=len(outcomes_),
         decided=len(decided),
         failures=failures,
         failure_rate_pct=failures / len(decided) * 100.0 if decided else None,
-        avg_max_gain_pct=_mean([o.max_gain_pct for o in outcomes]),
-        avg_gain_21_pct=_mean([o.gain_21_pct for o in outcomes]),
-        avg_gain_63_pct=_mean([o.gain_63_pct for o in outcomes]),
-        avg_ultimate_rise_pct=_mean([o.ultimate_rise_pct for o in outcomes]),
+        mean_r21=_mean([o.r21 for o in outcomes_]),
+        mean_r63=_mean([o.r63 for o in outcomes_]),
+        median_r63=_median([o.r63 for o in outcomes_]),
+        mean_max_rise_63=_mean([o.max_rise_63 for o in outcomes_]),
     )
 
 
@@ -251,13 +243,20 @@ def daily_states(
     close = closes(good)
     volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
     avg = average_volume(volume)
+    memo: dict = {}  # the state fold resumes where it stood the session before (same answer)
+    close_max = RangeExtreme(close, "max")
+    tolerance = rolling_tolerance(ratio, day)
     for i in range(i0, i1 + 1):
         found = bases_at(p, ev, w, i - first, rules)
         n = i + 1
-        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]))
+        # only the zones the breakout level can come from (the same ones, in the same order)
+        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]),
+                                             kinds=("resistance",),
+                                             at_least=breakout.zone_min_touches,
+                                             tol=float(tolerance[i]))
         state = state_from_arrays(
             day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
-            breakout,
+            breakout, memo=memo, close_max=close_max,
         )
         yield i, found, state
 
@@ -270,8 +269,6 @@ def scan_history(
     rules: BaseRules | None = None,
     *,
     breakout: BreakoutRules | None = None,
-    stop_pct: float = 8.0,
-    bust_pct: float = 5.0,
 ) -> HistoryReport:
     """Every base and breakout transition of ``symbol`` over [start, end] (default: all bars)."""
     import pandas as pd
@@ -291,7 +288,7 @@ def scan_history(
         return HistoryReport(symbol, good.index[i0].date(), good.index[i1].date(), (), (), (),
                              summarize("all", []))
     transitions: list[Transition] = []
-    outcomes: list[Outcome] = []
+    found: list[Outcome] = []
     prev: Breakout | None = None
     counted: set[float] = set()
     close = closes(good)
@@ -314,19 +311,18 @@ def scan_history(
         )
         if entered and round(state.level, 6) not in counted:
             counted.add(round(state.level, 6))
-            outcomes.append(breakout_outcome(good, i, state.level, state.level_source,
-                                             stop_pct=stop_pct, bust_pct=bust_pct))
+            found.append(breakout_outcome(good, i, state.level, state.level_source))
         prev = state
     p, ev, w, first = watch
-    summary = summarize("all", outcomes)
-    kinds = sorted({o.kind for o in outcomes}, key=lambda k: (KINDS + ("zone",)).index(k))
+    summary = summarize("all", found)
+    kinds = sorted({o.kind for o in found}, key=lambda k: (KINDS + ("zone",)).index(k))
     return HistoryReport(
         symbol=symbol,
         start=good.index[i0].date(),
         end=good.index[i1].date(),
         bases=tuple(_history_bases(p, ev, w, i0 - first, i1 - first, rules)),
         transitions=tuple(transitions),
-        outcomes=tuple(outcomes),
+        outcomes=tuple(found),
         summary=summary,
-        by_kind=tuple(summarize(k, [o for o in outcomes if o.kind == k]) for k in kinds),
+        by_kind=tuple(summarize(k, [o for o in found if o.kind == k]) for k in kinds),
     )

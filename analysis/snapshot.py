@@ -49,6 +49,8 @@ class SymbolFacts:
     close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
     when the source has one (live only, never in history/replay). ``instrument`` is its kind
     (`analysis.instruments`); a volatility index has no ``highs``, ``bases`` or ``breakout``.
+    ``currency``: what the prices are in when the source said (Yahoo: "USD", "GBp" = pence,
+    "EUR"); None: not known (USD for the bundled data).
     """
 
     symbol: str
@@ -69,6 +71,7 @@ class SymbolFacts:
     intraday: bool = False
     extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
     instrument: InstrumentKind = InstrumentKind.EQUITY
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,11 @@ def analyze(
 
         symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
                    for s, f in symbols.items()}
+    if fetched.currencies:  # outside the facts memo too: it is not a fact of the bars
+        from dataclasses import replace
+
+        symbols = {s: replace(f, currency=fetched.currencies[s]) if s in fetched.currencies
+                   else f for s, f in symbols.items()}
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None

@@ -32,7 +32,7 @@ def test_textbook_cup_with_handle_is_found_with_the_handle_high_as_pivot():
     base = active_base(bars)
     assert base is not None and base.kind == "cup_with_handle"
     right_high = closes[marks["right"]] * (1 + SPREAD)
-    assert base.pivot == pytest.approx(right_high + 0.10)
+    assert base.pivot == pytest.approx(right_high)
     assert base.left_high == pytest.approx(100 * (1 + SPREAD))
     assert base.low == pytest.approx(75 * (1 - SPREAD))
     assert base.depth_pct == pytest.approx((1 - 75 * 0.995 / 100.5) * 100)
@@ -53,13 +53,13 @@ def test_handle_volume_not_lighter_costs_quality_and_says_so():
     assert base.quality <= 90
 
 
-def test_ticks_follow_the_symbol():
+def test_the_pivot_is_the_high_itself_for_every_symbol():
     closes, volume, marks = cup_with_handle()
     bars = bars_from(closes, volume)
     right_high = closes[marks["right"]] * (1 + SPREAD)
     assert active_base(bars, rules_for_symbol("^GSPC")).pivot == pytest.approx(right_high)
     assert active_base(bars, rules_for_symbol("BTC-USD")).pivot == pytest.approx(right_high)
-    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high + 0.1)
+    assert active_base(bars, rules_for_symbol("KRE")).pivot == pytest.approx(right_high)
 
 
 def test_cup_without_handle_pivots_at_the_left_side_high():
@@ -67,7 +67,7 @@ def test_cup_without_handle_pivots_at_the_left_side_high():
     bars = bars_from(closes[: marks["right"] + 1], volume[: marks["right"] + 1])
     base = active_base(bars)
     assert base is not None and base.kind == "cup" and base.handle is None
-    assert base.pivot == pytest.approx(100 * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(100 * (1 + SPREAD))
 
 
 def test_too_deep_cup_is_rejected_with_the_depth():
@@ -124,7 +124,7 @@ def test_flat_base_is_found_with_the_base_high_as_pivot():
     bars = bars_from(closes)
     base = active_base(bars)
     assert base is not None and base.kind == "flat_base"
-    assert base.pivot == pytest.approx(closes.max() * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(closes.max() * (1 + SPREAD))
     assert base.depth_pct == pytest.approx((1 - 91 * 0.995 / 100.5) * 100)
 
 
@@ -152,7 +152,7 @@ def test_double_bottom_is_found_with_the_middle_peak_as_pivot():
     closes = _w(78.0)
     base = active_base(bars_from(closes))
     assert base is not None and base.kind == "double_bottom"
-    assert base.pivot == pytest.approx(90 * (1 + SPREAD) + 0.10)
+    assert base.pivot == pytest.approx(90 * (1 + SPREAD))
     assert base.low == pytest.approx(78 * (1 - SPREAD))
 
 
@@ -170,7 +170,7 @@ def test_consolidation_near_the_high_says_why_it_is_not_a_flat_base():
     bars = bars_from(closes)
     bases = find_bases(bars)
     assert [b.kind for b in bases] == ["consolidation"]
-    assert bases[0].pivot == pytest.approx(100 * (1 + SPREAD) + 0.10)
+    assert bases[0].pivot == pytest.approx(100 * (1 + SPREAD))
     weeks = (bars.index[-1] - bars.index[59]).days / 7  # 4.1, from the high's session
     depth = (1 - 95 * (1 - SPREAD) / (100 * (1 + SPREAD))) * 100  # 5.9%
     assert bases[0].why.startswith(f"{weeks:.1f} weeks within {depth:.1f}% under the all-time "
@@ -237,7 +237,7 @@ def test_kre_as_of_2025_12_09_shows_the_september_base_whose_handle_has_not_form
     base = active_base(bars, rules_for_symbol("KRE"))
     assert base is not None and base.kind in ("flat_base", "cup")
     assert str(base.start) == "2025-09-05"
-    assert base.pivot == pytest.approx(66.97 + 0.10)
+    assert base.pivot == pytest.approx(66.97)
     cwh = next(c for c in explain(bars) if c.kind == "cup_with_handle")
     assert not cwh.accepted and str(cwh.start) == "2025-09-05"
     assert cwh.reasons == ("no handle yet (right-side high 65.76 is 1 sessions old, < 5)",)
@@ -291,7 +291,7 @@ def test_a_handle_makes_a_cup_a_cup_with_handle():
 
     no_handle = find_bases(bars_from(closes, volume[: len(closes)]))
     assert [b.kind for b in no_handle] == ["cup"]
-    assert no_handle[0].pivot == pytest.approx(left_high + 0.10) and no_handle[0].handle is None
+    assert no_handle[0].pivot == pytest.approx(left_high) and no_handle[0].handle is None
 
     short = np.r_[closes, line(closes[-1], 95.0, 3)]  # a 4-session pullback is no handle yet
     assert [b.kind for b in find_bases(bars_from(short, volume[: len(short)]))] == ["cup"]
@@ -299,7 +299,7 @@ def test_a_handle_makes_a_cup_a_cup_with_handle():
     handled = np.r_[closes, line(closes[-1], 92.0, 10)]
     bases = find_bases(bars_from(handled, volume))
     assert [b.kind for b in bases] == ["cup_with_handle"]  # one base for the span, not a cup too
-    assert bases[0].pivot == pytest.approx(right_high + 0.10)
+    assert bases[0].pivot == pytest.approx(right_high)
     assert bases[0].start == no_handle[0].start
     assert bases[0].handle.low == pytest.approx(92 * (1 - SPREAD))
     assert "handle 11 sessions" in bases[0].why and "pivot = the handle's high" in bases[0].why

@@ -1,19 +1,31 @@
-"""The breakout state machine through every transition on constructed bars, its events, the zone
-fallback, and no look-ahead on the bundled bars."""
+"""The breakout state machine through every transition on constructed bars (hysteresis, failure
+only 8% under the pivot or under the handle low, a breakout only from below), its events, the
+zone fallback, the ETH/SOL fall-through on the bundled bars, and no look-ahead."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pytest
 
-from analysis.facts.bases import Base, find_bases, rules_for_symbol
-from analysis.facts.breakout import BreakoutRules, breakout_events, breakout_state, volume_words
+from analysis.config import Config
+from analysis.facts.bases import Base, Handle, find_bases, rules_for_symbol
+from analysis.facts.breakout import (
+    BreakoutRules,
+    average_volume,
+    breakout_events,
+    breakout_state,
+    state_from_arrays,
+    volume_words,
+)
+from analysis.facts.pivots import frame_arrays
 from analysis.facts.zones import Zone, find_zones
 from analysis.history import daily_states
-from analysis.sources.sample import load_sample
+from analysis.pipeline import Pipeline
+from analysis.sources.sample import SampleSource, load_sample
 from tests.synthetic_bars import bars_from
 
 BASE_SESSIONS = 80
@@ -71,20 +83,91 @@ def test_confirmed_on_volume_then_extended():
     assert st.state == "extended" and st.since == bars.index[-1].date()
 
 
-def test_failed_when_closing_back_below_within_fail_sessions_then_a_new_attempt():
-    st, bars = _state([49.0, 50.5, 50.2, 49.5], [1e6, 2e6, 1e6, 1e6])
-    assert st.state == "failed" and st.since == bars.index[-1].date()
-    assert st.needs == "a new close above 50.00 on volume above 1.4M"
-    st, _ = _state([49.0, 50.5, 50.2, 49.5, 50.3], [1e6, 2e6, 1e6, 1e6, 1e6])
-    assert st.state == "breaking"
+def test_a_close_back_under_the_pivot_is_back_in_the_base_and_a_new_close_above_restarts():
+    st, bars = _state([49.0, 50.5, 50.2, 49.4], [1e6, 2e6, 1e6, 1e6])
+    assert st.state == "back_in_base" and st.since == bars.index[-1].date()
+    assert st.needs.startswith("back in the base: a close above 50.00")
+    st, bars = _state([49.0, 50.5, 50.2, 49.4, 50.3], [1e6, 2e6, 1e6, 1e6, 1e6])
+    assert st.state == "breaking" and st.since == bars.index[-1].date()
 
 
-def test_falling_back_after_fail_sessions_is_not_a_failure():
-    above = [50.5] + [51.0] * 11
-    st, _ = _state([49.0, *above, 49.2], [1e6, 2e6] + [1e6] * 12, fail_sessions=10)
-    assert st.state == "near"
-    st, _ = _state([49.0, *above[:5], 49.2], [1e6, 2e6] + [1e6] * 5, fail_sessions=10)
+def test_failed_only_on_a_close_8_pct_under_the_pivot():
+    st, _ = _state([49.0, 50.5, 47.0, 46.1], [1e6, 2e6, 1e6, 1e6])
+    assert st.state == "back_in_base"  # 7.8% under: still in the base
+    st, bars = _state([49.0, 50.5, 47.0, 46.0], [1e6, 2e6, 1e6, 1e6])
+    assert st.state == "failed" and st.since == bars.index[-1].date()  # 50 x 0.92 = 46.00
+    assert st.fail_level == pytest.approx(46.0)
+    st, _ = _state([49.0, 50.5, 47.0, 46.1], [1e6, 2e6, 1e6, 1e6], fail_pct=7.0)
     assert st.state == "failed"
+
+
+def test_a_close_under_the_handle_low_fails_the_breakout():
+    bars = _bars([49.0, 50.5, 48.4, 47.9], [1e6, 2e6, 1e6, 1e6])
+    handle = Handle(bars.index[70].date(), bars.index[BASE_SESSIONS - 1].date(), 50.0, 48.0, 4.0)
+    base = replace(_base(bars), kind="cup_with_handle", handle=handle)
+    assert breakout_state(bars.iloc[:-1], base, ()).state == "back_in_base"  # 48.40 > 48.00
+    st = breakout_state(bars, base, ())
+    assert st.state == "failed" and st.fail_level == 48.0
+
+
+def test_falling_through_the_level_from_above_is_never_breaking():
+    bars = _bars([49.0, 50.5])
+    base = replace(_base(bars), end=bars.index[-1].date())  # anchored at a close above the level
+    assert breakout_state(bars, base, ()) is None
+    live = _bars([51.0, 49.0])
+    base = replace(_base(live), end=live.index[-2].date())
+    assert breakout_state(live, base, (), session_fraction=0.5) is None
+
+
+def test_no_flapping_on_one_cent_moves_around_the_level_or_the_near_band():
+    wiggle = [50.01, 49.99, 50.02, 49.98, 50.01, 49.99]
+    states = [_state([49.0, *wiggle[: k + 1]], [1e6, 2e6] + [1e6] * k)[0].state
+              for k in range(len(wiggle))]
+    assert states == ["confirmed"] * len(wiggle)
+    near = [48.51, 48.49, 48.52, 48.3, 48.6]  # near from 48.50 (3%), below only under 47.50 (5%)
+    states = [_state(near[: k + 1])[0].state for k in range(len(near))]
+    assert states == ["near"] * len(near)
+    assert _state([*near, 47.4])[0].state == "below"
+
+
+def test_each_real_change_raises_exactly_one_event():
+    closes = [46.0, 48.6, 48.49, 48.6, 50.2, 50.1, 50.3, 49.4, 49.6, 50.4, 50.3, 46.0, 46.5]
+    vols = [1e6] * 9 + [2e6] + [1e6] * 3
+    bars = _bars(closes, vols)
+    base = _base(bars)
+    prev, kinds = None, []
+    for i in range(BASE_SESSIONS, len(bars)):
+        cur = breakout_state(bars.iloc[: i + 1], base, ())
+        kinds += [e.kind for e in breakout_events(prev, cur, "X", date(2025, 1, 2))]
+        prev = cur
+    assert kinds == ["near", "breaking", "confirmed", "failed"]
+
+
+def test_appending_later_bars_never_changes_an_earlier_state():
+    closes = [46.0, 48.6, 50.2, 50.1, 49.4, 50.4, 52.9, 52.0, 46.0, 50.5]
+    bars = _bars(closes, [1e6, 1e6, 1e6, 1e6, 1e6, 2e6, 1e6, 1e6, 1e6, 1e6])
+    base = _base(bars)
+    alone = [breakout_state(bars.iloc[: i + 1], base, ()) for i in range(BASE_SESSIONS, len(bars))]
+    memo: dict = {}
+    a = frame_arrays(bars)
+    avg = average_volume(a.volume)
+    resumed = [state_from_arrays(a.day[: i + 1], a.close[: i + 1], a.volume[: i + 1],
+                                 avg[: i + 1], base, (), memo=memo)
+               for i in range(BASE_SESSIONS, len(bars))]
+    assert resumed == alone
+    assert [s.state for s in alone] == ["below", "near", "breaking", "breaking", "back_in_base",
+                                        "confirmed", "extended", "extended", "failed",
+                                        "breaking"]
+
+
+def test_eth_and_sol_falling_through_their_level_on_2025_12_17_are_not_breaking():
+    snap = Pipeline(Config(), SampleSource()).refresh(
+        ["ETH-USD", "SOL-USD"], asof=date(2025, 12, 17)).snapshot
+    for sym in ("ETH-USD", "SOL-USD"):
+        facts = snap.symbols[sym]
+        bo = facts.breakout
+        assert facts.last < facts.prev_close and facts.last < bo.level < facts.prev_close
+        assert bo.state not in ("breaking", "confirmed", "extended"), (sym, bo)
 
 
 def test_without_volume_a_close_confirms():
@@ -127,6 +210,10 @@ def _b(state, level=50.0):
         ("confirmed", "extended", ["extended"]),
         ("extended", "confirmed", []),
         ("confirmed", "failed", ["failed"]),
+        ("confirmed", "back_in_base", []),
+        ("back_in_base", "breaking", ["breaking"]),
+        ("back_in_base", "failed", ["failed"]),
+        ("below", "failed", []),
         ("failed", "failed", []),
         ("failed", "breaking", ["breaking"]),
         ("confirmed", "near", []),

@@ -214,7 +214,7 @@ async def test_sector_pane_is_ranked_by_closeness_to_a_breakout():
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot, app)
         snap = app.latest.snapshot
-        order = ["breaking", "confirmed", "near", "below", "extended", "failed"]
+        order = ["breaking", "confirmed", "near", "back_in_base", "below", "extended", "failed"]
 
         def rank(etf):
             b = snap.symbols[etf].breakout

@@ -44,7 +44,7 @@ async def test_an_alert_set_on_a_row_fires_once_through_every_channel(user_dirs,
         await pilot.pause()
         assert isinstance(app.screen, AlertPrompt)
         prompt = app.screen.query_one("#alert-input")
-        assert prompt.value == "above 67.07"  # the breakout level, ready to edit
+        assert prompt.value == "above 66.97"  # the breakout level (the pivot itself), ready to edit
         await pilot.press(*["backspace"] * len(prompt.value), *"above 66", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, AlertPrompt)
@@ -104,7 +104,7 @@ async def test_the_alerts_screen_lists_and_deletes_and_a_chart_sets_one(user_dir
         rows = app.screen.query_one("#alerts-table")
         assert rows.row_count == 2
         assert [rows.get_row_at(i)[:2] for i in range(2)] == [
-            ["XLF", "XLF confirmed"], ["KRE", "KRE at or above 67.07"]]
+            ["XLF", "XLF confirmed"], ["KRE", "KRE at or above 66.97"]]
         await pilot.press("x")
         await pilot.pause()
         assert [a.symbol for a in app.state.alerts] == ["KRE"]

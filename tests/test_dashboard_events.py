@@ -23,7 +23,7 @@ from tests.frozen_feed import loaded
 from tui.app import HISTORY
 from tui.widgets.event_log import MAX_LINES
 
-PIVOT = 54.60  # XLF's flat-base pivot, as the README tells it
+PIVOT = 54.50  # XLF's flat-base pivot (the base high itself), as the README tells it
 
 
 def replay(config: Config, start: date, end: date) -> ReplayFeed:
@@ -55,7 +55,10 @@ def xlf_volume_ratio(day: date) -> tuple[float, float]:
 
 # -- a breakout confirmed in a replay ------------------------------------------------------------
 
-async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_once(user_dirs):
+async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_measured(user_dirs):
+    """Logged once; highlighted and toasted only if the bundled track record alerts on it."""
+    from analysis.track_record.record import highlights, is_alerted
+
     close_11, ratio_11 = xlf_volume_ratio(date(2025, 12, 11))
     close_12, ratio_12 = xlf_volume_ratio(date(2025, 12, 12))
     assert close_11 > PIVOT and ratio_11 < 1.4  # above the pivot, volume not there yet
@@ -75,13 +78,15 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         await loaded(pilot, app, 3)
         assert app.latest.snapshot.asof == date(2025, 12, 12) and "REPLAY 2025-12-12" in (
             app.feed_label)
+        state = app.latest.snapshot.symbols["XLF"].breakout
         for pane in (wl, sectors):
-            assert pane.tone_of("XLF") == "breakout"
+            assert pane.tone_of("XLF") == ("breakout" if highlights(state) else None)
         assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
-        assert any("XLF confirmed" in n.message for n in app._notifications)  # the toast
+        toasted = any("XLF confirmed" in n.message for n in app._notifications)
     confirmed = [e for e in EventLog().read() if e.kind == "confirmed"]
+    assert toasted == is_alerted(confirmed[0])
     assert [(e.symbol, e.asof) for e in confirmed] == [("XLF", date(2025, 12, 12))]
     assert confirmed[0].data["level"] == PIVOT
     assert abs(confirmed[0].data["volume_ratio"] - ratio_12) < 0.01
@@ -92,7 +97,11 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
 WRITE_STDIN = "import sys\nwith open(sys.argv[1], 'a') as fh:\n    fh.write(sys.stdin.read())\n"
 
 
-async def test_each_new_event_reaches_the_alert_command_as_json(user_dirs, tmp_path):
+async def test_each_new_event_that_alerts_reaches_the_alert_command_as_json(user_dirs, tmp_path):
+    """Every logged event that alerts (all but the breakout signals the measured record keeps
+    quiet) reaches the command, in order, as JSON."""
+    from analysis.track_record.record import is_alerted
+
     script, out = tmp_path / "alert.py", tmp_path / "alerts.jsonl"
     script.write_text(WRITE_STDIN)
     config = dataclasses.replace(
@@ -104,17 +113,19 @@ async def test_each_new_event_reaches_the_alert_command_as_json(user_dirs, tmp_p
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
         logged = EventLog().read()
-        assert len(logged) >= 2
+        alerting = [e for e in logged if is_alerted(e)]
+        assert len(logged) >= 2 and alerting
         # the command writes its line before it exits; the queue counts it once it has exited
         await wait_for(pilot, lambda: out.exists()
-                       and len(out.read_text().splitlines()) >= len(logged)
-                       and app.alerts.delivered + app.alerts.failed >= len(logged),
+                       and len(out.read_text().splitlines()) >= len(alerting)
+                       and app.alerts.delivered + app.alerts.failed >= len(alerting),
                        what="the alerts")
-        assert app.alerts.delivered == len(logged) and app.alerts.failed == 0
+        assert app.alerts.delivered == len(alerting) and app.alerts.failed == 0
     received = [json.loads(line) for line in out.read_text().splitlines()]
-    assert received == [json.loads(event_to_json(e)) for e in logged]
-    assert {"kind": "confirmed", "symbol": "XLF"}.items() <= next(
-        r for r in received if r["kind"] == "confirmed").items()
+    assert received == [json.loads(event_to_json(e)) for e in alerting]
+    xlf = next(e for e in logged if e.kind == "confirmed" and e.symbol == "XLF")
+    assert any(r["kind"] == "confirmed" and r["symbol"] == "XLF" for r in received) == (
+        is_alerted(xlf))
 
 
 HANG_ONCE = """import os, sys, time
@@ -129,6 +140,8 @@ if first:
 
 
 async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_app(tmp_path):
+    from analysis.track_record.record import is_alerted
+
     script, pids = tmp_path / "hang.py", tmp_path / "pids"
     script.write_text(HANG_ONCE)
     config = dataclasses.replace(Config(), alerts=Alerts(
@@ -138,7 +151,7 @@ async def test_a_hanging_alert_command_is_killed_reported_and_never_blocks_the_a
         await loaded(pilot, app)
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        n_events = len(EventLog().read())
+        n_events = sum(1 for e in EventLog().read() if is_alerted(e))
         await wait_for(pilot, pids.exists, what="the alert command to start")
         hung = int(pids.read_text().split()[0])
         # while the command hangs, the app answers keys at once

@@ -1,5 +1,6 @@
-"""History mode: breakout outcomes (max gain before an 8% loss, 21/63-session gains, Bulkowski's
-bust, ultimate rise) against plain loops, and a constructed cup with handle scanned day by day."""
+"""History mode: breakout outcomes with bounded definitions (r21/r63, the highest rise within 63
+sessions, -8% before +5% within 63) computed by hand, and a constructed cup with handle scanned day
+by day."""
 
 from __future__ import annotations
 
@@ -13,70 +14,49 @@ from tests.synthetic_bars import bars_from, cup_with_handle, line
 from tui.commands.history_text import format_history
 
 
-def _loop_outcome(bars, at, level, stop=8.0):
-    high, low, close = (bars[c].tolist()[at:] for c in ("high", "low", "close"))
-    best, stopped = -np.inf, None
-    for j, (h, lo) in enumerate(zip(high, low, strict=True)):
-        if lo <= level * (1 - stop / 100):
-            stopped = j
-            break
-        best = max(best, h)
-    if stopped == 0:
-        best = high[0]
-    run, ultimate = -np.inf, None
-    for h, lo in zip(high, low, strict=True):
-        run = max(run, h)
-        if lo <= run * 0.8:
-            ultimate = (run / level - 1) * 100
-            break
-    gain = (best / level - 1) * 100
-    g21 = (close[21] / level - 1) * 100 if len(close) > 21 else None
-    return gain, stopped, g21, ultimate
-
-
 def _path(after):
     closes = np.r_[np.full(60, 95.0), after]
     return bars_from(closes), 60
 
 
-def test_outcome_of_a_breakout_that_worked():
-    bars, at = _path(np.r_[line(101, 115, 15), line(115, 88, 20), np.full(40, 88.0)])
-    o = breakout_outcome(bars, at, 100.0, "flat-base pivot")
-    gain, stopped, g21, ultimate = _loop_outcome(bars, at, 100.0)
-    assert o.max_gain_pct == pytest.approx(gain) and o.max_gain_pct > 5
-    assert o.stopped == bars.index[at + stopped].date()
-    assert o.failed is False and o.kind == "flat_base"
-    assert o.gain_21_pct == pytest.approx(g21)
-    assert o.gain_63_pct == pytest.approx((bars["close"].iloc[at + 63] / 100 - 1) * 100)
-    assert o.ultimate_rise_pct == pytest.approx(ultimate)
+def test_outcome_of_a_breakout_that_worked_by_hand():
+    after = np.r_[100.0, line(100, 115, 15), line(115, 88, 20), np.full(40, 88.0)]
+    bars, at = _path(after)
+    o = breakout_outcome(bars, at, 99.5, "flat-base pivot")
+    assert o.close == 100.0 and o.kind == "flat_base"
+    assert o.r21 == pytest.approx((after[21] / 100 - 1) * 100)
+    assert o.r63 == pytest.approx((after[63] / 100 - 1) * 100)
+    # the highest high of the next 63 sessions: 115 x 1.005 (bars' highs are close x 1.005)
+    assert o.max_rise_63 == pytest.approx((115 * 1.005 / 100 - 1) * 100)
+    assert o.failed is False  # +5% came (session 4) before -8%
 
 
-def test_a_breakout_that_never_got_5_pct_past_the_level_and_hit_the_stop_is_a_bust():
-    bars, at = _path(np.r_[line(101, 103, 5), line(103, 90, 10)])
-    o = breakout_outcome(bars, at, 100.0, "resistance zone 98.00-100.00 (3 touches since Jan 2020)")
-    assert o.failed is True and o.max_gain_pct < 5 and o.kind == "zone"
-    assert o.gain_63_pct is None
+def test_a_breakout_whose_stop_came_first_failed_and_without_63_sessions_has_no_r63():
+    after = np.r_[100.0, line(100, 103, 5), line(103, 90, 10)]
+    bars, at = _path(after)
+    o = breakout_outcome(bars, at, 99.0, "resistance zone 98.00-99.00 (3 touches since Jan 2020)")
+    assert o.failed is True and o.kind == "zone"
+    assert o.r63 is None and o.max_rise_63 is None
 
 
 def test_undecided_while_neither_5_pct_nor_the_stop_has_happened():
-    bars, at = _path(np.r_[line(101, 103, 5), np.full(5, 102.0)])
-    o = breakout_outcome(bars, at, 100.0, "cup-with-handle pivot")
-    assert o.failed is None and o.stopped is None and o.ultimate_rise_pct is None
-    assert o.kind == "cup_with_handle"
+    bars, at = _path(np.r_[100.0, line(100, 103, 5), np.full(5, 102.0)])
+    o = breakout_outcome(bars, at, 99.0, "cup-with-handle pivot")
+    assert o.failed is None and o.kind == "cup_with_handle"
 
 
 def test_summary_counts_only_decided_breakouts_in_the_failure_rate():
-    bars, at = _path(np.r_[line(101, 115, 15), line(115, 88, 20)])
-    worked = breakout_outcome(bars, at, 100.0, "cup pivot")
-    bars2, at2 = _path(np.r_[line(101, 103, 5), line(103, 90, 10)])
-    bust = breakout_outcome(bars2, at2, 100.0, "cup pivot")
-    bars3, at3 = _path(np.r_[line(101, 103, 5)])
-    open_ = breakout_outcome(bars3, at3, 100.0, "cup pivot")
+    bars, at = _path(np.r_[100.0, line(100, 115, 15), line(115, 88, 20), np.full(40, 88.0)])
+    worked = breakout_outcome(bars, at, 99.0, "cup pivot")
+    bars2, at2 = _path(np.r_[100.0, line(100, 103, 5), line(103, 90, 10)])
+    bust = breakout_outcome(bars2, at2, 99.0, "cup pivot")
+    bars3, at3 = _path(np.r_[100.0, line(100, 103, 5)])
+    open_ = breakout_outcome(bars3, at3, 99.0, "cup pivot")
     s = summarize("cup", [worked, bust, open_])
     assert (s.breakouts, s.decided, s.failures) == (3, 2, 1)
     assert s.failure_rate_pct == pytest.approx(50.0)
-    assert s.avg_max_gain_pct == pytest.approx(
-        np.mean([worked.max_gain_pct, bust.max_gain_pct, open_.max_gain_pct]))
+    assert s.mean_r63 == pytest.approx(worked.r63) and s.median_r63 == pytest.approx(worked.r63)
+    assert s.mean_max_rise_63 == pytest.approx(worked.max_rise_63)
 
 
 def test_scan_of_a_constructed_cup_with_handle_breakout():

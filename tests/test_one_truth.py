@@ -1,8 +1,9 @@
 """One truth across the faces: the watchlist, the sector pane, the drill-down and `scan --json`
 show one breakout state, one level and one sign for "% vs the level" (price / level - 1,
 negative below), and a base's status never contradicts the state beside it. The bundled data as
-of 2025-12-31, where XLF is breaking out of a flat base (a second attempt after a failed one) and
-XLV sits under its pivot."""
+of 2025-12-31, where XLF's flat-base breakout of 12-12 is still confirmed (its 12-11 attempt never
+closed more than 1% under the pivot, so it never went back in the base) and XLV sits under its
+pivot."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_scan_json_gives_the_price_against_the_level_negative_below(capsys):
     for row in (xlf, xlv):
         bo = row["breakout"]
         assert bo["pct_vs_level"] == pytest.approx((row["close"] / bo["level"] - 1) * 100)
-    assert xlf["breakout"]["state"] == "breaking" and xlf["breakout"]["pct_vs_level"] > 0
+    assert xlf["breakout"]["state"] == "confirmed" and xlf["breakout"]["pct_vs_level"] > 0
     assert xlv["breakout"]["state"] == "near" and xlv["breakout"]["pct_vs_level"] < 0
 
 
@@ -58,7 +59,8 @@ def test_state_labels_wide_compact_and_for_a_state_without_a_label():
     assert [fmt.state_label(s) for s in ("breaking", "near", "failed")] == [
         "BREAKING", "near", "FAILED"]
     assert fmt.state_label("breaking", compact=True) == "BREAK"
-    assert fmt.state_label("back_in_base") == "back in base"
+    assert fmt.state_label("back_in_base") == "in base"  # short: it fits the state columns
+    assert fmt.state_label("some_new_state") == "some new state"  # no label: its words
 
 
 @pytest.mark.parametrize(("state", "status"), [
@@ -88,10 +90,10 @@ async def test_xlf_reads_the_same_in_the_watchlist_the_sector_pane_and_the_drill
             assert sectors.cell_text(sym, "gap").strip() == gap
             assert sectors.cell_text(sym, "state").split() == [label, fmt.short_date(bo.since)]
             assert sectors.cell_text(sym, "pivot").strip() == fmt.price(bo.level, True)
-        assert wl.cell_text("XLF", "state").split()[:2] == ["BREAKING", "+0.3%"]
-        assert sectors.cell_text("XLF", "gap").strip() == "+0.3%"
-        assert sectors.cell_text("XLV", "gap").strip() == "-2.7%"
-        assert wl.cell_text("XLV", "state").split()[:2] == ["near", "-2.7%"]
+        assert wl.cell_text("XLF", "state").split()[:2] == ["CONFIRMED", "+0.5%"]
+        assert sectors.cell_text("XLF", "gap").strip() == "+0.5%"
+        assert sectors.cell_text("XLV", "gap").strip() == "-2.6%"
+        assert wl.cell_text("XLV", "state").split()[:2] == ["near", "-2.6%"]
         # the base beside the state: broken out (↑), not failed (✗)
         assert sectors.cell_text("XLF", "base").strip() == "flat base↑"
 
@@ -102,9 +104,9 @@ async def test_xlf_reads_the_same_in_the_watchlist_the_sector_pane_and_the_drill
         await pilot.pause(0.5)
         text = widget_text(app.screen.query_one("#dd-facts"))
         words = " ".join(text.split())
-        assert "state BREAKING since 2025-12-19" in words
-        assert "price +0.3% vs it" in words
-        assert "flat base (broken out)" in text and "failed" not in text
+        assert "state CONFIRMED since 2025-12-12" in words
+        assert "price +0.5% vs it" in words
+        assert "flat base (broken out)" in text and "(failed)" not in text
 
 
 def test_every_rs_arrow_and_quadrant_reads_off_the_numbers_shown(capsys):

@@ -71,8 +71,9 @@ def test_scan_history_lists_transitions_and_a_summary(capsys):
             "--from", "2025-06-01", "--to", "2025-12-31"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "confirmed breakouts" in out and "Bulkowski" in out
-    assert "2025-12-11" in out  # KRE traded through its pivot then (see README)
+    assert "confirmed breakouts" in out and "-8% before +5% within 63 sessions" in out
+    assert "max gain" not in out and "ultimate" not in out  # bounded windows only
+    assert "2025-12-10" in out  # KRE closed above its pivot then (see README)
     assert main([*args, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc[0]["symbol"] == "KRE" and doc[0]["transitions"]

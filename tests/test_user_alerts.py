@@ -69,13 +69,14 @@ def test_price_below_fires_when_it_falls_to_the_level():
 
 
 def test_state_reached_pace_and_pivot_alerts():
-    breaking = UserAlert("1", "KRE", "state", state="breaking")
+    confirmed = UserAlert("1", "KRE", "state", state="confirmed")
     pace = UserAlert("2", "KRE", "pace", 1.4)
     pivot = UserAlert("3", "KRE", "pivot", 1.0)
-    fired = alert_events(snap(D9), snap(D10), [breaking, pace, pivot])
-    # 12-10: KRE near (0.03% under its level) on 1.41x pace; breaking only on 12-11.
-    assert sorted(fired_ids(fired)) == ["2", "3"]
-    assert fired_ids(alert_events(snap(D10), snap(D11), [breaking, pace, pivot])) == {"1"}
+    fired = alert_events(snap(D9), snap(D10), [confirmed, pace, pivot])
+    # 12-10: KRE closes 0.1% above its pivot (66.97) on 1.41x pace: confirmed at once.
+    assert sorted(fired_ids(fired)) == ["1", "2", "3"]
+    # 12-11: still confirmed and within 1% of the pivot, pace 1.04x: nothing new fires
+    assert not fired_ids(alert_events(snap(D10), snap(D11), [confirmed, pace, pivot]))
 
 
 def test_holds_is_computed_from_the_snapshot_figures():

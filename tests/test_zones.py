@@ -168,3 +168,19 @@ def test_zone_position_distance_and_order_follow_the_rules(symbol, day):
         assert z.first_touch <= z.last_touch <= date.fromisoformat(day)
     # nearest first, then resistance before support, then the lower band
     assert list(found) == sorted(found, key=lambda z: (abs(z.distance_pct), z.kind, z.low))
+
+
+def test_rolling_tolerance_is_the_median_each_day_would_take():
+    from analysis.facts.clean import day_numbers, usable
+    from analysis.facts.ranges import median
+    from analysis.facts.zones import DAYS_PER_YEAR, atr_ratio, rolling_tolerance
+    from analysis.sources.sample import load_sample
+
+    good = usable(load_sample("KRE"))
+    ratio, day = atr_ratio(good), day_numbers(good.index)
+    tol = rolling_tolerance(ratio, day)
+    for i in range(0, len(day), 7):
+        since = int(day[i]) - int(round(3 * DAYS_PER_YEAR))
+        recent = ratio[int(np.searchsorted(day[: i + 1], since)) : i + 1]
+        expect = median(recent)
+        assert (np.isnan(expect) and np.isnan(tol[i])) or tol[i] == expect, i

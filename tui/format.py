@@ -27,6 +27,21 @@ def price(value: float | None, compact: bool = False) -> str:
     return f"{value:,.2f}"
 
 
+def money(value: float | None, currency: str | None, compact: bool = False,
+          width: int | None = None) -> str:
+    """A price with its currency when that is not US dollars ("308.80 GBp": pence, "41.20 EUR"),
+    shortened to fit ``width`` (fewer decimals, then no space) rather than cut; USD or unknown:
+    ``price``."""
+    text = price(value, compact)
+    if not currency or currency == "USD" or _missing(value):
+        return text
+    for form in (f"{text} {currency}", f"{price(value, True)} {currency}",
+                 f"{value:,.0f} {currency}", f"{value:,.0f}{currency}"):
+        if width is None or len(form) <= width:
+            return form
+    return form
+
+
 def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     """A percentage, signed by default: +1.2% / -3.4%."""
     if _missing(value):
@@ -121,7 +136,7 @@ def vs_level(value: float | None) -> str:
 
 STATE_LABEL: dict[str, str] = {
     "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
-    "extended": "extended", "failed": "FAILED",
+    "extended": "extended", "back_in_base": "in base", "failed": "FAILED",
 }
 STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
                                "FAILED": "FAIL"}
@@ -129,7 +144,7 @@ STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extend
 
 def state_label(state: str, compact: bool = False) -> str:
     """A breakout state as the panes label it: BREAKING, near, FAILED (BREAK, FAIL when compact);
-    a state without a label of its own in words (back_in_base -> back in base)."""
+    a state without a label of its own in words (some_state -> some state)."""
     label = STATE_LABEL.get(state) or words(state)
     return STATE_SHORT.get(label, label) if compact else label
 

@@ -67,10 +67,11 @@ class BaseRules:
     <= 15% deep after a >= 20% advance; double bottom >= 7 weeks with the second low undercutting
     the first (by at most ``db_max_undercut_pct``) and a middle peak >= ``db_min_rally_pct``
     above the first low; consolidation near highs: >= 4 weeks within 8% under an all-time
-    (in-data) high. ``tick`` is added to every pivot (IBD's 10 cents; see `rules_for_symbol`).
+    (in-data) high. ``tick`` is added to every pivot: none by default, the high itself is the buy
+    point (a fixed 10 cents is 12% of a $0.81 split-adjusted price; see `rules_for_symbol`).
     """
 
-    tick: float = 0.10
+    tick: float = 0.0
     max_weeks: float = 65.0
     prior_weeks: float = 26.0
     peak_weeks: int = 2
@@ -113,7 +114,7 @@ class BaseRules:
 def rules_for_symbol(symbol: str, rules: BaseRules | None = None,
                      kind: InstrumentKind | None = None) -> BaseRules:
     """Rules with the tick that fits the symbol's instrument ``kind`` (default: what
-    `instrument_kind` knows of it): the given (default 0.10) tick for a share, an ETF or a
+    `instrument_kind` knows of it): the given tick (default none) for a share, an ETF or a
     future; none for an index, a coin, a currency pair or a volatility index, where a 10-cent buy
     stop means nothing."""
     rules = rules or BaseRules()

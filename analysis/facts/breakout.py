@@ -1,24 +1,16 @@
-"""The breakout state machine: below -> near -> breaking -> confirmed -> extended | failed.
+"""The breakout state of a symbol: below, near, breaking, confirmed, extended, back_in_base, failed.
 
 The level is the watched base's pivot (``find_bases(...)[0]``, whatever its status), else a
 resistance zone's top: a zone whose top was cleared by a close within the last ``recent_sessions``
 sessions (to follow that breakout), else the nearest zone overhead. The top, not the middle, because
 a breakout means clearing all the supply in the band ("testing resistance" is being inside it).
 
-The state is a pure function of the bars up to the last one (no memory, so replay-safe and free of
-look-ahead). Sessions after the anchor (the base's last forming session, or the zone's last touch)
-are read like a chart:
-
-- below / near: no completed close above the level since the anchor (near: within ``near_pct``).
-- breaking: trading above the level in a live session (``session_fraction`` < 1), or closed above
-  it without the volume to confirm yet.
-- confirmed: a completed session closed above the level on volume >= ``confirm_volume_ratio`` x
-  the average of the 50 sessions before it, within ``fail_sessions`` of the first close above.
-  Intraday, ``volume_ratio`` shows the projected volume (volume so far / session_fraction), but
-  confirmation waits for the close. Without volume data (an index) a close above confirms.
-- extended: more than ``extended_pct`` above the level (past the buy zone).
-- failed: closed back below the level within ``fail_sessions`` of breaking out. A later close above
-  the level starts a new attempt.
+The state is a pure function of the bars up to the last one: a fold over the sessions since the
+anchor (the base's last forming session, or the zone's last touch) with the rules and the
+hysteresis of `analysis.facts.breakout_fold` (a breakout only from below; a close back under the
+pivot is back in the base, quiet; failed on a close ``fail_pct`` under the pivot or under the
+handle/base low). Intraday, ``volume_ratio`` shows the projected volume (volume so far /
+session_fraction), but confirmation waits for the close.
 
 ``pct_vs_level`` is where the last price is against the level, in % (negative: below the level).
 """
@@ -31,8 +23,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.base_rules import BaseKind
+from analysis.facts import breakout_fold as fold
+from analysis.facts.level_kinds import KIND_WORDS, level_kind  # noqa: F401 (re-exported)
 from analysis.facts.pivots import frame_arrays
+from analysis.facts.ranges import RangeExtreme
 from analysis.facts.zones import Zone, nearest_overhead
 
 if TYPE_CHECKING:
@@ -41,23 +35,27 @@ if TYPE_CHECKING:
     from analysis.events import Event
     from analysis.facts.bases import Base
 
-STATES = ("below", "near", "breaking", "confirmed", "extended", "failed")
-RANK = {"below": 0, "failed": 0, "near": 1, "breaking": 2, "confirmed": 3, "extended": 4}
+ABOVE = ("breaking", "confirmed", "extended")
+STATES = ("below", "near", "breaking", "confirmed", "extended", "back_in_base", "failed")
+RANK = {"below": 0, "failed": 0, "near": 1, "back_in_base": 1, "breaking": 2, "confirmed": 3,
+        "extended": 4}
 AVG_SESSIONS = 50
-KIND_WORDS = {kind: kind.words for kind in BaseKind}
 
 
 @dataclass(frozen=True)
 class BreakoutRules:
-    """The numbers of the state machine (percent values in %). ``recent_sessions``: how far back a
-    close above a zone's top still makes that zone the watched level; ``zone_min_touches``: the
-    fewest touches for a zone to be a breakout level. The config's ``[thresholds]`` sets the first
-    four (``Thresholds.breakout_rules``)."""
+    """The numbers of the state machine (percent values in %; see `analysis.facts.breakout_fold`).
+    ``recent_sessions``: how far back a close above a zone's top still makes that zone the watched
+    level; ``zone_min_touches``: the fewest touches for a zone to be a breakout level. The config's
+    ``[thresholds]`` sets the first seven (``Thresholds.breakout_rules``)."""
 
     near_pct: float = 3.0
     extended_pct: float = 5.0
     confirm_volume_ratio: float = 1.4
     fail_sessions: int = 10
+    fail_pct: float = 8.0
+    near_exit_pct: float = 5.0
+    margin_pct: float = 1.0
     recent_sessions: int = 40
     zone_min_touches: int = 3
 
@@ -68,7 +66,8 @@ class Breakout:
     overhead zone). ``level_source`` says which ("cup_with_handle pivot", "resistance zone", ...);
     ``volume_ratio`` is the session's (projected, intraday) volume / 50-day average; ``since`` is
     the session the state began; ``needs`` says what the next step needs, in words a trader reads
-    ("close above 70.12 on volume above 9.8M")."""
+    ("close above 70.12 on volume above 9.8M"); ``fail_level`` is the close at or under which a
+    breakout fails."""
 
     state: str
     level: float
@@ -77,6 +76,7 @@ class Breakout:
     volume_ratio: float | None
     since: date | None
     needs: str
+    fail_level: float | None = None
 
 
 def volume_words(v: float) -> str:
@@ -107,7 +107,7 @@ def _zone_words(z: Zone) -> str:
 
 
 def _day(d: date) -> int:
-    return int(np.datetime64(d, "D").astype(np.int64))
+    return d.toordinal() - 719163  # days since 1970-01-01, as the bars' day numbers
 
 
 def _date(day: int) -> date:
@@ -115,26 +115,30 @@ def _date(day: int) -> date:
 
 
 def watched_zone(zones, day: np.ndarray, close: np.ndarray, recent: int,
-                 min_touches: int = 3) -> Zone | None:
+                 min_touches: int = 3, close_max: RangeExtreme | None = None) -> Zone | None:
     """The resistance zone (>= ``min_touches``) whose top a close cleared most recently, within
-    ``recent`` sessions; else the nearest one overhead."""
-    n = len(close)
-    best, best_b = None, -1
+    ``recent`` sessions (its first close above since its last touch); else the nearest one
+    overhead. ``close_max``: a range max over the same closes (or a longer run of them), to answer
+    faster."""
     strong = [z for z in zones if z.kind == "resistance" and z.touches >= min_touches]
-    for z in strong:
-        a = int(np.searchsorted(day, _day(z.last_touch), "right"))
-        above = np.flatnonzero(close[a:] > z.high)
-        if len(above) and a + above[0] >= n - 1 - recent and a + above[0] > best_b:
-            best, best_b = z, a + int(above[0])
-    return best if best is not None else nearest_overhead(strong, float(close[-1]))
-
-
-def _trailing_run(mask: np.ndarray) -> int:
-    """Start of the trailing run of True values in ``mask`` (len(mask) if the last is False)."""
-    if len(mask) == 0 or not mask[-1]:
-        return len(mask)
-    falses = np.flatnonzero(~mask)
-    return int(falses[-1]) + 1 if len(falses) else 0
+    if not strong:
+        return None
+    n = len(close)
+    top = np.array([z.high for z in strong])
+    a = np.searchsorted(day, [_day(z.last_touch) for z in strong], "right")
+    w0 = np.maximum(a, n - 1 - recent)
+    # no close above the top between the last touch and the recent window...
+    if close_max is not None:
+        early = close_max.value(a, w0 - 1)
+    else:
+        early = np.array([close[x:y].max(initial=-np.inf) for x, y in zip(a, w0, strict=True)])
+    # ...and the first close above it inside the window
+    s = max(n - 1 - recent, 0)
+    inside = (close[s:][None, :] > top[:, None]) & (np.arange(s, n)[None, :] >= w0[:, None])
+    b = np.where(inside.any(axis=1) & (early <= top), s + inside.argmax(axis=1), -1)
+    if b.max() >= 0:
+        return strong[int(np.argmax(b))]
+    return nearest_overhead(strong, float(close[-1]))
 
 
 def breakout_state(
@@ -156,6 +160,31 @@ def breakout_state(
     )
 
 
+def watched_level(day: np.ndarray, close: np.ndarray, base: Base | None, zones,
+                  rules: BreakoutRules, close_max: RangeExtreme | None = None
+                  ) -> tuple[float, int, float | None, str] | None:
+    """(level, index of the anchor session, the low whose undercut fails a breakout, words for
+    the level) of ``base``'s pivot, else of the watched resistance zone's top; None without
+    either (``day``/``close`` end at the as-of session)."""
+    if base is not None:
+        level, anchor = float(base.pivot), base.end
+        undercut = float(base.handle.low) if base.handle is not None else float(base.low)
+        source = f"{base.kind.words} pivot"
+    else:
+        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches,
+                            close_max)
+        if zone is None:
+            return None
+        level, anchor, undercut, source = float(zone.high), zone.last_touch, None, _zone_words(zone)
+    a = int(np.searchsorted(day, _day(anchor), "right")) - 1
+    return level, max(a, 0), undercut, source
+
+
+def volume_confirms(volume: np.ndarray, avg: np.ndarray, ratio: float) -> np.ndarray:
+    """Per session: volume >= ``ratio`` x its 50-session average, or no average to hold it to."""
+    return (volume >= ratio * avg) | ~np.isfinite(avg)
+
+
 def state_from_arrays(
     day: np.ndarray,
     close: np.ndarray,
@@ -166,84 +195,109 @@ def state_from_arrays(
     rules: BreakoutRules | None = None,
     *,
     session_fraction: float = 1.0,
+    memo: dict | None = None,
+    close_max: RangeExtreme | None = None,
 ) -> Breakout | None:
-    """`breakout_state` on arrays ending at the as-of bar (``avg`` = `average_volume`)."""
+    """`breakout_state` on arrays ending at the as-of bar (``avg`` = `average_volume`).
+    ``memo``: a dict kept between calls on growing prefixes of the same bars (history mode), so
+    the fold resumes where it stood instead of starting again at the anchor (same answer);
+    ``close_max``: a `RangeExtreme` over the closes (the same answer, faster)."""
     rules = rules or BreakoutRules()
     n = len(close)
     if n == 0:
         return None
-    if base is not None:
-        level, anchor = float(base.pivot), base.end
-        source = f"{base.kind.words} pivot"
-    else:
-        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches)
-        if zone is None:
-            return None
-        level, anchor, source = float(zone.high), zone.last_touch, _zone_words(zone)
+    watched = watched_level(day, close, base, zones, rules, close_max)
+    if watched is None:
+        return None
+    level, a, undercut, source = watched
+    lines = fold.Lines.of(level, undercut, rules)
     live = session_fraction < 1.0
     done = n - 1 if live else n  # completed sessions
-    a = int(np.searchsorted(day, _day(anchor), "right"))
+    a = min(a, max(done - 1, 0))  # a zone touched by the live session: start from the last close
+    key = (level, a, lines.fail)
+    resume = memo.get(key) if memo is not None else None
+    if resume is not None and resume[0] <= done:
+        t0, f = resume
+    else:
+        t0, f = a + 1, fold.start(float(close[a]), a, lines)
+    if f is None:
+        return None
+    ok = volume_confirms(volume[t0:done], avg[t0:done], rules.confirm_volume_ratio)
+    f = fold.run(f, close, ok, t0, done, lines)
+    if memo is not None:
+        memo.clear()
+        memo[key] = (done, f)
+    if live and done >= a + 1:
+        f = fold.live_step(f, n - 1, float(close[-1]), lines)
     price = float(close[-1])
     frac = max(min(session_fraction, 1.0), 1e-3)
     ratio = volume[-1] / frac / avg[-1] if np.isfinite(avg[-1]) else None
-    need_vol = rules.confirm_volume_ratio * avg[-1] if np.isfinite(avg[-1]) else None
-    vol_words = f" on volume above {volume_words(need_vol)}" if need_vol else ""
-    near_level = level * (1.0 - rules.near_pct / 100.0)
-    ext_level = level * (1.0 + rules.extended_pct / 100.0)
-    seg = close[a:done]
-    above = seg > level
-
-    def when(i: int) -> date:
-        return _date(day[i])
-
-    state = None
-    if len(seg) and above.any():
-        if above[-1]:
-            b = a + _trailing_run(above)
-            window = slice(b, min(b + rules.fail_sessions, done - 1) + 1)
-            volume_ok = volume[window] >= rules.confirm_volume_ratio * avg[window]
-            no_avg = ~np.isfinite(avg[window])
-            conf = np.flatnonzero(volume_ok | no_avg)
-            run_ext = np.flatnonzero(close[b:n] > ext_level)
-            if price > ext_level and len(run_ext):
-                state, since = "extended", when(b + int(run_ext[0]))
-                needs = (f"extended {(price / level - 1) * 100:.1f}% past {level:.2f}: wait for a "
-                         "pullback toward the pivot or a new base")
-            elif len(conf):
-                state, since = "confirmed", when(b + int(conf[0]))
-                last_day = when(min(b + rules.fail_sessions, n - 1))
-                needs = (f"hold above {level:.2f} (a close below it by {last_day} fails the "
-                         f"breakout); buy zone up to {ext_level:.2f}")
-            else:
-                state, since = "breaking", when(b)
-                needs = f"a close above {level:.2f}{vol_words} to confirm"
-        else:
-            runs = np.flatnonzero(np.diff(np.r_[False, above].astype(int)) == 1)
-            b = a + int(runs[-1])
-            fail_at = a + int(np.flatnonzero(above)[-1]) + 1
-            if fail_at - b <= rules.fail_sessions:
-                state, since = "failed", when(fail_at)
-                needs = f"a new close above {level:.2f}{vol_words}"
-    if live and price > level and state in (None, "failed"):
-        state, since = "breaking", when(n - 1)
-        pace = f" (pace {ratio:.1f}x)" if ratio is not None else ""
-        needs = f"hold above {level:.2f} into the close{vol_words}{pace}"
-    if state is None:
-        state = "near" if price >= near_level else "below"
-        in_band = (close >= near_level) if state == "near" else (close < near_level)
-        since = when(_trailing_run(in_band))
-        needs = (f"a close above {level:.2f}{vol_words}" if state == "near" else
-                 f"a rise of {(level / price - 1) * 100:.1f}% to {level:.2f}, then a close above "
-                 f"it{vol_words}")
     return Breakout(
-        state=state,
+        state=f.state,
         level=level,
         level_source=source,
         pct_vs_level=(price / level - 1.0) * 100.0,
         volume_ratio=None if ratio is None else float(ratio),
-        since=since,
-        needs=needs,
+        since=_date(day[f.since]),
+        needs=_needs(f, lines, price, avg[-1], rules, live, ratio),
+        fail_level=lines.fail,
     )
+
+
+def _needs(f: fold.Fold, lines: fold.Lines, price: float, avg: float, rules: BreakoutRules,
+           live: bool, ratio: float | None) -> str:
+    """What the next step needs, in a trader's words."""
+    level = lines.level
+    need_vol = rules.confirm_volume_ratio * avg if np.isfinite(avg) else None
+    vol = f" on volume above {volume_words(need_vol)}" if need_vol else ""
+    if live and f.state == "breaking" and f.since == f.start:
+        pace = f" (pace {ratio:.1f}x)" if ratio is not None else ""
+        return f"hold above {level:.2f} into the close{vol}{pace}"
+    return {
+        "below": f"a rise of {(level / price - 1) * 100:.1f}% to {level:.2f}, then a close above "
+                 f"it{vol}",
+        "near": f"a close above {level:.2f}{vol}",
+        "breaking": f"a close above {level:.2f}{vol} to confirm",
+        "confirmed": f"hold above {level:.2f} (a close under {lines.back:.2f} puts it back in the "
+                     f"base, under {lines.fail:.2f} fails it); buy zone up to {lines.ext_in:.2f}",
+        "extended": f"extended {(price / level - 1) * 100:.1f}% past {level:.2f}: wait for a "
+                    "pullback toward the pivot or a new base",
+        "back_in_base": f"back in the base: a close above {level:.2f}{vol} restarts the breakout; "
+                        f"a close under {lines.fail:.2f} fails it",
+        "failed": f"a new close above {level:.2f}{vol}",
+    }[f.state]
+
+
+def event_kind(previous: Breakout | None, current: Breakout | None) -> str | None:
+    """The event a change from ``previous`` to ``current`` raises, or None: entering near,
+    breaking, confirmed or extended from a lower stage (against the same level; a new level starts
+    from below), or entering failed after a breakout at the same level. Back in the base is
+    quiet."""
+    if current is None or current.state in ("below", "back_in_base"):
+        return None
+    same = previous is not None and abs(previous.level - current.level) < 1e-9
+    before = previous.state if same else "below"
+    if current.state == before:
+        return None
+    if current.state == "failed":  # only the failure of a breakout seen at this level
+        return "failed" if before in (*ABOVE, "back_in_base") else None
+    if RANK[current.state] <= RANK[before]:
+        return None
+    return current.state
+
+
+def signal_of(previous: Breakout | None, current: Breakout | None) -> str | None:
+    """The signal a change raises (the kinds the track record measures): "breakout <level kind>"
+    when an attempt starts (breaking, confirmed or extended entered from below the level), else
+    the event's kind ("confirmed", "extended", "near", "failed"); None without an event."""
+    kind = event_kind(previous, current)
+    if kind is None or current is None:
+        return None
+    same = previous is not None and abs(previous.level - current.level) < 1e-9
+    before = previous.state if same and previous is not None else "below"
+    if kind in ("breaking", "confirmed", "extended") and before not in ABOVE:
+        return f"breakout {level_kind(current.level_source)}"
+    return kind
 
 
 def breakout_events(
@@ -253,17 +307,11 @@ def breakout_events(
     asof: date,
     at: datetime | None = None,
 ) -> tuple[Event, ...]:
-    """Events for a transition worth telling: entering near, breaking, confirmed or extended from
-    a lower stage (against the same level; a new level starts from below), or entering failed."""
+    """The event of `event_kind` (if any), with its message and data."""
     from analysis.events import Event
 
-    if current is None or current.state == "below":
-        return ()
-    same = previous is not None and abs(previous.level - current.level) < 1e-9
-    before = previous.state if same else "below"
-    if current.state == before:
-        return ()
-    if current.state != "failed" and RANK[current.state] <= RANK[before]:
+    kind = event_kind(previous, current)
+    if kind is None or current is None:
         return ()
     at = at or datetime(asof.year, asof.month, asof.day, tzinfo=UTC)
     words = {
@@ -272,7 +320,7 @@ def breakout_events(
         "confirmed": "confirmed a breakout above",
         "extended": "is extended past the buy zone above",
         "failed": "failed its breakout above",
-    }[current.state]
+    }[kind]
     vol = f", volume {current.volume_ratio:.1f}x average" if current.volume_ratio else ""
     message = f"{symbol} {words} {current.level:.2f} ({current.level_source}){vol}"
     data = {
@@ -282,5 +330,6 @@ def breakout_events(
         "volume_ratio": current.volume_ratio,
         "previous": previous.state if previous else None,
         "since": current.since.isoformat() if current.since else None,
+        "signal": signal_of(previous, current),
     }
-    return (Event(current.state, symbol, asof, at, message, data),)
+    return (Event(kind, symbol, asof, at, message, data),)

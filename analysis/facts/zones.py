@@ -116,6 +116,21 @@ def pivot_arrays(pivots: tuple[Pivot, ...]) -> tuple[np.ndarray, ...]:
     )
 
 
+def rolling_tolerance(ratio: np.ndarray, day: np.ndarray, lookback_years: float = 3.0
+                      ) -> np.ndarray:
+    """Per bar, the zone tolerance `zones_as_of` computes as of it: the median ATR/close ratio of
+    the bars of the last ``lookback_years`` (NaN when one of them is NaN), for all bars at once."""
+    import pandas as pd
+
+    span = int(round(lookback_years * DAYS_PER_YEAR))
+    when = pd.to_datetime(day, unit="D")
+    r = pd.Series(ratio, index=when)
+    window = r.rolling(f"{span + 1}D", closed="right")
+    med = window.median().to_numpy()
+    nans = r.isna().astype(float).rolling(f"{span + 1}D", closed="right").sum().to_numpy()
+    return np.where(nans > 0, np.nan, med)
+
+
 def zones_as_of(
     piv: tuple[np.ndarray, ...],
     ratio: np.ndarray,
@@ -126,9 +141,14 @@ def zones_as_of(
     tolerance_atr: float = 1.0,
     min_touches: int = 2,
     max_width_atr: float = 4.0,
+    kinds: tuple[str, ...] = ("resistance", "support"),
+    at_least: int = 0,
+    tol: float | None = None,
 ) -> tuple[Zone, ...]:
     """Zones from pivot arrays (`pivot_arrays`) and the ATR/close ratio of the bars up to the
-    as-of bar (``ratio``, ``day`` end at it; ``last`` is its close)."""
+    as-of bar (``ratio``, ``day`` end at it; ``last`` is its close). ``kinds`` and ``at_least``
+    (touches) keep only some of them (the same zones, in the same order, as filtering after).
+    ``tol``: the as-of bar's `rolling_tolerance` when the caller has it (the same value)."""
     if len(day) == 0:
         return ()
     is_high, price, pday, pconf = piv
@@ -137,12 +157,15 @@ def zones_as_of(
     keep = (pday >= since_day) & (pconf <= last_day)
     if np.count_nonzero(keep) < min_touches:
         return ()
-    recent = ratio[int(np.searchsorted(day, since_day)) :]
-    tol = median(recent) if len(recent) else 0.0
+    if tol is None:
+        recent = ratio[int(np.searchsorted(day, since_day)) :]
+        tol = median(recent) if len(recent) else 0.0
     if not tol > 0:
         return ()
     parts = []  # per side: kind, low, high, touches, first day, last day of each zone
     for want_high, name in ((True, "resistance"), (False, "support")):
+        if name not in kinds:
+            continue
         sel = keep & (is_high == want_high) & (price > 0)  # a price <= 0 is no level
         if np.count_nonzero(sel) < min_touches:
             continue
@@ -152,7 +175,7 @@ def zones_as_of(
         starts = _segments(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
         ends = np.empty_like(starts)
         ends[:-1], ends[-1] = starts[1:], len(prices)
-        big = (ends - starts) >= min_touches
+        big = (ends - starts) >= max(min_touches, at_least)
         if not big.any():
             continue
         parts.append((

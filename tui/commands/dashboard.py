@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 FILL_CHUNK = 250  # universe members asked for the first time per live refresh (5 Yahoo batches)
 
 
+QUICK_START = 1.0
+"""Seconds the first live fetch waits for Yahoo before stored or bundled bars are shown (Yahoo is
+still asked, in the background)."""
+
+
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Dashboard options on the top-level parser (``basewatch --theme NAME``, replay)."""
     parser.add_argument("--theme", metavar="NAME",
@@ -60,7 +65,8 @@ def live_feed_factory(config: Config, spec: str,
         from analysis.pipeline import Pipeline
         from analysis.sources.select import make_source
 
-        source = make_source(spec, deadline=float(config.refresh.deadline))
+        source = make_source(spec, deadline=float(config.refresh.deadline),
+                             first_wait=QUICK_START)
         return LiveFeed(Pipeline(config, source, universe, fill_chunk=FILL_CHUNK))
 
     return make

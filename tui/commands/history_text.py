@@ -25,28 +25,26 @@ def format_history(report: HistoryReport) -> str:
     lines += ["", f"breakout transitions ({len(r.transitions)}):"]
     for t in r.transitions:
         vol = f"  vol {fmt.ratio(t.volume_ratio)}" if t.volume_ratio is not None else ""
-        lines.append(f"  {t.date}  {t.previous or fmt.DASH:>9} -> {t.state:<9} "
+        lines.append(f"  {t.date}  {t.previous or fmt.DASH:>12} -> {t.state:<12} "
                      f"{fmt.price(t.level):>10}  close {fmt.price(t.close):>10}{vol}  "
                      f"({t.level_source})")
     lines += ["", f"confirmed breakouts ({len(r.outcomes)}):"]
     for o in r.outcomes:
         verdict = {True: "FAILED", False: "worked", None: "open"}[o.failed] + f"  ({o.kind})"
-        stop = f"stopped {o.stopped}" if o.stopped else "not stopped"
         lines.append(
-            f"  {o.date}  at {fmt.price(o.level):>10}  "
-            f"max gain before -8% {fmt.pct(o.max_gain_pct)} "
-            f"({stop})  21d {fmt.pct(o.gain_21_pct)}  63d {fmt.pct(o.gain_63_pct)}  "
-            f"ultimate {fmt.pct(o.ultimate_rise_pct)}  {verdict}"
+            f"  {o.date}  at {fmt.price(o.level):>10}  close {fmt.price(o.close):>10}  "
+            f"21d {fmt.pct(o.r21)}  63d {fmt.pct(o.r63)}  max rise in 63d "
+            f"{fmt.pct(o.max_rise_63)}  {verdict}"
         )
     lines.append("")
     for s in (r.summary, *r.by_kind):
         rate = fmt.pct(s.failure_rate_pct, 0, signed=False)
         lines.append(
             f"summary ({s.kind}): {s.breakouts} confirmed breakouts, {s.failures} of {s.decided} "
-            f"decided failed ({rate}); average max gain before -8% {fmt.pct(s.avg_max_gain_pct)}, "
-            f"after 21 sessions {fmt.pct(s.avg_gain_21_pct)}, "
-            f"after 63 {fmt.pct(s.avg_gain_63_pct)}, "
-            f"ultimate rise {fmt.pct(s.avg_ultimate_rise_pct)}"
+            f"decided failed ({rate}); after 21 sessions {fmt.pct(s.mean_r21)}, after 63 "
+            f"{fmt.pct(s.mean_r63)} (median {fmt.pct(s.median_r63)}), max rise within 63 "
+            f"{fmt.pct(s.mean_max_rise_63)}"
         )
-    lines.append("Bulkowski, cups with handle in bull markets: failure ~5%, average rise 34-54%.")
+    lines.append("From the confirming close. Failed: -8% before +5% within 63 sessions. "
+                 "`basewatch backtest` holds these against the stocks' own average.")
     return "\n".join(lines)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from tui.commands import dashboard, data, events, scan, serve, themes
+from tui.commands import backtest, dashboard, data, events, scan, serve, themes
 
 DASHBOARD: ModuleType = dashboard
 """The face with no subcommand name: its options sit on the top-level parser."""
 
 SUBCOMMANDS: dict[str, ModuleType] = {
     "scan": scan,
+    "backtest": backtest,
     "data": data,
     "events": events,
     "themes": themes,

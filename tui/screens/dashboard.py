@@ -151,6 +151,7 @@ class DashboardScreen(Screen):
             updated_at=app.updated_at, busy_since=app.busy_since,
             semantic=app.semantic_colors, paused=app.paused, busy=app.busy,
             error=app.last_error, error_at=app.last_error_at, stale_after=app.stale_after,
+            replay=app.replaying,
         ))
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
@@ -172,9 +173,15 @@ class DashboardScreen(Screen):
             self.query_one(EventLogPane).add_earlier(self.app.history, self.app.semantic_colors)
 
     def announce(self, events) -> None:
-        """Log every event; toast them (one toast each for one or two, else one summary, most
-        important first); ring the bell if the config asks for it."""
+        """Log every event; toast those that alert (one toast each for one or two, else one
+        summary, most important first; a signal the track record does not alert on stays in the
+        log, quietly); ring the bell if the config asks for it."""
+        from analysis.track_record.record import is_alerted
+
         self.query_one(EventLogPane).add_events(events, self.app.semantic_colors)
+        events = [e for e in events if is_alerted(e)]
+        if not events:
+            return
         ordered = sorted(events, key=lambda e: TOAST_ORDER.get(e.kind, len(TOAST_ORDER)))
         timeout = min(max(self.app.refresh_delay * 1.5, 2.0), 10.0)  # replay ticks fast
         warn = any(e.kind == "failed" for e in events)

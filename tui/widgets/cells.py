@@ -22,16 +22,20 @@ if TYPE_CHECKING:
     from analysis.snapshot import SymbolFacts
 
 STATE_RANK: dict[str, int] = {
-    "breaking": 0, "confirmed": 1, "near": 2, "below": 3, "extended": 4, "failed": 5,
+    "breaking": 0, "confirmed": 1, "near": 2, "back_in_base": 3, "below": 4, "extended": 5,
+    "failed": 6,
 }
 """Closest to a breakout first: the order the sector pane ranks by."""
 
 
 def tone_for(breakout: Breakout | None) -> str | None:
-    """The row tone of a breakout state: highlighted while breaking or confirmed."""
+    """The row tone of a breakout state: highlighted while breaking or confirmed, when that
+    signal alerts by default (`analysis.track_record.record.highlights`)."""
+    from analysis.track_record.record import highlights
+
     if breakout is None:
         return None
-    if breakout.state in ("breaking", "confirmed"):
+    if highlights(breakout):
         return "breakout"
     if breakout.state == "failed":
         return "failed"

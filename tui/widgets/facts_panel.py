@@ -1,9 +1,12 @@
 """The drill-down's side facts, in words a trader reads: record highs and the prior-cycle peak, the
 base with its quality and reasons, the nearest resistance zone, the breakout state and what it
-needs next, and relative strength. Rendering only: every value comes from ``SymbolFacts``."""
+needs next, the track record of this kind of signal and of the symbol's own past breakouts, and
+relative strength. Rendering only: every value comes from ``SymbolFacts``, the bundled track
+record and the history mode's past breakouts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from analysis.facts.strength import RelativeStrength
     from analysis.facts.zones import Zone
     from analysis.snapshot import SymbolFacts
+    from tui.chart.levels import PastBreakout
 
 STATE_ROLE = {"breaking": "breakout", "confirmed": "breakout", "failed": "failed",
               "extended": "stale", "near": "pivot"}
@@ -96,7 +100,12 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     if base.handle is not None:
         hd = base.handle
         grid.add_row("handle", f"{hd.start:%m-%d} → {hd.end:%m-%d}, {hd.depth_pct:.1f}% deep")
-    grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
+    from analysis.track_record.record import quality_predicts
+
+    if quality_predicts():
+        grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
+    else:  # the score did not predict outcomes: the measured record (above) stands in for it
+        grid.add_row("quality", Text("not predictive: see record", style="dim"))
     if base.why:
         grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
@@ -151,6 +160,43 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
     return out
 
 
+def record_block(bo: Breakout | None, past: Sequence[PastBreakout] | None) -> list:
+    """The measured record of this kind of signal (the bundled track record) and this symbol's own
+    confirmed breakouts (``past``; None while they are being found)."""
+    from statistics import median
+
+    from analysis.facts.level_kinds import level_kind
+    from analysis.track_record.record import kind_record
+    from tui.chart.levels import HISTORY_YEARS
+
+    out: list = [_section("Track record")]
+    grid = _grid()
+    if bo is not None:
+        kind = f"breakout {level_kind(bo.level_source)}"
+        rec = kind_record(kind)
+        if rec is None:
+            grid.add_row("this kind", Text(f"{kind}: not measured", style="dim"))
+        else:
+            fail = "-" if rec.failure_rate is None else f"{rec.failure_rate:.0f}%"
+            grid.add_row("this kind", (
+                f"{kind}: {rec.n} signals, {fail} failed, median 63d {_pct(rec.median_r63)} vs "
+                f"{_pct(rec.median_all_r63)} all days; "
+                + ("alerts" if rec.alerted else "quiet (no toast): no measured edge")))
+    if past is None:
+        grid.add_row("this symbol", Text("finding its past breakouts…", style="dim"))
+    else:
+        decided = [p for p in past if p.failed is not None]
+        r63 = [p.r63 for p in past if p.r63 is not None]
+        mid = f", median 63d {_pct(median(r63))}" if r63 else ""
+        grid.add_row("this symbol", (
+            f"{len(past)} confirmed breakouts in {HISTORY_YEARS} years, "
+            f"{sum(1 for p in decided if p.failed)} of {len(decided)} decided failed{mid}"))
+    out.append(grid)
+    out.append(Text("failed: -8% before +5% within 63 sessions (docs/track-record.md)",
+                    style="dim"))
+    return out
+
+
 def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     """Relative strength against the benchmark the RS panel shows."""
     out: list = [_section(f"RS vs {benchmark or DASH}")]
@@ -172,7 +218,8 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
 
 
 def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
-                     rs: RelativeStrength | None) -> Group:
+                     rs: RelativeStrength | None,
+                     past: Sequence[PastBreakout] | None = None) -> Group:
     """Every block, in reading order, separated by blank lines."""
     from analysis.instruments import InstrumentKind
 
@@ -186,6 +233,7 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
     else:
         blocks = [
             breakout_block(facts.breakout, colors),
+            record_block(facts.breakout, past),
             base_block(facts.bases[0] if facts.bases else None, colors),
             zone_block(nearest_overhead(facts.zones, facts.last), colors),
             highs_block(facts.highs, colors),
@@ -211,13 +259,21 @@ class FactsPanel(Static):
         super().__init__("", id=id, classes=classes)
         self.semantic = colors
         self.facts: SymbolFacts | None = None
+        self._shown: tuple = ("", None)
+        self.past: Sequence[PastBreakout] | None = None
 
     def show(self, facts: SymbolFacts | None, benchmark: str,
-             rs: RelativeStrength | None) -> None:
-        self.facts = facts
+             rs: RelativeStrength | None, past: Sequence[PastBreakout] | None = None) -> None:
+        """Show ``facts``; ``past``: the symbol's confirmed breakouts (None: not found yet)."""
+        self.facts, self._shown, self.past = facts, (benchmark, rs), past
         colors = (self.semantic or getattr(self.app, "semantic_colors", None)
                   or SemanticColors())
         if facts is None:
             self.update(Text("no facts for this symbol", style="dim"))
             return
-        self.update(facts_renderable(facts, colors, benchmark, rs))
+        self.update(facts_renderable(facts, colors, benchmark, rs, past))
+
+    def show_past(self, past: Sequence[PastBreakout]) -> None:
+        """The symbol's past breakouts, found after the first paint: shown with the same facts."""
+        if self.facts is not None:
+            self.show(self.facts, *self._shown, past=past)
