@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from analysis.events import Event
     from analysis.snapshot import Snapshot
 
@@ -14,12 +16,15 @@ def diff(
     previous: Snapshot | None,
     current: Snapshot,
     milestones: tuple[int, ...] = (5, 8, 10, 12),
+    watched: Collection[str] | None = None,
 ) -> tuple[Event, ...]:
     """What changed from ``previous`` to ``current``, as events (none for the first snapshot).
 
     Breakout transitions worth telling (up the ladder near -> breaking -> confirmed -> extended,
     or into failed; see ``breakout_events``), a new closing or intraday ATH, a streak reaching a
-    milestone, the race being decided, and the FOMC banner.
+    milestone, the race being decided, and the FOMC banner. Given the ``watched`` symbols,
+    members of the snapshot's universe that are not among them raise no events (a universe of
+    thousands would flood the log; the setups screen shows their states).
     """
     from analysis.events import Event
     from analysis.facts.breakout import breakout_events
@@ -33,9 +38,12 @@ def diff(
         events.append(Event(kind, symbol, current.asof, at, message, data))
 
     milestones = tuple(sorted(set(milestones)))
+    quiet: set[str] = set()
+    if watched is not None and current.universe is not None:
+        quiet = {m.symbol for m in current.universe.members} - set(watched)
     for sym, cur in current.symbols.items():
         old = previous.symbols.get(sym)
-        if old is None:
+        if old is None or sym in quiet:
             continue
         events.extend(breakout_events(old.breakout, cur.breakout, sym, current.asof, at))
         newer = cur.asof > old.asof

@@ -117,6 +117,15 @@ class Alerts:
     timeout_seconds: float = 10.0
 
 
+@dataclass(frozen=True)
+class UniverseSpec:
+    """The members to scan (the setups screen, RS ratings, breadth): ``file`` is a symbol list, an
+    iShares holdings CSV or ``csv:DIR`` (see ``analysis.universe``); a relative path is taken from
+    the config file's folder. Empty: no universe."""
+
+    file: str = ""
+
+
 DEFAULT_WATCHLIST: tuple[str, ...] = (
     "IWM", "^RUT", "SPY", "^GSPC", "QQQ", "DIA", "IJR", "KRE", "XLF", "XLI", "XLV", "XLK",
     "SOXX", "SMH", "^VIX",
@@ -151,6 +160,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     refresh: Refresh = field(default_factory=Refresh)
     alerts: Alerts = field(default_factory=Alerts)
+    universe_spec: UniverseSpec = field(default_factory=UniverseSpec)  # the [universe] table
     theme: str = "basewatch-dark"
     source: str = "auto"
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
@@ -172,7 +182,9 @@ _SECTIONS: dict[str, type] = {
     "thresholds": Thresholds,
     "refresh": Refresh,
     "alerts": Alerts,
+    "universe": UniverseSpec,
 }
+_FIELD_OF = {"universe": "universe_spec"}  # a section whose Config field has another name
 _TOP_KEYS = {"watchlist", "sectors", "crypto", "theme", "source", "keys", *_SECTIONS}
 
 
@@ -304,7 +316,7 @@ class _Loader:
             if key not in _TOP_KEYS:
                 raise self.error(f"unknown key (known: {', '.join(sorted(_TOP_KEYS))})", key)
             if key in _SECTIONS:
-                values[key] = self.section(_SECTIONS[key], raw, key)
+                values[_FIELD_OF.get(key, key)] = self.section(_SECTIONS[key], raw, key)
             elif key in ("watchlist", "crypto"):
                 values[key] = self.symbols(raw, key)
             elif key == "sectors":

@@ -58,5 +58,8 @@ bell = false
 command = []               # e.g. ["notify-send", "Basewatch"]; the event arrives as JSON on stdin
 timeout_seconds = 10.0
 
+[universe]                 # members to scan: the setups screen (u), RS ratings, breadth
+file = ""                  # a symbol list, an iShares holdings CSV or csv:DIR; empty: none
+
 [keys]                     # binding id = key, e.g. refresh = "f5"
 '''

@@ -32,6 +32,9 @@ class Feed(Protocol):
         ...
 
 
+FILL_DELAY = 0.2  # seconds between refreshes while a universe loads chunk by chunk
+
+
 class LiveFeed:
     """Fetches from the pipeline's source now; the cadence follows the market clock: often while
     the market is open, rarely when it is closed (but at the crypto cadence when crypto is watched,
@@ -46,6 +49,8 @@ class LiveFeed:
 
     def delay(self, refresh: Refresh | None) -> float:
         cadence = self.pipeline.config.refresh
+        if self.pipeline.pending:  # a universe is still loading: the next chunk at once
+            return FILL_DELAY
         if refresh is None:
             return float(cadence.market_open)
         if refresh.snapshot.status == "waiting":  # Yahoo's first answer is on its way
@@ -129,7 +134,7 @@ class ReplayFeed:
         known = set(self._fetched.bars) | set(self._fetched.errors)
         missing = [s for s in symbols if s not in known]
         if missing:
-            extra = self.pipeline.fetch(missing)
+            extra = self.pipeline.source.fetch(missing)  # not the members again
             self._fetched = dataclasses.replace(
                 self._fetched,
                 bars={**self._fetched.bars, **extra.bars},

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from analysis.sources.base import FetchResult, Source
+    from analysis.universe import Universe
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,63 @@ class Refresh:
 
 
 class Pipeline:
-    """Fetches bars for a universe from one source and analyses them."""
+    """Fetches bars for the config's symbols (and the members of ``universe``, when given, after
+    them) from one source and analyses them.
 
-    def __init__(self, config: Config, source: Source) -> None:
+    With ``fill_chunk`` (the live dashboard), a universe loads a chunk at a time: while members are
+    pending, each refresh asks the source for the config's symbols and at most ``fill_chunk``
+    members not asked yet, and keeps the bars of the members loaded before (the source is not
+    asked for them again until the fill is done), so the first refreshes come back quickly, the
+    dashboard is usable while thousands of members load and the data source sees each member
+    once. ``pending`` counts the members not asked yet (the header shows the progress). After the
+    fill every refresh asks for everything (incremental through the store). Without
+    ``fill_chunk`` every member is fetched at once (scan, replay)."""
+
+    def __init__(self, config: Config, source: Source, universe: Universe | None = None,
+                 fill_chunk: int | None = None) -> None:
         self.config = config
         self.source = source
-        self.cache = FactsCache(maxsize=512)
+        self.universe = universe
+        self.fill_chunk = fill_chunk
+        self._asked: set[str] = set()  # members asked of the source at least once
+        self._kept: FetchResult | None = None  # the members' last bars, while the fill runs
+        size = 512 if universe is None else max(512, 2 * len(universe.members) + 256)
+        self.cache = FactsCache(maxsize=size)
+
+    def symbols(self, symbols: Sequence[str] | None = None) -> list[str]:
+        """What one refresh fetches: ``symbols`` (default: the config's), then the members."""
+        wanted = dict.fromkeys(symbols or self.config.universe())
+        if self.universe is not None:
+            members = self.universe.symbols()
+            if self.fill_chunk is not None and self.pending:
+                members = [m for m in members if m not in self._asked
+                           and m not in wanted][: self.fill_chunk]
+            wanted.update(dict.fromkeys(members))
+        return list(wanted)
+
+    @property
+    def pending(self) -> int:
+        """Members of the universe not asked of the source yet (0 once it has loaded)."""
+        if self.universe is None or self.fill_chunk is None:
+            return 0
+        return sum(m not in self._asked for m in self.universe.symbols())
 
     def fetch(self, symbols: Sequence[str] | None = None) -> FetchResult:
-        return self.source.fetch(list(symbols or self.config.universe()))
+        filling = self.pending > 0
+        wanted = self.symbols(symbols)
+        result = self.source.fetch(wanted)
+        self._asked.update(wanted)
+        if self.universe is None or self.fill_chunk is None:
+            return result
+        if filling and self._kept is not None:  # the members loaded by the earlier chunks
+            import dataclasses
+
+            keep = {s: df for s, df in self._kept.bars.items() if s not in wanted}
+            errs = {s: e for s, e in self._kept.errors.items() if s not in wanted}
+            result = dataclasses.replace(result, bars={**result.bars, **keep},
+                                         errors={**errs, **result.errors})
+        self._kept = result if self.pending else None
+        return result
 
     def refresh(
         self,
@@ -68,6 +117,11 @@ class Pipeline:
         from analysis.bars import upto
 
         snap = analyze(fetched, self.config, asof=asof, now=now, cache=self.cache,
-                       live_weights=live_weights)
+                       live_weights=live_weights, universe=self.universe)
+        if snap.universe is not None and self.pending:
+            import dataclasses
+
+            snap = dataclasses.replace(
+                snap, universe=dataclasses.replace(snap.universe, pending=self.pending))
         bars = fetched.bars if asof is None else {s: upto(b, asof) for s, b in fetched.bars.items()}
         return Refresh(snapshot=snap, bars=bars, fetch=fetched)

@@ -35,9 +35,10 @@ HIGH_FIELDS = ("first_date", "ath_close", "ath_close_date", "ath_high", "ath_hig
                "prior_cycle_peak", "prior_cycle_peak_date", "pct_vs_prior_cycle_peak")
 
 
-def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
+def symbol_to_json(f: SymbolFacts, rs_rating: int | None = None) -> dict[str, Any]:
     """One symbol: its instrument kind, the record-high fields flattened to the top (null for an
-    instrument without them, a volatility index), the rest nested."""
+    instrument without them, a volatility index), the rest nested; ``rs_rating`` is its RS rating
+    within the scanned universe (None: not a member, or under 253 bars)."""
     h = f.highs
     return {
         "symbol": f.symbol,
@@ -54,6 +55,7 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
         "streak": f.streak.length,
         "streak_study": to_jsonable(f.streak.study) if f.streak.study else None,
         "rs": to_jsonable(f.rs),
+        "rs_rating": rs_rating,
         "volume_pace": to_jsonable(f.volume_pace),
         "bases": to_jsonable(f.bases),
         "zones": to_jsonable(f.zones),
@@ -75,7 +77,10 @@ def freshness_to_json(fresh: Freshness) -> dict[str, Any]:
 
 def snapshot_to_json(snap: Snapshot, fresh: Freshness | None = None) -> dict[str, Any]:
     """The whole document of `basewatch scan --json` (``fresh``: default, judged at the time the
-    snapshot was computed)."""
+    snapshot was computed); with a universe, ``breadth`` and ``universe`` (its file, member
+    counts, sectors ranked bottom-up, refused rows)."""
+    uni = snap.universe
+    ratings = uni.rs_rating if uni is not None else {}
     return {
         "asof": snap.asof.isoformat(),
         "source": snap.source,
@@ -85,6 +90,21 @@ def snapshot_to_json(snap: Snapshot, fresh: Freshness | None = None) -> dict[str
         "fallback": snap.fallback,
         "note": snap.note,
         "market": to_jsonable(snap.market),
-        "symbols": [symbol_to_json(f) for f in snap.symbols.values()],
+        "symbols": [symbol_to_json(f, ratings.get(f.symbol)) for f in snap.symbols.values()],
         "errors": dict(snap.errors),
+        "breadth": to_jsonable(uni.breadth) if uni is not None else None,
+        "universe": _universe_json(snap) if uni is not None else None,
+    }
+
+
+def _universe_json(snap: Snapshot) -> dict[str, Any]:
+    uni = snap.universe
+    assert uni is not None
+    return {
+        "spec": uni.spec,
+        "members": len(uni.members),
+        "rated": len(uni.rs_rating),
+        "missing": list(uni.missing),
+        "problems": list(uni.problems),
+        "sectors": to_jsonable(uni.sectors),
     }

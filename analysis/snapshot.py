@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
     from analysis.sources.quotes import ExtendedQuote
+    from analysis.universe import Universe
+    from analysis.universe_facts import UniverseFacts
 
 log = logging.getLogger(__name__)
 SPARK_SESSIONS = 30
@@ -103,6 +105,7 @@ class Snapshot:
     fallback: bool = False
     note: str = ""
     status: str = "live"  # issue 7: FetchResult.status, carried as is
+    universe: UniverseFacts | None = None  # RS ratings, breadth and sectors of the scanned members
 
 
 def _default_now(asof: date) -> datetime:
@@ -270,12 +273,14 @@ def analyze(
     now: datetime | None = None,
     live_weights: Mapping[str, float] | None = None,
     cache: FactsCache | None = None,
+    universe: Universe | None = None,
 ) -> Snapshot:
     """Every fact for every fetched symbol, as of ``asof`` (default: the newest bar).
 
     Bars after ``asof`` are ignored. ``now`` drives the market clock (default: the wall clock, or
     the as-of session after its close when ``asof`` is given). A symbol whose analysis fails gets
-    an error entry; the others are unaffected.
+    an error entry; the others are unaffected. A ``universe`` adds ``Snapshot.universe`` (RS
+    ratings, breadth, sectors); its members not among the config's symbols are not leaders.
     """
     from analysis import market
     from analysis.bars import upto
@@ -284,6 +289,7 @@ def analyze(
     from analysis.facts_cache import fingerprint
     from analysis.instruments import instrument_kind
     from analysis.symbols import is_crypto
+    from analysis.universe_facts import universe_facts
 
     # Bars without a price (NaN, zero or negative close) are not quotes: drop them up front, so
     # the last price, the change and every fact see the same bars.
@@ -363,9 +369,11 @@ def analyze(
     if len(crypto) >= 2:
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
+    member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
     equities = {s: tails[s] if s in tails else _leader_tail(df, window)
                 for s, df in bars.items()
-                if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)}
+                if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)
+                and s not in member_only}
     race_cfg = config.race
     race_result = None
     if race_cfg.symbols and all(s in bars for s in race_cfg.symbols):
@@ -396,5 +404,6 @@ def analyze(
         fallback=fetched.fallback,
         note=fetched.note,
         status=fetched.status,  # issue 7
+        universe=universe_facts(universe, bars, symbols) if universe is not None else None,
     )
 

@@ -50,3 +50,13 @@ def test_the_small_shot_shows_the_watchlist_as_of_the_articles_day(tmp_path, use
     assert state_file.read_bytes() == before
     assert {k: os.environ.get(k) for k in env_before} == env_before
 
+
+
+def test_the_setups_shot_shows_every_bundled_etf_with_its_rs_rating(tmp_path, user_dirs):
+    shot = next(s for s in screenshots.SHOTS if s.filename == "setups.svg")
+    written = screenshots.main([str(tmp_path)], shots=[shot])
+    text = svg_text(written[0])
+    members = len(screenshots.SAMPLE_MEMBERS)
+    assert f"Setups · {members} of {members} · sort: RS ↓" in text
+    assert f"Breadth {members} members" in text
+    assert "bundled ETFs · 19 rated" in text

@@ -227,7 +227,8 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, E
             self.save_cached(refresh.snapshot, symbols, self.now())
         if previous is not None and not freshness(previous).current:
             previous = None  # old bars (the sample, a stale store) -> today's: no "changes"
-        events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+        events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones,
+                       watched=symbols)
                   + alert_events(previous, refresh.snapshot, alerts))
         warning = self.keep_events(events)
         release_memory()  # what this thread's arena freed, before the thread goes

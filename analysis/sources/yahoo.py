@@ -278,6 +278,9 @@ class YahooSource:
                 if time.monotonic() + pause >= ends:
                     break
                 time.sleep(pause)
+            limited = [passing[s] for s in pending if is_rate_limit(passing.get(s, ""))]
+            if stop is None and limited:  # never a 429 storm: the next batches wait
+                stop = f"{limited[0]}; the other batches wait for the next refresh"
             for sym in pending:
                 passing.setdefault(sym, stop or "Yahoo gave no usable answer")
             done += len(batch)

@@ -18,6 +18,10 @@ from tui.commands.args import UsageError, iso_date
 if TYPE_CHECKING:
     from analysis.config import Config
     from analysis.feed import Feed
+    from analysis.universe import Universe
+
+FILL_CHUNK = 250  # universe members asked for the first time per live refresh (5 Yahoo batches)
+
 
 QUICK_START = 1.0
 """Seconds the first live fetch waits for Yahoo before stored or bundled bars are shown (Yahoo is
@@ -37,6 +41,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                         help="replay up to this session (default: the last bar)")
     parser.add_argument("--speed", type=float, default=1.0, metavar="N",
                         help="replay speed in sessions per second (default: 1)")
+    from tui.commands.universe_option import add_universe_option
+
+    add_universe_option(parser, top_level=True)
 
 
 def check_source(spec: str) -> str:
@@ -49,7 +56,8 @@ def check_source(spec: str) -> str:
         raise UsageError(str(exc)) from None
 
 
-def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:
+def live_feed_factory(config: Config, spec: str,
+                      universe: Universe | None = None) -> Callable[[], Feed]:
     """A function that builds the live feed; the app calls it inside its first refresh worker."""
 
     def make() -> Feed:
@@ -59,13 +67,13 @@ def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:
 
         source = make_source(spec, deadline=float(config.refresh.deadline),
                              first_wait=QUICK_START)
-        return LiveFeed(Pipeline(config, source))
+        return LiveFeed(Pipeline(config, source, universe, fill_chunk=FILL_CHUNK))
 
     return make
 
 
 def replay_feed_factory(config: Config, spec: str, start: date | None, end: date | None,
-                        speed: float) -> Callable[[], Feed]:
+                        speed: float, universe: Universe | None = None) -> Callable[[], Feed]:
     """A function that builds the replay feed (in the app's first refresh worker)."""
 
     def make() -> Feed:
@@ -74,7 +82,7 @@ def replay_feed_factory(config: Config, spec: str, start: date | None, end: date
         from analysis.sources.select import make_source
 
         source = make_source(spec, deadline=float(config.refresh.deadline))
-        return ReplayFeed(Pipeline(config, source), start=start, end=end, speed=speed)
+        return ReplayFeed(Pipeline(config, source, universe), start=start, end=end, speed=speed)
 
     return make
 
@@ -93,11 +101,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--from {start} is after --to {end}")
     if not 0 < speed <= 64:
         raise UsageError(f"--speed must be above 0 and at most 64, got {speed:g}")
-    make_feed = (replay_feed_factory(config, spec, start, end, speed) if replay
-                 else live_feed_factory(config, spec))
+    from tui.commands.universe_option import universe_for, universe_notes
+
+    universe = universe_for(args, config)
+    make_feed = (replay_feed_factory(config, spec, start, end, speed, universe) if replay
+                 else live_feed_factory(config, spec, universe))
     from tui.app import BasewatchApp
 
     app = BasewatchApp(config, make_feed, theme=getattr(args, "theme", None),
                        cache_source=None if replay else spec)
+    if universe is not None:  # the refused rows, also as a warning once the screen is up
+        app.messages.extend(universe_notes(universe))
     app.run()
     return int(app.return_code or 0)

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from tui.commands.args import UsageError, add_common_options, iso_date
+from tui.commands.universe_option import add_universe_option, universe_for
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_common_options(p)
     p.add_argument("--symbols", metavar="A,B", help="comma-separated symbols (default: config)")
+    add_universe_option(p)
     p.add_argument("--asof", metavar="YYYY-MM-DD", type=iso_date,
                    help="evaluate as of this session")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -39,7 +41,14 @@ def _fetch(args: argparse.Namespace):
     from analysis.symbols import parse_symbols
 
     config = load_config(args.config)
-    symbols = parse_symbols(args.symbols) if args.symbols is not None else list(config.universe())
+    universe = universe_for(args, config)
+    if args.symbols is not None:
+        symbols = parse_symbols(args.symbols)
+    elif universe is not None and getattr(args, "universe", None):
+        symbols = list(universe.symbols())  # --universe FILE: its members
+    else:
+        symbols = list(config.universe()) + [s for s in (universe.symbols() if universe else ())
+                                             if s not in config.universe()]
     if not symbols:
         raise UsageError("no symbols given")
     try:
@@ -51,7 +60,9 @@ def _fetch(args: argparse.Namespace):
     # only the requested symbols are printed.
     context = [config.benchmark.rs_against, config.benchmark.small, config.benchmark.large,
                *config.race.symbols]
-    fetched = source.fetch([*symbols, *(s for s in dict.fromkeys(context) if s not in symbols)])
+    members = [s for s in (universe.symbols() if universe else ()) if s not in symbols]
+    fetched = source.fetch([*symbols, *members,
+                            *(s for s in dict.fromkeys(context) if s not in symbols)])
     # the source's note says why (e.g. the bar store was corrupt and set aside): keep it
     also = f" ({fetched.note})" if fetched.note else ""
     if args.symbols:
@@ -61,7 +72,7 @@ def _fetch(args: argparse.Namespace):
             raise UsageError(why + also)
     if not fetched.bars:
         raise UsageError("no data: " + "; ".join(fetched.errors.values()) + also)
-    return config, fetched, symbols
+    return config, fetched, symbols, universe
 
 
 def _check_asof(fetched, asof: date | None) -> None:
@@ -74,7 +85,7 @@ def _check_asof(fetched, asof: date | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config, fetched, wanted = _fetch(args)
+    config, fetched, wanted, universe = _fetch(args)
     _check_asof(fetched, args.asof)
     if args.history:
         return _run_history(args, config, fetched, wanted)
@@ -84,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis.pipeline import Pipeline
     from analysis.report import snapshot_to_json
 
-    snap = Pipeline(config, source=None).analyze(fetched, asof=args.asof).snapshot
+    snap = Pipeline(config, None, universe).analyze(fetched, asof=args.asof).snapshot
     snap = dataclasses.replace(
         snap,
         symbols={s: snap.symbols[s] for s in wanted if s in snap.symbols},

@@ -80,6 +80,17 @@ def market_lines(snap: Snapshot, fresh: Freshness) -> list[str]:
         lines.append(f"{now}next FOMC decision {m.fomc.next_decision} "
                      f"(in {m.fomc.days_until} days)"
                      + (f" — {m.fomc.banner}" if m.fomc.banner else ""))
+    uni = snap.universe
+    if uni is not None:
+        b = uni.breadth
+
+        def pct(v: float | None) -> str:
+            return "—" if v is None else f"{v:.0f}%"
+
+        lines.append(f"breadth of {uni.spec} ({b.members:,} members): above 50d "
+                     f"{pct(b.pct_above_50)}, above 200d {pct(b.pct_above_200)}, new highs "
+                     f"{b.new_highs}, new lows {b.new_lows}, in base {b.in_base}, near pivot "
+                     f"{b.near_pivot}, breaking {b.breaking}")
     return lines
 
 
@@ -98,13 +109,18 @@ def print_scan(snap: Snapshot, fresh: Freshness) -> None:
                          ("Quadrant", "left"), ("Base", "left"), ("Resistance", "left"),
                          ("State", "left")):
         table.add_column(col, justify=justify, no_wrap=True)
+    ratings = snap.universe.rs_rating if snap.universe is not None else None
+    if ratings is not None:
+        table.add_column("RS#", justify="right", no_wrap=True)
     for f in snap.symbols.values():
+        rating = () if ratings is None else (str(ratings.get(f.symbol, "—")),)
         table.add_row(
             f.symbol, fmt.money(f.last, f.currency), fmt.pct(f.change_pct, 2), _ath(f),
             fmt.streak(f.streak.length), fmt.pct(f.rs.change_3m) if f.rs else fmt.DASH,
             (f.rs.quadrant or fmt.DASH) if f.rs else fmt.DASH,
-            _base(f), _zone(f), _state(f),
+            _base(f), _zone(f), _state(f), *rating,
         )
     for sym, err in snap.errors.items():
-        table.add_row(sym, "", "", "", "", "", "", "", "", f"error: {err}")
+        table.add_row(sym, "", "", "", "", "", "", "", "", f"error: {err}",
+                      *(() if ratings is None else ("",)))
     console.print(table)

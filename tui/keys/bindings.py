@@ -51,6 +51,7 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
     Binding("A", "alert", "Alert", show=False, id="alert"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+    Binding("u", "setups", "Setups", show=False, id="setups"),
 )
 """Keys of the dashboard screen. The three that open the prompt are priority bindings: the
 prompt then has the focus before the next key is dispatched, so keys typed fast after them
@@ -67,6 +68,15 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
     Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
 )
 """Keys inside a pane (a table of symbols)."""
+
+SETUPS_BINDINGS: tuple[Binding, ...] = (
+    Binding("slash", "filter", "Filter", id="setups_filter", priority=True),
+    Binding("s", "sort", "Sort", id="setups_sort"),
+    Binding("S", "reverse_sort", "Reverse", id="setups_reverse"),
+    Binding("escape", "back", "Back", id="setups_back"),
+)
+"""Keys of the setups screen (the universe's members); "/" opens the filter prompt at once, like
+the dashboard's."""
 
 CONFIRM_BINDINGS: tuple[Binding, ...] = (
     Binding("y", "answer(True)", "Yes", id="confirm_yes"),
@@ -85,6 +95,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Replay (basewatch --replay)", REPLAY_BINDINGS),
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
+    ("Setups screen (u)", SETUPS_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
     ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
     ("Alerts (!)", ALERTS_BINDINGS),
@@ -94,6 +105,7 @@ KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "app": (*APP_BINDINGS, *REPLAY_BINDINGS),
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
+    "setups": (*SETUPS_BINDINGS, *TABLE_BINDINGS),
     "confirm": CONFIRM_BINDINGS,
     "alerts": ALERTS_BINDINGS,
 }
@@ -132,6 +144,11 @@ HELP_TEXT: dict[str, str] = {
     "confirm_yes": "yes: do it",
     "confirm_no": "no: leave everything as it is",
     "clear_filter": "clear the filter / close the prompt",
+    "setups": "the setups screen: every member of the universe, its RS rating, base and state",
+    "setups_filter": "filter members: words (symbol, name, sector, state) and rs>80, rs<30",
+    "setups_sort": "sort by the next column",
+    "setups_reverse": "reverse the sort direction",
+    "setups_back": "clear the filter, else back to the dashboard",
     "down": "move down",
     "up": "move up",
     "drilldown": "open the chart of the symbol under the cursor",

@@ -46,8 +46,8 @@ class CachedStart:
 
     def save_cached(self, snapshot: Any, symbols: Iterable[str], saved_at: datetime) -> None:
         """Keep ``snapshot`` (computed for ``symbols``) for the next start; failures are logged."""
-        if self._cache_source is None:
-            return
+        if self._cache_source is None or getattr(snapshot, "universe", None) is not None:
+            return  # a universe's snapshot is large, and its members are not in the key
         from analysis.snapshot_cache import save
 
         save(snapshot, self.cache_key(symbols), saved_at)

@@ -234,6 +234,11 @@ class DashboardScreen(Screen):
         for table in self.tables():
             table.set_filter(text)
 
+    def action_setups(self) -> None:
+        from tui.screens.setups import SetupsScreen
+
+        self.app.push_screen(SetupsScreen())
+
     def action_add_symbol(self) -> None:
         self.query_one(SymbolInput).open("add")
 

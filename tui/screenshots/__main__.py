@@ -14,7 +14,8 @@ files only, so there is no network.
 Shots: ``dashboard.svg`` (120x40, the default dark theme), ``drilldown.svg`` (KRE's drill-down,
 120x40, opened with enter on its watchlist row), ``dashboard-light.svg`` (``basewatch-light``) and
 ``dashboard-80x24.svg`` (80x24, ``ansi16`` theme on a 16-colour terminal: how it looks over SSH or
-in tmux).
+in tmux), and ``setups.svg`` (120x40: the setups screen, ``u``, over a universe of the bundled
+ETFs with their names and sectors, ``SAMPLE_MEMBERS``).
 """
 
 from __future__ import annotations
@@ -52,13 +53,38 @@ class Shot:
     theme: str | None = None
     terminal: tuple[tuple[str, str | None], ...] = tuple(TRUECOLOR.items())
     drilldown: str | None = None
+    setups: bool = False
 
+
+SAMPLE_MEMBERS: tuple[tuple[str, str, str], ...] = (
+    ("DIA", "SPDR Dow Jones Industrial Average ETF", ""),
+    ("IJR", "iShares Core S&P Small-Cap ETF", ""),
+    ("IWM", "iShares Russell 2000 ETF", ""),
+    ("QQQ", "Invesco QQQ Trust", ""),
+    ("SPY", "SPDR S&P 500 ETF Trust", ""),
+    ("KRE", "SPDR S&P Regional Banking ETF", "Financials"),
+    ("XLF", "Financial Select Sector SPDR", "Financials"),
+    ("SMH", "VanEck Semiconductor ETF", "Information Technology"),
+    ("SOXX", "iShares Semiconductor ETF", "Information Technology"),
+    ("XLK", "Technology Select Sector SPDR", "Information Technology"),
+    ("XLB", "Materials Select Sector SPDR", "Materials"),
+    ("XLC", "Communication Services Select Sector SPDR", "Communication Services"),
+    ("XLE", "Energy Select Sector SPDR", "Energy"),
+    ("XLI", "Industrial Select Sector SPDR", "Industrials"),
+    ("XLP", "Consumer Staples Select Sector SPDR", "Consumer Staples"),
+    ("XLRE", "Real Estate Select Sector SPDR", "Real Estate"),
+    ("XLU", "Utilities Select Sector SPDR", "Utilities"),
+    ("XLV", "Health Care Select Sector SPDR", "Health Care"),
+    ("XLY", "Consumer Discretionary Select Sector SPDR", "Consumer Discretionary"),
+)
+"""The setups shot's universe: the bundled ETFs (the package ships no single stocks)."""
 
 SHOTS: tuple[Shot, ...] = (
     Shot("dashboard.svg", (120, 40)),
     Shot("drilldown.svg", (120, 40), drilldown="KRE"),
     Shot("dashboard-light.svg", (120, 40), theme="basewatch-light"),
     Shot("dashboard-80x24.svg", (80, 24), theme="ansi16", terminal=tuple(ANSI16.items())),
+    Shot("setups.svg", (120, 40), setups=True),
 )
 
 
@@ -88,15 +114,19 @@ def _setenv(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-def make_app(theme: str | None) -> Any:
+def make_app(theme: str | None, setups: bool = False) -> Any:
     """The dashboard app as ``basewatch --source sample --replay --from/--to 2025-12-09`` builds
-    it, with the wall clock fixed and no refresh timer."""
+    it (with ``setups``: and the universe of ``SAMPLE_MEMBERS``), with the wall clock fixed and no
+    refresh timer."""
     from analysis.config import Config
+    from analysis.universe import Member, Universe
     from tui.app import BasewatchApp
     from tui.commands.dashboard import replay_feed_factory
 
     config = Config(source="sample")
-    make_feed = replay_feed_factory(config, "sample", ASOF, ASOF, 1.0)
+    universe = Universe("bundled ETFs", tuple(Member(*m) for m in SAMPLE_MEMBERS)) if setups \
+        else None
+    make_feed = replay_feed_factory(config, "sample", ASOF, ASOF, 1.0, universe)
     return BasewatchApp(config, make_feed, auto_refresh=False, now=lambda: NOW, theme=theme)
 
 
@@ -130,7 +160,7 @@ async def _open_drilldown(pilot: Any, symbol: str) -> None:
 
 async def take(shot: Shot, out_dir: Path) -> Path:
     """Run the app headless at the shot's size, wait for the data, save the SVG."""
-    app = make_app(shot.theme)
+    app = make_app(shot.theme, shot.setups)
     async with app.run_test(size=shot.size) as pilot:
         await _until(pilot, lambda: app.refreshes_applied >= 1 and not app.busy, "the refresh")
         if app.latest is None or app.latest.snapshot.errors:
@@ -138,6 +168,9 @@ async def take(shot: Shot, out_dir: Path) -> Path:
             raise RuntimeError(f"screenshot: the sample data did not load cleanly: {errors}")
         if shot.drilldown:
             await _open_drilldown(pilot, shot.drilldown)
+        if shot.setups:
+            await pilot.press("u")
+            await pilot.pause()
         await pilot.pause()
         path = Path(app.save_screenshot(shot.filename, str(out_dir)))
     return path

@@ -10,7 +10,9 @@
    takes the second line);
 2. the benchmark pair (small vs large caps): record-high status, % vs the prior-cycle peak, RS
    trend;
-3. leaders (who made a new high first) and the reference-high race.
+3. leaders (who made a new high first) and the reference-high race;
+4. with a universe only: its breadth (% above the 50-/200-day averages, new highs and lows, members
+   in bases, near pivots, breaking out; ``analysis.facts.breadth``).
 
 Each line is a list of parts joined by " │ ", each in a full and a short form; when a line does not
 fit, the lowest-priority parts are shortened, then dropped, so 80 columns still show the essentials.
@@ -289,8 +291,46 @@ def race_text(race, sem: SemanticColors, compact: bool) -> Text:
     return t
 
 
+def breadth_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
+    """The universe's breadth; nothing without a universe."""
+    snap, sem = st.snapshot, st.semantic
+    uni = getattr(snap, "universe", None) if snap is not None else None
+    if uni is None:
+        return []
+    b = uni.breadth
+    parts: list[tuple[int, Text]] = []
+    if uni.pending:
+        total = len(uni.members)
+        parts.append((0, Text(f"universe {total - uni.pending:,}/{total:,} loaded",
+                              style=_c(sem.pivot, bold=True))))
+    head = Text("Breadth " if not compact else "", style=Style(bold=True))
+    head.append(f"{b.members:,}" + (" members" if not compact else ""))
+
+    def pct(value: float | None) -> str:
+        return fmt.DASH if value is None else f"{value:.0f}%"
+
+    above = Text(f"above 50d {pct(b.pct_above_50)} · 200d {pct(b.pct_above_200)}" if not compact
+                 else f">50d {pct(b.pct_above_50)} >200d {pct(b.pct_above_200)}")
+    highs = Text("new highs " if not compact else "hi ")
+    highs.append(str(b.new_highs), style=_c(sem.up if b.new_highs > b.new_lows else None))
+    highs.append(" · lows " if not compact else " lo ")
+    highs.append(str(b.new_lows), style=_c(sem.down if b.new_lows > b.new_highs else None))
+    setups = Text(f"in base {b.in_base} · " if not compact else f"base {b.in_base} ")
+    setups.append(f"near pivot {b.near_pivot}" if not compact else f"near {b.near_pivot}",
+                  style=_c(sem.pivot if b.near_pivot else None))
+    setups.append(" · breaking " if not compact else " brk ")
+    setups.append(str(b.breaking), style=_c(sem.breakout if b.breaking else None, bold=True))
+    return [*parts, (0, head), (1, above), (2, highs), (0, setups)]
+
+
+def breadth_line(st: StripState, width: int) -> Text:
+    """The breadth parts fitted to ``width`` (the setups screen's header line)."""
+    return _fit(breadth_parts(st, False), breadth_parts(st, True), width)
+
+
 class MarketStrip(Widget):
-    """Three lines of market context; re-rendered on each snapshot and on resize."""
+    """Three lines of market context (four with a universe: its breadth); re-rendered on each
+    snapshot and on resize."""
 
     DEFAULT_CSS = "MarketStrip { height: 3; }"
 
@@ -300,6 +340,9 @@ class MarketStrip(Widget):
 
     def update_state(self, state: StripState) -> None:
         self.state = state
+        lines = 4 if getattr(state.snapshot, "universe", None) is not None else 3
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines
         self.refresh()
 
     def render(self) -> Text:
@@ -308,5 +351,6 @@ class MarketStrip(Widget):
             return Text(" Basewatch │ starting…")
         width = max(self.size.width, 20)
         lines = [_fit(parts(st, False), parts(st, True), width)
-                 for parts in (status_parts, pair_parts, leader_race_parts)]
+                 for parts in (status_parts, pair_parts, leader_race_parts, breadth_parts)
+                 if parts is not breadth_parts or getattr(st.snapshot, "universe", None)]
         return Text("\n").join(lines)

@@ -1,5 +1,8 @@
 """The sector-bases pane: each sector of the benchmark index, its ETF's base and breakout state,
-ranked by how close it is to a breakout."""
+ranked by how close it is to a breakout. With a universe whose members have sectors, each sector
+also shows how many of its members are in a base near its pivot (of its members with bars) and
+their average RS rating, in place of the resistance zone, and the pane ranks sectors by that
+(``analysis.universe_facts``): sectors building bases, measured bottom-up."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from tui.widgets import cells
 from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from analysis.facts.bases import Base
     from analysis.facts.zones import Zone
     from analysis.snapshot import SymbolFacts
@@ -73,7 +78,38 @@ class SectorBasesTable(PaneTable):
         Sort("index weight", "weight", descending=True),
         Sort("base depth", "depth"),
         Sort("sector", "name"),
+        Sort("members near pivots", "members"),
     )
+    MEMBER_COLUMNS: ClassVar = (
+        Col("members", "Near/all", 8, 7, right=True, short="Near"),
+        Col("members_rs", "RS", 3, 3, right=True),
+    )
+    bottom_up = False  # the universe's members have sectors: the member columns are shown
+
+    def columns_for(self, compact: bool) -> tuple[Col, ...]:
+        cols = super().columns_for(compact)
+        if not self.bottom_up:
+            return cols
+        out: list[Col] = []
+        for col in cols:
+            if col.key == "base":
+                out.extend(self.MEMBER_COLUMNS)
+            if col.key != "zone":
+                out.append(col)
+        return tuple(out)
+
+    def show(self, view: View) -> None:
+        uni = getattr(view.snapshot, "universe", None) if view.snapshot is not None else None
+        bottom_up = bool(uni is not None and uni.sectors)
+        if bottom_up != self.bottom_up:
+            self.bottom_up = bottom_up
+            self._layout = None  # rebuild the columns
+            members = [s.key for s in self.SORTS].index("members")
+            if bottom_up and self.sort_index == 0:
+                self.sort_index = members  # rank bottom-up at first
+            elif not bottom_up and self.sort_index == members:
+                self.sort_index = 0
+        super().show(view)
 
     def subtitle(self, view: View) -> str:
         from analysis.market import index_of
@@ -109,6 +145,7 @@ class SectorBasesTable(PaneTable):
             "weight": colored(fmt.number(weight), None, right=True),
         }
         search = f"{etf} {name}"
+        members, members_rank = self.member_cells(name, view)
         facts = snap.symbols.get(etf) if snap else None
         error = snap.errors.get(etf) if snap else None
         sort_common = {"weight": weight, "name": name}
@@ -117,8 +154,8 @@ class SectorBasesTable(PaneTable):
             out["symbol"] = cells.symbol_cell(etf, sem, error=bool(error))
             msg = fmt.truncate(cells.error_message(etf, error), 30) if error else "loading…"
             out["state"] = colored(msg, sem.down if error else sem.stale)
-            return Row(etf, out, tone="error" if error else None, search=search,
-                       sort=sort_common | {"rank": (99, 0.0)})
+            return Row(etf, out | members, tone="error" if error else None, search=search,
+                       sort=sort_common | {"rank": (99, 0.0), "members": members_rank})
         base = watched_base(facts)
         b = facts.breakout
         stale = is_stale(snap, facts)
@@ -140,6 +177,25 @@ class SectorBasesTable(PaneTable):
             "state": state,
         }
         tone = "stale" if stale else cells.tone_for(b)
-        return Row(etf, out, tone=tone, search=search,
+        return Row(etf, out | members, tone=tone, search=search,
                    sort=sort_common | {"rank": cells.breakout_rank(b),
-                                       "depth": base.depth_pct if base else None})
+                                       "depth": base.depth_pct if base else None,
+                                       "members": members_rank})
+
+    def member_cells(self, name: str, view: View) -> tuple[dict[str, Text], tuple | None]:
+        """The member columns of a sector ("8/28": members near a pivot of those with bars; the
+        average RS rating of the ones near) and its bottom-up rank (None: no members)."""
+        if not self.bottom_up:
+            return {}, None
+        from analysis.universe_facts import sector_setups
+
+        row = sector_setups(name, view.snapshot.universe.sectors)
+        if row is None:
+            return {"members": colored(fmt.DASH, view.semantic.stale, right=True),
+                    "members_rs": colored(fmt.DASH, view.semantic.stale, right=True)}, None
+        near = colored(f"{row.near_pivot}/{row.members}",
+                       view.semantic.pivot if row.near_pivot else None, right=True)
+        rs = colored(f"{row.near_rs:.0f}" if row.near_rs is not None else fmt.DASH, None,
+                     right=True)
+        rank = (-row.near_pivot, -row.in_base, -(row.near_rs or 0.0))
+        return {"members": near, "members_rs": rs}, rank
