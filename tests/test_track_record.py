@@ -135,6 +135,14 @@ def test_backtest_table_fits_100_columns_and_names_the_baseline(capsys):
     assert "naive 52-week high" in out and "lower" in out
 
 
+def test_backtest_over_a_universe_file_analyses_its_members(tmp_path, capsys):
+    members = tmp_path / "members.txt"
+    members.write_text("XLF\nKRE\n")
+    assert main(["backtest", "--source", "sample", "--universe", str(members), "--from",
+                 "2025-06-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["symbols"] == ["XLF", "KRE"]
+
+
 def test_backtest_rejects_a_period_that_ends_before_it_starts(capsys):
     assert main(["backtest", "--source", "sample", "--symbols", "KRE", "--from", "2024-06-01",
                  "--to", "2024-01-01"]) == 2

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from tui.commands.args import UsageError, add_common_options, iso_date
+from tui.commands.universe_option import add_universe_option, universe_for
 
 NOTE = (
     "fail%: -8% from the signal close before +5%, within 63 sessions. r21/r63: mean close-to-close "
@@ -30,7 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_common_options(p)
-    p.add_argument("--symbols", metavar="A,B", help="comma-separated symbols (default: config)")
+    add_universe_option(p)
+    p.add_argument("--symbols", metavar="A,B",
+                   help="comma-separated symbols (default: --universe, else the config's)")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=iso_date,
                    help="first signal date (default: a year after each symbol's first bar)")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=iso_date,
@@ -44,7 +47,13 @@ def _frames(args: argparse.Namespace):
     from analysis.symbols import parse_symbols
 
     config = load_config(args.config)
-    symbols = parse_symbols(args.symbols) if args.symbols is not None else list(config.universe())
+    if args.symbols is not None:
+        symbols = parse_symbols(args.symbols)
+    elif getattr(args, "universe", None):
+        universe = universe_for(args, config)
+        symbols = list(universe.symbols()) if universe else []
+    else:
+        symbols = list(config.universe())
     if not symbols:
         raise UsageError("no symbols given")
     if args.start and args.end and args.end < args.start:
