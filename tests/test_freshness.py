@@ -201,6 +201,11 @@ async def test_the_dashboard_on_old_data_says_sample_and_marks_rows_stale(size):
         table = app.screen.query_one("#watchlist")
         tones = {row.tone for row in table._rows}
         assert tones == {"stale"}
+        # old as a whole, no row lags the others: every pane keeps the same states, greyed
+        sectors = app.screen.query_one("#sectors")
+        for row in sectors._rows:
+            assert row.tone == "stale"
+            assert not row.cells["state"].plain.startswith("stale"), row.key
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from tui import format as fmt
 from tui.widgets import cells
-from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale, lags
+from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale, stale_state
 
 if TYPE_CHECKING:
     from analysis.facts.race import RaceResult
@@ -110,7 +110,8 @@ class CryptoTable(PaneTable):
             "ratio": ratio_cell(sym, snap.market.crypto_ratio, sem),
             "race": race_cell(sym, snap.market.race, sem),
         }
-        if stale and lags(snap, facts) and not snap.fallback:
-            out["race"] = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
+        lag = stale_state(snap, facts, sem)
+        if lag is not None:
+            out["race"] = lag
         return Row(sym, out, tone="stale" if stale else None, search=sym,
                    sort={"chg": facts.change_pct, "chg7": facts.change_7d_pct})

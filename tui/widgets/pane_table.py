@@ -18,7 +18,7 @@ from textual.color import Color
 from textual.content import Content
 from textual.widgets import DataTable
 
-from tui.format import printable
+from tui.format import printable, short_date
 from tui.keys.bindings import TABLE_BINDINGS
 from tui.semantic import SemanticColors
 
@@ -88,6 +88,15 @@ def is_stale(snapshot: Snapshot, facts: SymbolFacts) -> bool:
     if snapshot.fallback or lags(snapshot, facts):
         return True
     return not is_current(facts.symbol, facts.asof, snapshot.market.clock.now)
+
+
+def stale_state(snapshot: Snapshot, facts: SymbolFacts, semantic: SemanticColors) -> Text | None:
+    """The "stale <date>" cell that replaces a row's breakout state in every pane, or None: only
+    a row whose bars lag the others of its kind says so (data that is old as a whole is marked by
+    the header and the row's grey; its states are still those of its own last session)."""
+    if snapshot.fallback or not lags(snapshot, facts):
+        return None
+    return colored(f"stale {short_date(facts.asof)}", semantic.stale, bold=True)
 
 
 def lags(snapshot: Snapshot, facts: SymbolFacts) -> bool:

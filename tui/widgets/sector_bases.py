@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from analysis.facts.watched import nearest_overhead
 from tui import format as fmt
 from tui.widgets import cells
-from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
+from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale, stale_state
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -160,8 +160,7 @@ class SectorBasesTable(PaneTable):
         b = facts.breakout
         stale = is_stale(snap, facts)
         state = cells.state_cell(b, sem, compact, with_level=False, with_since=True)
-        if stale and not snap.fallback:
-            state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
+        state = stale_state(snap, facts, sem) or state
         out = base_cells | {
             "symbol": cells.symbol_cell(etf, sem, facts),
             "base": colored(fmt.base_kind(base.kind) + STATUS_MARK.get(base.status, "")

@@ -14,8 +14,8 @@ from tui.widgets.pane_table import (
     View,
     colored,
     is_stale,
-    lags,
     signed_color,
+    stale_state,
 )
 
 SPARK = (20, 5)
@@ -89,8 +89,7 @@ class WatchlistTable(PaneTable):
             facts.volume_pace >= view.config.thresholds.confirm_volume_ratio)
         stale = is_stale(snap, facts)
         state = cells.state_cell(facts.breakout, sem, compact)
-        if stale and lags(snap, facts) and not snap.fallback:
-            state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
+        state = stale_state(snap, facts, sem) or state
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts, compact=compact),
             "last": colored(fmt.money(facts.last, facts.currency, compact, 8 if compact else 10),
