@@ -66,7 +66,7 @@ async def test_open_shows_the_symbol_its_chart_and_its_facts():
             assert f"quality {base.quality}/100" in flat
         else:  # the measured record stands in for a score that did not predict
             assert "/100" not in flat and "not predictive: see record" in flat
-        assert "Track record" in flat and "breakout flat_base:" in flat
+        assert "Track record" in flat and "flat base breakouts:" in flat
         study = widget_text(screen.query_one(StudyTable))
         assert "count" in study and "all: % up" in study
         counts = study.split("count")[1].split()[:3]

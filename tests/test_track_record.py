@@ -205,7 +205,7 @@ def test_the_drilldown_record_block_shows_the_kind_and_the_symbols_own_breakouts
     for part in record_block(bo, past):
         console.print(part)
     text = console.export_text()
-    assert "breakout cup: 2078 signals, 32% failed, median 63d +3.6% vs +3.5% all days" in text
+    assert "cup breakouts: 2,078 signals, 32% failed, median 63d +3.6% vs +3.5% all days" in text
     assert "alerts" in text
     # 2 decided (1 failed); the median of +10.0 and -4.0
     assert "3 confirmed breakouts in 5 years, 1 of 2 decided failed, median 63d +3.0%" in text

@@ -154,6 +154,14 @@ def words(identifier: str) -> str:
     return identifier.replace("_", " ")
 
 
+def signal_kind(kind: str) -> str:
+    """A track-record signal kind in words: "breakout flat_base" -> "flat base breakouts",
+    "breakout zone" -> "zone breakouts", "failed" -> "failed"."""
+    if kind.startswith("breakout "):
+        return f"{words(kind.removeprefix('breakout '))} breakouts"
+    return words(kind)
+
+
 BASE_SHORT: dict[str, str] = {
     "cup_with_handle": "cup+handle",
     "cup": "cup",

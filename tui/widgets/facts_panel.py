@@ -175,12 +175,13 @@ def record_block(bo: Breakout | None, past: Sequence[PastBreakout] | None) -> li
         kind = f"breakout {level_kind(bo.level_source)}"
         rec = kind_record(kind)
         if rec is None:
-            grid.add_row("this kind", Text(f"{kind}: not measured", style="dim"))
+            grid.add_row("this kind", Text(f"{fmt.signal_kind(kind)}: not measured",
+                                           style="dim"))
         else:
-            fail = "-" if rec.failure_rate is None else f"{rec.failure_rate:.0f}%"
+            fail = fmt.pct(rec.failure_rate, 0, signed=False)
             grid.add_row("this kind", (
-                f"{kind}: {rec.n} signals, {fail} failed, median 63d {_pct(rec.median_r63)} vs "
-                f"{_pct(rec.median_all_r63)} all days; "
+                f"{fmt.signal_kind(kind)}: {rec.n:,} signals, {fail} failed, median 63d "
+                f"{_pct(rec.median_r63)} vs {_pct(rec.median_all_r63)} all days; "
                 + ("alerts" if rec.alerted else "quiet (no toast): no measured edge")))
     if past is None:
         grid.add_row("this symbol", Text("finding its past breakouts…", style="dim"))
