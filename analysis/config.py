@@ -90,7 +90,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Refresh:
+class RefreshCadence:
     """Refresh cadence in seconds: often while the market is open, rarely when it is closed."""
 
     market_open: int = 60
@@ -139,7 +139,7 @@ class Config:
     benchmark: Benchmark = field(default_factory=Benchmark)
     race: Race = field(default_factory=Race)
     thresholds: Thresholds = field(default_factory=Thresholds)
-    refresh: Refresh = field(default_factory=Refresh)
+    refresh: RefreshCadence = field(default_factory=RefreshCadence)
     alerts: Alerts = field(default_factory=Alerts)
     theme: str = "basewatch-dark"
     source: str = "auto"
@@ -160,7 +160,7 @@ _SECTIONS: dict[str, type] = {
     "benchmark": Benchmark,
     "race": Race,
     "thresholds": Thresholds,
-    "refresh": Refresh,
+    "refresh": RefreshCadence,
     "alerts": Alerts,
 }
 _TOP_KEYS = {"watchlist", "sectors", "crypto", "theme", "source", "keys", *_SECTIONS}

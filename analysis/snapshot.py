@@ -63,7 +63,7 @@ class SymbolFacts:
     zones: tuple[Zone, ...]
     breakout: Breakout | None
     intraday: bool = False
-    extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
+    extended: ExtendedQuote | None = None  # pre-/after-hours quote (live data only)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Snapshot:
     errors: Mapping[str, str] = field(default_factory=dict)
     fallback: bool = False
     note: str = ""
-    status: str = "live"  # issue 7: FetchResult.status, carried as is
+    status: str = "live"  # FetchResult.status, carried as is
 
 
 def _default_now(asof: date) -> datetime:
@@ -319,7 +319,7 @@ def analyze(
             if cache is not None:
                 cache.put(key, (symbols[sym], tails[sym]))
     symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
-    # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
+    # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
     if fetched.extended and asof is None:
         from dataclasses import replace
@@ -368,6 +368,6 @@ def analyze(
         errors=errors,
         fallback=fetched.fallback,
         note=fetched.note,
-        status=fetched.status,  # issue 7
+        status=fetched.status,
     )
 

@@ -21,7 +21,7 @@ from analysis.sources.base import FetchResult
 from analysis.sources.sample import SampleSource
 from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
-from tui.keys.bindings import HELP_TEXT, all_bindings
+from tui.keys.bindings import HELP_TEXT, SECTIONS
 
 DAY = date(2025, 12, 9)
 NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)  # 16:30 New York, after the close
@@ -140,7 +140,7 @@ async def test_adding_a_symbol_fetches_it_and_saves_the_watchlist(user_dirs):
         await loaded(pilot, app, 2)
         wl = table(app, "watchlist")
         assert wl.visible_keys()[-1] == "XLY"
-        assert wl.cell_text("XLY", "last") == f"{app.latest.snapshot.symbols['XLY'].last:,.2f}"
+        assert wl.get_cell("XLY", "last").plain == f"{app.latest.snapshot.symbols['XLY'].last:,.2f}"
         saved = json.loads((user_dirs["data"] / "state.json").read_text())
         assert saved["watchlists"]["default"][-1] == "XLY"
         await pilot.press("a", *"xly", "enter")
@@ -233,7 +233,7 @@ async def test_help_lists_every_key_with_remaps_applied():
         console.print(text)
         assert app.screen.query_one("#help-box").region.width >= 80
         shown = console.export_text()
-        for binding in all_bindings():
+        for binding in (b for _, group in SECTIONS for b in group):
             assert HELP_TEXT[binding.id] in shown
         assert "f5" in shown
         await pilot.press("escape")

@@ -70,14 +70,14 @@ async def test_replaying_xlf_confirming_its_breakout_highlights_it_and_logs_it_o
         assert wl.tone_of("XLF") is None
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        assert wl.cell_text("XLF", "state").strip().startswith("BREAKING")
+        assert wl.get_cell("XLF", "state").plain.strip().startswith("BREAKING")
         await pilot.press("full_stop")
         await loaded(pilot, app, 3)
         assert app.latest.snapshot.asof == date(2025, 12, 12) and "REPLAY 2025-12-12" in (
             app.feed_label)
         for pane in (wl, sectors):
             assert pane.tone_of("XLF") == "breakout"
-        assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
+        assert wl.get_cell("XLF", "state").plain.strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
         assert any("XLF confirmed" in n.message for n in app._notifications)  # the toast

@@ -7,13 +7,12 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.bars import upto
 from analysis.facts import strength
-from analysis.facts.strength import quadrant, relative_strength, rotation, rs_line
+from analysis.facts.strength import quadrant, relative_strength, rs_line
 from analysis.sources.sample import load_sample
 
 
@@ -92,9 +91,6 @@ def test_rotation_does_not_depend_on_where_the_data_starts():
         late = relative_strength(a, b, "IWM", "SPY")
         assert late.rs_ratio == pytest.approx(full.rs_ratio, rel=1e-12)
         assert late.rs_momentum == pytest.approx(full.rs_momentum, rel=1e-12)
-    series = rotation(rs_line(iwm, spy)).dropna()
-    assert series["rs_ratio"].iloc[-1] == pytest.approx(full.rs_ratio, rel=1e-12)
-    assert series["rs_momentum"].iloc[-1] == pytest.approx(full.rs_momentum, rel=1e-12)
 
 
 def test_rotation_needs_full_windows_and_short_history_gives_none():
@@ -107,9 +103,6 @@ def test_rotation_needs_full_windows_and_short_history_gives_none():
     tiny = relative_strength(iwm.iloc[-20:], spy.iloc[-20:], "IWM", "SPY")
     assert tiny.change_1m is None and tiny.mansfield is None and tiny.rs_ratio is None
     assert tiny.trend == "flat"
-    table = rotation(rs_line(iwm, spy))
-    assert table["rs_ratio"].isna().sum() == strength.RATIO_BARS - 1
-    assert table["rs_momentum"].isna().sum() == n - 1
 
 
 def test_quadrants():
@@ -134,7 +127,6 @@ def test_no_common_session_is_none():
     spy = load_sample("SPY")
     assert relative_strength(spy.loc["2019"], spy.loc["2020"], "SPY", "SPY") is None
     assert rs_line(spy.loc["2019"], spy.iloc[:0]).empty
-    assert np.isnan(rotation(rs_line(spy.loc["2019"], spy.iloc[:0]))["rs_ratio"]).all()
 
 
 @pytest.mark.parametrize("window", [10, 63])
@@ -162,9 +154,6 @@ def test_rotation_values_are_those_of_numpys_rolling_statistics_exactly():
 
     rs_ratio = 100.0 + z(smooth)
     rs_mom = 100.0 + z((rs_ratio[10:] / rs_ratio[:-10] - 1.0) * 100.0)
-    got = rotation(pd.Series(ratio))
-    assert got["rs_ratio"].to_numpy()[-len(rs_ratio):].tolist() == rs_ratio.tolist()
-    assert got["rs_momentum"].to_numpy()[-len(rs_mom):].tolist() == rs_mom.tolist()
     rs = relative_strength(upto(load_sample("SOXX"), "2025-06-30"), load_sample("SPY"), "SOXX",
                            "SPY")
     assert (rs.rs_ratio, rs.rs_momentum) == (rs_ratio[-1], rs_mom[-1])
