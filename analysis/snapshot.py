@@ -259,27 +259,63 @@ def analyze(
     an error entry; the others are unaffected.
     """
     from analysis import market
+
+    errors: dict[str, str] = dict(fetched.errors)
+    bars = _priced_bars(fetched, asof, errors)
+    stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
+    day = asof or max((t.date() for t in stamps.values()), default=date.today())
+    now = now or (_default_now(asof) if asof else datetime.now(UTC))
+    clock = market.market_clock(now)
+    symbols, tails = _all_symbol_facts(bars, stamps, config, clock, cache, errors)
+    # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
+    # date the bars are history and today's quote does not belong to them)
+    if fetched.extended and asof is None:
+        from dataclasses import replace
+
+        symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
+                   for s, f in symbols.items()}
+    return Snapshot(
+        asof=day,
+        source=fetched.source,
+        fetched_at=fetched.fetched_at,
+        market=_market_facts(bars, tails, config, clock, now, day, live_weights),
+        symbols=symbols,
+        errors=errors,
+        fallback=fetched.fallback,
+        note=fetched.note,
+        status=fetched.status,
+    )
+
+
+def _priced_bars(fetched: FetchResult, asof: date | None, errors: dict[str, str]
+                 ) -> dict[str, pd.DataFrame]:
+    """Each symbol's bars up to ``asof`` that carry a price; a symbol left with none gets an entry
+    in ``errors`` (unless it has one already) and is left out."""
     from analysis.bars import upto
-    from analysis.facts import leaders, race, strength
     from analysis.facts.clean import usable
-    from analysis.facts_cache import fingerprint
-    from analysis.symbols import is_crypto
 
     # Bars without a price (NaN, zero or negative close) are not quotes: drop them up front, so
     # the last price, the change and every fact see the same bars.
     cut = {s: upto(df, asof) for s, df in fetched.bars.items()}
     bars = {s: usable(df) for s, df in cut.items()}
-    errors: dict[str, str] = dict(fetched.errors)
     for sym, df in bars.items():
         if df.empty and sym not in errors:
             errors[sym] = f"no bars for {sym}" + (f" on or before {asof}" if asof else "")
             if len(cut[sym]):
                 errors[sym] += " with a price (every close is missing, zero or negative)"
-    bars = {s: df for s, df in bars.items() if not df.empty}
-    stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
-    day = asof or max((t.date() for t in stamps.values()), default=date.today())
-    now = now or (_default_now(asof) if asof else datetime.now(UTC))
-    clock = market.market_clock(now)
+    return {s: df for s, df in bars.items() if not df.empty}
+
+
+def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
+                      config: Config, clock: MarketClock, cache: FactsCache | None,
+                      errors: dict[str, str]
+                      ) -> tuple[dict[str, SymbolFacts], dict[str, LeaderTail | None]]:
+    """Every symbol's facts (from the memo where its inputs are unchanged) and what the leaders
+    need of it, in the order of ``bars``; a symbol whose analysis fails gets an entry in
+    ``errors`` instead."""
+    from analysis.facts_cache import fingerprint
+    from analysis.symbols import is_crypto
+
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
     tails: dict[str, LeaderTail | None] = {}  # what the leaders need of each symbol
@@ -318,14 +354,19 @@ def analyze(
                 continue
             if cache is not None:
                 cache.put(key, (symbols[sym], tails[sym]))
-    symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
-    # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
-    # date the bars are history and today's quote does not belong to them)
-    if fetched.extended and asof is None:
-        from dataclasses import replace
+    return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
-        symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
-                   for s, f in symbols.items()}
+
+def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTail | None],
+                  config: Config, clock: MarketClock, now: datetime, day: date,
+                  live_weights: Mapping[str, float] | None) -> MarketFacts:
+    """The facts about the market as a whole: small vs large caps, leaders, the race, the clock,
+    the next FOMC decision, the sector weights and the crypto ratio."""
+    from zoneinfo import ZoneInfo
+
+    from analysis import market
+    from analysis.facts import leaders, race, strength
+    from analysis.symbols import is_crypto
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None
@@ -337,20 +378,16 @@ def analyze(
     if len(crypto) >= 2:
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
+    window = config.thresholds.leaders_window
     equities = {s: tails[s] if s in tails else _leader_tail(df, window)
                 for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
     race_cfg = config.race
     race_result = None
     if all(s in bars for s in race_cfg.symbols):
-        race_result = race.reference_race(
-            bars,
-            race_cfg.symbols,
-            date.fromisoformat(race_cfg.reference_date),
-            date.fromisoformat(race_cfg.start) if race_cfg.start else day,
-        )
-    from zoneinfo import ZoneInfo
-
-    market_facts = MarketFacts(
+        start = date.fromisoformat(race_cfg.start) if race_cfg.start else day
+        race_result = race.reference_race(bars, race_cfg.symbols,
+                                          date.fromisoformat(race_cfg.reference_date), start)
+    return MarketFacts(
         pair=pair,
         leaders=leaders.leaders_of(equities, window) if equities else None,
         race=race_result,
@@ -359,15 +396,3 @@ def analyze(
         sector_weights=market.sector_weights(live_weights),
         crypto_ratio=crypto_ratio,
     )
-    return Snapshot(
-        asof=day,
-        source=fetched.source,
-        fetched_at=fetched.fetched_at,
-        market=market_facts,
-        symbols=symbols,
-        errors=errors,
-        fallback=fetched.fallback,
-        note=fetched.note,
-        status=fetched.status,
-    )
-

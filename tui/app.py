@@ -9,7 +9,7 @@ paint happens before pandas is imported; that worker also reads the most recent 
 log (live only), so a restart keeps them. A live dashboard paints the last snapshot it showed until
 the first refresh lands (``tui.mixins.cached_start``).
 Watchlist edits are in ``tui.mixins.watchlists``; alert commands run from
-``tui.mixins.alert_queue``.
+``tui.mixins.alert_queue``; the replay keys are ``tui.mixins.replay``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from tui.keys.bindings import (
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.replay import ReplayControls
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -64,7 +65,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, CachedStart, App):
+class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -345,31 +346,6 @@ class BasewatchApp(WatchlistEditing, CachedStart, App):
         self._update_status()
         self.notify("Paused: no automatic refresh (r still refreshes)" if self.paused
                     else "Resumed", timeout=2)
-
-    @property
-    def replaying(self) -> bool:
-        """True once the feed is known to be a replay (it can change speed)."""
-        return self._feed is not None and hasattr(self._feed, "faster")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("replay_step", "replay_speed"):
-            return self.replaying
-        return True
-
-    def action_replay_step(self) -> None:
-        """One session forward (also while paused)."""
-        self.request_refresh()
-
-    def action_replay_speed(self, factor: float) -> None:
-        feed = self._feed
-        if not self.replaying:
-            return
-        speed = feed.faster() if factor > 1 else feed.slower()
-        if self._timer is not None:  # re-arm the pending tick at the new pace
-            self._timer.stop()
-            self._timer = None
-            self._schedule(feed.delay(self.latest))
-        self.notify(f"Replay speed {speed:g} sessions/s", timeout=1.5)
 
     def action_cycle_theme(self) -> None:
         from analysis.state import StateError, save_state
