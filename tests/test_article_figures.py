@@ -102,7 +102,9 @@ def test_kre_active_base_and_its_state(snap):
     base = kre.bases[0]
     assert words(base.kind) == kind and base.start == date.fromisoformat(start)
     assert same(depth, base.depth_pct) and same(pivot, base.pivot)
-    assert words(kre.breakout.state) == state and same(under, kre.breakout.pct_to_level)
+    gap = getattr(kre.breakout, "pct_vs_level", None)  # (the newer name, negative below)
+    gap = kre.breakout.pct_to_level if gap is None else gap
+    assert words(kre.breakout.state) == state and same(under, abs(gap))
 
 
 def test_sector_bases(snap):
