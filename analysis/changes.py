@@ -39,7 +39,9 @@ def diff(
             continue
         events.extend(breakout_events(old.breakout, cur.breakout, sym, current.asof, at))
         newer = cur.asof > old.asof
-        if cur.highs.new_closing_ath and (newer or not old.highs.new_closing_ath):
+        if cur.highs is None or old.highs is None:  # an instrument without record highs
+            pass
+        elif cur.highs.new_closing_ath and (newer or not old.highs.new_closing_ath):
             add("new_ath", sym, f"{sym} closed at a record high {cur.last:.2f}", price=cur.last)
         elif cur.highs.new_intraday_ath and (newer or not old.highs.new_intraday_ath):
             add("new_intraday_ath", sym,

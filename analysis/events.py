@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 KINDS = (
     "near", "breaking", "confirmed", "extended", "failed", "new_ath", "new_intraday_ath", "streak",
-    "race", "fomc",
+    "race", "fomc", "alert",
 )
 
 

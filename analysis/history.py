@@ -39,6 +39,7 @@ from analysis.facts.breakout import (
 from analysis.facts.clean import closes, day_numbers, usable
 from analysis.facts.pivots import find_pivots
 from analysis.facts.zones import atr_ratio, pivot_arrays, zones_as_of
+from analysis.instruments import instrument_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,6 +287,9 @@ def scan_history(
     i1 = int(np.searchsorted(dates, pd.Timestamp(end), "right")) - 1 if end else len(good) - 1
     if i1 < i0:
         raise ValueError(f"no sessions for {symbol} between {start} and {end}")
+    if not instrument_kind(symbol).has_setups:  # a volatility index: no bases, no breakouts
+        return HistoryReport(symbol, good.index[i0].date(), good.index[i1].date(), (), (), (),
+                             summarize("all", []))
     transitions: list[Transition] = []
     outcomes: list[Outcome] = []
     prev: Breakout | None = None

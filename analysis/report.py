@@ -29,11 +29,18 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
+HIGH_FIELDS = ("first_date", "ath_close", "ath_close_date", "ath_high", "ath_high_date",
+               "new_closing_ath", "new_intraday_ath", "pct_from_ath", "sessions_since_record",
+               "prior_cycle_peak", "prior_cycle_peak_date", "pct_vs_prior_cycle_peak")
+
+
 def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
-    """One symbol: the record-high fields flattened to the top, the rest nested."""
+    """One symbol: its instrument kind, the record-high fields flattened to the top (null for an
+    instrument without them, a volatility index), the rest nested."""
     h = f.highs
     return {
         "symbol": f.symbol,
+        "instrument": str(f.instrument),
         "asof": f.asof.isoformat(),
         "bar_time": f.bar_time.isoformat(),
         "intraday": f.intraday,
@@ -41,18 +48,7 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
         "prev_close": to_jsonable(f.prev_close),
         "change_pct": to_jsonable(f.change_pct),
         "change_7d_pct": to_jsonable(f.change_7d_pct),
-        "first_date": h.first_date.isoformat(),
-        "ath_close": to_jsonable(h.ath_close),
-        "ath_close_date": h.ath_close_date.isoformat(),
-        "ath_high": to_jsonable(h.ath_high),
-        "ath_high_date": h.ath_high_date.isoformat(),
-        "new_closing_ath": h.new_closing_ath,
-        "new_intraday_ath": h.new_intraday_ath,
-        "pct_from_ath": to_jsonable(h.pct_from_ath),
-        "sessions_since_record": h.sessions_since_record,
-        "prior_cycle_peak": to_jsonable(h.prior_cycle_peak),
-        "prior_cycle_peak_date": to_jsonable(h.prior_cycle_peak_date),
-        "pct_vs_prior_cycle_peak": to_jsonable(h.pct_vs_prior_cycle_peak),
+        **{k: to_jsonable(getattr(h, k)) if h is not None else None for k in HIGH_FIELDS},
         "streak": f.streak.length,
         "streak_study": to_jsonable(f.streak.study) if f.streak.study else None,
         "rs": to_jsonable(f.rs),

@@ -1,7 +1,8 @@
 """One immutable snapshot of everything the faces show: ``analyze(bars, config, asof)`` builds it
 (`analysis.changes.diff` turns what changed between two of them into events).
 
-The scan (`basewatch scan --json`), the dashboard and replay all render this same object.
+The scan (`basewatch scan --json`), the dashboard and replay all render this same object. One
+symbol's facts are computed in `analysis.symbol_facts`.
 """
 
 from __future__ import annotations
@@ -12,58 +13,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from analysis.facts.bases import Base
-from analysis.facts.breakout import Breakout
-from analysis.facts.highs import RecordHighs
 from analysis.facts.leaders import Leaders, LeaderTail
 from analysis.facts.race import RaceResult
-from analysis.facts.streaks import Streak
 from analysis.facts.strength import RelativeStrength
-from analysis.facts.zones import Zone
+from analysis.instruments import InstrumentKind
 from analysis.market import FomcInfo, MarketClock, SectorWeights
+from analysis.symbol_facts import (
+    SymbolFacts,
+    bases_many,
+    last_stamp,
+    leader_tail_of,
+    session_fraction,
+    symbol_facts,
+)
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from analysis.config import Config
     from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
-    from analysis.sources.quotes import ExtendedQuote
 
 log = logging.getLogger(__name__)
-SPARK_SESSIONS = 30
 BATCH = 48  # symbols analysed together (bases evaluated in one pass); under frame_arrays' memo
-
-
-@dataclass(frozen=True)
-class SymbolFacts:
-    """Everything known about one symbol as of its last bar (``asof``).
-
-    ``change_pct`` is the last close vs the previous close (for crypto: 24h); ``change_7d_pct`` vs
-    the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
-    the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
-    close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
-    when the source has one (live only, never in history/replay).
-    """
-
-    symbol: str
-    asof: date
-    bar_time: datetime
-    last: float
-    prev_close: float | None
-    change_pct: float | None
-    change_7d_pct: float | None
-    spark: tuple[float, ...]
-    highs: RecordHighs
-    streak: Streak
-    rs: RelativeStrength | None
-    volume_pace: float | None
-    bases: tuple[Base, ...]
-    zones: tuple[Zone, ...]
-    breakout: Breakout | None
-    intraday: bool = False
-    extended: ExtendedQuote | None = None  # pre-/after-hours quote (live data only)
 
 
 @dataclass(frozen=True)
@@ -106,143 +78,6 @@ def _default_now(asof: date) -> datetime:
     return datetime.combine(asof, time(16, 30), tzinfo=ZoneInfo("America/New_York"))
 
 
-def _session_fraction(bar_time: datetime, clock: MarketClock, crypto: bool) -> float:
-    """Share of the session of the last bar (at ``bar_time``) that has elapsed: 1 for a finished
-    session."""
-    last_day = bar_time.date()
-    if crypto:
-        now_utc = clock.now.astimezone(UTC)
-        if last_day < now_utc.date():
-            return 1.0
-        midnight = datetime.combine(now_utc.date(), time(0), tzinfo=UTC)
-        return max(min((now_utc - midnight).total_seconds() / 86400.0, 1.0), 1e-3)
-    from zoneinfo import ZoneInfo
-
-    today_ny = clock.now.astimezone(ZoneInfo("America/New_York")).date()
-    if last_day < today_ny or clock.status != "open":
-        return 1.0
-    return max(clock.session_fraction, 1e-3)
-
-
-def _last_stamp(df: pd.DataFrame) -> datetime:
-    """The last bar's timestamp as a datetime (one conversion, not one per use)."""
-    return df.index[-1].to_pydatetime()
-
-
-def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
-    if len(vol) < 2:
-        return None
-    avg = vol[-51:-1].mean()
-    if not avg > 0:
-        return None
-    return float(vol[-1] / (avg * fraction))
-
-
-def _change_pct(a: float, b: float | None) -> float | None:
-    if b is None or not b:
-        return None
-    return (a / b - 1.0) * 100.0
-
-
-def _symbol_facts(
-    symbol: str,
-    df: pd.DataFrame,
-    bench: pd.DataFrame | None,
-    config: Config,
-    clock: MarketClock,
-    found_bases: tuple[Base, ...] | None = None,
-    bar_time: datetime | None = None,
-    fraction: float | None = None,
-) -> SymbolFacts:
-    """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
-    found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
-    when already known."""
-    import numpy as np
-
-    from analysis.facts import bases, breakout, highs, streaks, strength, zones
-    from analysis.facts.pivots import frame_arrays
-    from analysis.symbols import is_crypto
-
-    crypto = is_crypto(symbol)
-    th = config.thresholds
-    arrays = frame_arrays(df)  # shared with the facts below
-    closes = arrays.close
-    last = float(closes[-1])
-    prev = float(closes[-2]) if len(closes) > 1 else None
-    stamps = df.index.asi8  # UTC instants: the bar a week (7 x 24 h) before the last, if any
-    week = int(np.timedelta64(7, "D").astype(f"m8[{df.index.unit}]").astype(np.int64))
-    week_ago = int(np.searchsorted(stamps, stamps[-1] - week, "right")) - 1
-    bar_time = bar_time or _last_stamp(df)
-    if fraction is None:
-        fraction = _session_fraction(bar_time, clock, crypto)
-    rs = None
-    if bench is not None and symbol != config.benchmark.rs_against:
-        rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
-    found_zones = zones.find_zones(df)
-    if found_bases is None:
-        found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol))
-    # The first base is the one being watched, also after it broke out (so confirmed, extended
-    # and failed stay measured against its pivot).
-    active = found_bases[0] if found_bases else None
-    state = breakout.breakout_state(
-        df,
-        active,
-        found_zones,
-        th.breakout_rules(),
-        session_fraction=fraction,
-    )
-    return SymbolFacts(
-        symbol=symbol,
-        asof=bar_time.date(),
-        bar_time=bar_time,
-        last=last,
-        prev_close=prev,
-        change_pct=_change_pct(last, prev),
-        change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
-        spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
-        highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct),
-        streak=streaks.streak(df),
-        rs=rs,
-        volume_pace=_volume_pace(arrays.volume, fraction),
-        bases=found_bases,
-        zones=found_zones,
-        breakout=state,
-        intraday=fraction < 1.0,
-    )
-
-
-def _leader_tail(df: pd.DataFrame, window: int) -> LeaderTail | None:
-    from analysis.facts.leaders import leader_tail
-    from analysis.facts.pivots import frame_arrays
-
-    a = frame_arrays(df)
-    return leader_tail(a.day, a.close, window)
-
-
-def _bases_many(frames: list[tuple[str, pd.DataFrame]]) -> dict[str, tuple[Base, ...]]:
-    """The bases of many symbols found together (`find_bases_many`: one set of array operations
-    per batch instead of one per symbol), one batch per rule set (index and coin symbols have no
-    tick). A batch that fails is left out: its symbols are then analysed one by one, so a bad
-    frame costs only its own symbol."""
-    from analysis.facts import bases
-
-    if len(frames) < 2:
-        return {}
-    groups: dict[bases.BaseRules, list[tuple[str, pd.DataFrame]]] = {}
-    for sym, df in frames:
-        groups.setdefault(bases.rules_for_symbol(sym), []).append((sym, df))
-    out: dict[str, tuple[Base, ...]] = {}
-    for rules, members in groups.items():
-        try:
-            found = bases.find_bases_many([df for _, df in members], rules)
-        except Exception:
-            log.warning("batched bases failed; analysing %d symbols one by one", len(members),
-                        exc_info=True)
-            continue
-        out.update(zip((sym for sym, _ in members), found, strict=True))
-    return out
-
-
 def analyze(
     fetched: FetchResult,
     config: Config,
@@ -259,14 +94,16 @@ def analyze(
     an error entry; the others are unaffected.
     """
     from analysis import market
+    from analysis.instruments import instrument_kind
 
     errors: dict[str, str] = dict(fetched.errors)
     bars = _priced_bars(fetched, asof, errors)
-    stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
+    stamps = {s: last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
     day = asof or max((t.date() for t in stamps.values()), default=date.today())
     now = now or (_default_now(asof) if asof else datetime.now(UTC))
     clock = market.market_clock(now)
-    symbols, tails = _all_symbol_facts(bars, stamps, config, clock, cache, errors)
+    kinds = {s: instrument_kind(s, fetched.quote_types.get(s)) for s in bars}
+    symbols, tails = _all_symbol_facts(bars, stamps, kinds, config, clock, cache, errors)
     # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
     if fetched.extended and asof is None:
@@ -278,7 +115,7 @@ def analyze(
         asof=day,
         source=fetched.source,
         fetched_at=fetched.fetched_at,
-        market=_market_facts(bars, tails, config, clock, now, day, live_weights),
+        market=_market_facts(bars, tails, kinds, config, clock, now, day, live_weights),
         symbols=symbols,
         errors=errors,
         fallback=fetched.fallback,
@@ -307,8 +144,8 @@ def _priced_bars(fetched: FetchResult, asof: date | None, errors: dict[str, str]
 
 
 def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
-                      config: Config, clock: MarketClock, cache: FactsCache | None,
-                      errors: dict[str, str]
+                      kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
+                      cache: FactsCache | None, errors: dict[str, str]
                       ) -> tuple[dict[str, SymbolFacts], dict[str, LeaderTail | None]]:
     """Every symbol's facts (from the memo where its inputs are unchanged) and what the leaders
     need of it, in the order of ``bars``; a symbol whose analysis fails gets an entry in
@@ -325,10 +162,10 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
     for sym, df in bars.items():
         key = None
         try:
-            fraction = _session_fraction(stamps[sym], clock, is_crypto(sym))
+            fraction = session_fraction(stamps[sym], clock, is_crypto(sym))
             if cache is not None:
-                key = (sym, fingerprint(df), bench_print, config.thresholds, config.benchmark,
-                       round(fraction, 4), clock.status == "open")
+                key = (sym, kinds[sym], fingerprint(df), bench_print, config.thresholds,
+                       config.benchmark, round(fraction, 4), clock.status == "open")
                 found, memo = cache.lookup(key)
                 if found:
                     symbols[sym], tails[sym] = memo  # type: ignore[misc]
@@ -342,12 +179,12 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
     # frames) when its other facts follow its bases.
     for lo in range(0, len(todo), BATCH):
         chunk = todo[lo : lo + BATCH]
-        batched = _bases_many([(sym, df) for sym, df, _, _ in chunk])
+        batched = bases_many([(sym, df) for sym, df, _, _ in chunk], kinds)
         for sym, df, key, fraction in chunk:
             try:
-                symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
-                                             stamps[sym], fraction)
-                tails[sym] = _leader_tail(df, window)
+                symbols[sym] = symbol_facts(sym, df, bench, config, clock, batched.get(sym),
+                                             stamps[sym], fraction, kinds[sym])
+                tails[sym] = leader_tail_of(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)
                 errors[sym] = f"analysis failed: {exc}"
@@ -358,15 +195,15 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
 
 
 def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTail | None],
-                  config: Config, clock: MarketClock, now: datetime, day: date,
-                  live_weights: Mapping[str, float] | None) -> MarketFacts:
+                  kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
+                  now: datetime, day: date, live_weights: Mapping[str, float] | None
+                  ) -> MarketFacts:
     """The facts about the market as a whole: small vs large caps, leaders, the race, the clock,
     the next FOMC decision, the sector weights and the crypto ratio."""
     from zoneinfo import ZoneInfo
 
     from analysis import market
     from analysis.facts import leaders, race, strength
-    from analysis.symbols import is_crypto
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None
@@ -379,8 +216,9 @@ def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTa
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
     window = config.thresholds.leaders_window
-    equities = {s: tails[s] if s in tails else _leader_tail(df, window)
-                for s, df in bars.items() if not is_crypto(s) and s != "^VIX"}
+    equities = {s: tails[s] if s in tails else leader_tail_of(df, window)
+                for s, df in bars.items()
+                if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)}
     race_cfg = config.race
     race_result = None
     if all(s in bars for s in race_cfg.symbols):

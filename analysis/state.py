@@ -25,6 +25,7 @@ from typing import Any
 
 from analysis.config import DEFAULT_WATCHLIST
 from analysis.symbols import SymbolError, validate_symbol
+from analysis.user_alerts import MAX_ALERTS, UserAlert, alert_from_json, alert_to_json
 
 STATE_VERSION = 1
 DEFAULT_NAME = "default"
@@ -55,6 +56,7 @@ class AppState:
 
     ``theme``: the theme picked with ``t`` (None: use ``--theme`` / the config).
     ``race_start``: a race start set in the app, ISO date (None: the config's).
+    ``alerts``: the alerts the trader set (``analysis.user_alerts``), in the order set.
     """
 
     watchlists: Mapping[str, tuple[str, ...]] = field(
@@ -62,9 +64,11 @@ class AppState:
     active: str = DEFAULT_NAME
     theme: str | None = None
     race_start: str | None = None
+    alerts: tuple[UserAlert, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "watchlists", _freeze(self.watchlists))
+        object.__setattr__(self, "alerts", tuple(self.alerts))
         if self.active not in self.watchlists:
             raise WatchlistError(f"active watchlist '{self.active}' does not exist")
 
@@ -110,16 +114,21 @@ def _list(state: AppState, name: str | None) -> tuple[str, ...]:
     return state.watchlists[target]
 
 
-def add_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:
-    """Append ``symbol`` (validated; raises SymbolError) to the active (or named) list; a symbol
-    already there leaves the state unchanged."""
+def add_symbol(state: AppState, symbol: str, watchlist: str | None = None,
+               at: int | None = None) -> AppState:
+    """Append ``symbol`` (validated; raises SymbolError) to the active (or named) list, or insert
+    it at place ``at`` (an undone removal goes back where it was); a symbol already there leaves
+    the state unchanged."""
     sym = validate_symbol(symbol)
     current = _list(state, watchlist)
     if sym in current:
         return state
     if len(current) >= MAX_SYMBOLS:
         raise WatchlistError(f"a watchlist holds at most {MAX_SYMBOLS} symbols")
-    return _with_list(state, (*current, sym), watchlist)
+    if at is None:
+        return _with_list(state, (*current, sym), watchlist)
+    at = min(max(int(at), 0), len(current))
+    return _with_list(state, (*current[:at], sym, *current[at:]), watchlist)
 
 
 def remove_symbol(state: AppState, symbol: str, watchlist: str | None = None) -> AppState:
@@ -180,6 +189,20 @@ def cycle_watchlist(state: AppState, step: int = 1) -> AppState:
     return switch_watchlist(state, names[(names.index(state.active) + step) % len(names)])
 
 
+def add_alert(state: AppState, alert: UserAlert) -> AppState:
+    """Append an alert (its id must be new; at most MAX_ALERTS)."""
+    if any(a.id == alert.id for a in state.alerts):
+        raise WatchlistError(f"an alert with id {alert.id} exists")
+    if len(state.alerts) >= MAX_ALERTS:
+        raise WatchlistError(f"at most {MAX_ALERTS} alerts: delete some first")
+    return dataclasses.replace(state, alerts=(*state.alerts, alert))
+
+
+def set_alerts(state: AppState, alerts: Iterable[UserAlert]) -> AppState:
+    """The same state with these alerts (deleting, retiring fired ones)."""
+    return dataclasses.replace(state, alerts=tuple(alerts))
+
+
 # ---- file ---------------------------------------------------------------------------------------
 
 def to_json(state: AppState) -> dict[str, Any]:
@@ -189,6 +212,7 @@ def to_json(state: AppState) -> dict[str, Any]:
         "watchlists": {name: list(syms) for name, syms in state.watchlists.items()},
         "theme": state.theme,
         "race_start": state.race_start,
+        "alerts": [alert_to_json(a) for a in state.alerts],
     }
 
 
@@ -219,7 +243,22 @@ def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
         watchlists=lists, active=active,
         theme=theme if isinstance(theme, str) and theme else None,
         race_start=race_start if isinstance(race_start, str) and race_start else None,
+        alerts=_alerts_from_json(data.get("alerts"), warn),
     )
+
+
+def _alerts_from_json(raw: Any, warn: Callable[[str], None]) -> tuple[UserAlert, ...]:
+    """The saved alerts; a bad entry (or a repeated id) is dropped with a warning."""
+    out: dict[str, UserAlert] = {}
+    for entry in raw if isinstance(raw, list) else []:
+        try:
+            alert = alert_from_json(entry)
+        except ValueError as exc:
+            warn(f"dropped a bad alert: {exc}")
+            continue
+        if alert.id and alert.id not in out:
+            out[alert.id] = alert
+    return tuple(out.values())[:MAX_ALERTS]
 
 
 def _default_warn(message: str) -> None:

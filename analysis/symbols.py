@@ -24,12 +24,20 @@ def validate_symbol(raw: str) -> str:
         raise SymbolError(f"symbol is {len(sym)} characters long; at most {MAX_SYMBOL_LENGTH}")
     if not sym.isascii() or not _SYMBOL_RE.match(sym):
         shown = sym if sym.isprintable() else repr(sym)
-        raise SymbolError(
-            f"{shown!s} is not a valid symbol: use letters, digits and . - ^ = only"
-        )
+        raise SymbolError(f"{shown!s} is not a valid symbol: {what_is_wrong(sym)}")
     if ".." in sym:
         raise SymbolError(f"{sym} is not a valid symbol: '..' is not allowed")
     return sym
+
+
+def what_is_wrong(sym: str) -> str:
+    """Which character of an (upper-cased) symbol is not allowed, and where: "'/' (character 3)
+    is not allowed; use letters, digits and . - ^ = only", or what it cannot start with."""
+    rule = "use letters, digits and . - ^ = only"
+    for i, ch in enumerate(sym, start=1):
+        if not (ch.isascii() and (ch.isalnum() or ch in ".-^=")) or ch.islower():
+            return f"{ch!r} (character {i}) is not allowed; {rule}"
+    return f"it cannot start with {sym[0]!r}; start with a letter, a digit or ^"
 
 
 def parse_symbols(text: str) -> list[str]:

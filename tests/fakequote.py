@@ -7,6 +7,13 @@ import pandas as pd
 from analysis.symbols import is_crypto
 
 
+def quote_type(symbol: str) -> str:
+    """Yahoo's quoteType of a symbol of the fake's universe (^VIX is an INDEX at Yahoo too)."""
+    if is_crypto(symbol):
+        return "CRYPTOCURRENCY"
+    return "INDEX" if symbol.startswith("^") else "ETF"
+
+
 def quote_answer(fake, symbols: str) -> dict:
     """Yahoo's v7 quote answer for a comma-separated list (unknown symbols left out)."""
     out = []
@@ -24,7 +31,7 @@ def quote_answer(fake, symbols: str) -> dict:
         else:
             at = pd.Timestamp(day.date()).tz_localize("America/New_York") + pd.Timedelta(hours=16)
         row = {
-            "symbol": symbol, "quoteType": "CRYPTOCURRENCY" if is_crypto(real) else "ETF",
+            "symbol": symbol, "quoteType": quote_type(real),
             "marketState": "REGULAR" if is_crypto(real) else fake.market_state,
             "exchangeTimezoneName": "UTC" if is_crypto(real) else "America/New_York",
             "currency": "USD",

@@ -21,7 +21,14 @@ from analysis.sources.base import FetchResult
 from analysis.sources.sample import SampleSource
 from tests.frozen_feed import loaded
 from tui.app import BasewatchApp
-from tui.keys.bindings import HELP_TEXT, SECTIONS
+from tui.keys.bindings import (
+    APP_BINDINGS,
+    DASHBOARD_BINDINGS,
+    HELP_TEXT,
+    REPLAY_BINDINGS,
+    TABLE_BINDINGS,
+)
+from tui.keys.drilldown import DRILLDOWN_BINDINGS
 
 DAY = date(2025, 12, 9)
 NOW = datetime(2025, 12, 9, 21, 30, tzinfo=UTC)  # 16:30 New York, after the close
@@ -233,14 +240,62 @@ async def test_help_lists_every_key_with_remaps_applied():
         console.print(text)
         assert app.screen.query_one("#help-box").region.width >= 80
         shown = console.export_text()
-        for binding in (b for _, group in SECTIONS for b in group):
+        for binding in (*APP_BINDINGS, *DASHBOARD_BINDINGS, *TABLE_BINDINGS):
             assert HELP_TEXT[binding.id] in shown
         assert "f5" in shown
+        # only the keys of this screen: no chart keys, no replay keys in live mode
+        here = {b.id for b in (*APP_BINDINGS, *DASHBOARD_BINDINGS)}
+        for binding in (*DRILLDOWN_BINDINGS, *REPLAY_BINDINGS):
+            assert binding.id in here or HELP_TEXT[binding.id] not in shown
         await pilot.press("escape")
         assert app.screen.id == "dashboard"
         applied = app.refreshes_applied
         await pilot.press("f5")
         await loaded(pilot, app, applied + 1)
+
+
+class ReplayLike(FixedFeed):
+    """A frozen feed that can change speed, as a replay does (the app then shows replay keys)."""
+
+    def faster(self) -> float:
+        return 2.0
+
+    def slower(self) -> float:
+        return 0.5
+
+
+def _help_text(app) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, record=True)
+    console.print(app.screen.query_one("#help-text").content)
+    return console.export_text()
+
+
+async def test_help_in_a_chart_lists_the_chart_keys_not_the_dashboards():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = _help_text(app)
+        for binding in DRILLDOWN_BINDINGS:
+            assert HELP_TEXT[binding.id] in shown
+        for binding in DASHBOARD_BINDINGS:
+            assert binding.id == "alert" or HELP_TEXT[binding.id] not in shown
+
+
+async def test_help_in_a_replay_lists_the_replay_keys():
+    app = make_app(feed=ReplayLike(Config()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = _help_text(app)
+        for binding in REPLAY_BINDINGS:
+            assert HELP_TEXT[binding.id] in shown
 
 
 async def test_theme_key_cycles_themes_and_the_trader_colours():
@@ -262,9 +317,11 @@ async def test_command_palette_offers_the_same_actions():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot, app)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         for name in ("Refresh", "Pause", "Theme", "Filter", "Sort", "Add", "Remove", "Keys"):
             assert name in titles
+        for name in ("Keys", "Theme", "Quit"):
+            assert titles.count(name) == 1, name
 
 
 async def test_compact_layout_shows_one_pane_at_a_time():

@@ -218,3 +218,38 @@ async def test_help_and_the_command_palette_list_the_watchlist_actions():
         await command.callback()
         await pilot.pause()
         assert app.screen.query_one("#prompt").display
+
+
+async def test_x_removes_with_a_toast_that_names_z_and_z_puts_it_back_in_place(user_dirs):
+    config = Config()
+    app = make_app(config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        wl = table(app, "watchlist")
+        order = list(config.watchlist)
+        i = order.index("XLF")
+        await pilot.press(*["j"] * i, "x")
+        await pilot.pause()
+        assert "XLF" not in app.watchlist
+        assert "Removed XLF — z to undo" in messages(app)
+        assert "XLF" not in saved(user_dirs)["watchlists"]["default"]
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.watchlist == order and wl.cursor_key() == "XLF"
+        assert saved(user_dirs)["watchlists"]["default"] == order
+        await pilot.press("z")  # only the last removal is undone, once
+        assert any("nothing to undo" in m for m in messages(app))
+
+
+async def test_an_added_symbol_gets_the_cursor_and_is_scrolled_into_view(user_dirs):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, app)
+        wl = table(app, "watchlist")
+        assert wl.cursor_key() == app.watchlist[0]
+        await pilot.press("a", *"KRE", "backspace", "backspace", "backspace", *"XLE", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.watchlist[-1] == "XLE" and wl.cursor_key() == "XLE"
+        row = wl.get_row_index("XLE")
+        assert wl.scroll_offset.y <= row < wl.scroll_offset.y + wl.size.height - 1

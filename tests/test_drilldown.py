@@ -179,6 +179,59 @@ async def test_benchmark_key_cycles_the_rs_panel_and_its_facts():
         assert rs.benchmark == "SPY"
 
 
+async def test_benchmark_key_says_which_benchmark_is_shown():
+    app = DrillApp("KRE")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "RS KRE / IWM (benchmark 2 of 2)" in said
+
+
+async def test_benchmark_key_skips_a_configured_benchmark_equal_to_large_caps():
+    # The default config measures RS against SPY, which is also the large-cap benchmark: the
+    # cycle holds SPY once, so the first press always changes the panel.
+    app = DrillApp("KRE")
+    assert app.config.benchmark.rs_against == app.config.benchmark.large == "SPY"
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        rs = app.screen.query_one(RSChart)
+        shown = [rs.benchmark]
+        for _ in range(2):
+            await pilot.press("b")
+            await pilot.pause()
+            shown.append(rs.benchmark)
+        assert shown == ["SPY", "IWM", "SPY"]
+
+
+async def test_benchmark_key_with_one_benchmark_says_it_is_the_only_one():
+    app = DrillApp("IWM")  # IWM is the small-cap benchmark itself: only SPY is left
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.query_one(RSChart).benchmark == "SPY"
+        assert any("only benchmark" in n.message and "IWM / SPY" in n.message
+                   for n in app._notifications)
+
+
+async def test_benchmark_key_with_the_histogram_on_shows_the_new_rs_panel():
+    app = DrillApp("KRE")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        hist, rs = screen.query_one(ReturnsHistogram), screen.query_one(RSChart)
+        await pilot.press("h")
+        await pilot.pause()
+        assert hist.display and not rs.display
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.pause()
+        assert rs.display and not hist.display and rs.benchmark == "IWM"
+        assert "RS KRE / IWM" in screen_text(app)
+
+
 async def test_histogram_key_shows_each_horizon_then_hides():
     app = DrillApp("KRE")
     async with app.run_test(size=SIZE) as pilot:

@@ -230,3 +230,23 @@ print(*seen)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.split() == ["False", "False", "True", f"{snap.symbols['SPY'].last:,.2f}"]
+
+
+def test_the_drill_down_facts_of_a_cached_volatility_index_read_like_the_live_ones(real):
+    import io
+
+    from rich.console import Console
+
+    from tui.widgets.facts_panel import facts_renderable
+
+    config, snap = real
+    assert snapshot_cache.save(snap, _key(config), SAVED_AT)
+    cached = snapshot_cache.load(_key(config)).snapshot
+
+    def text(s) -> str:
+        console = Console(width=60, record=True, file=io.StringIO())
+        console.print(facts_renderable(s.symbols["^VIX"], SemanticColors(), "SPY", None))
+        return console.export_text()
+
+    shown = text(cached)
+    assert shown == text(snap) and "Volatility index" in shown and "Base" not in shown

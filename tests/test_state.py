@@ -318,3 +318,12 @@ def test_watchlist_names_differing_only_in_case_are_the_same_name():
     state = create_watchlist(AppState(watchlists={"default": ("SPY",)}, active="default"), "Semis")
     with pytest.raises(WatchlistError, match="'Semis' already exists"):
         create_watchlist(state, "semis")
+
+
+def test_add_symbol_at_a_place_inserts_it_there_and_clamps_the_place():
+    from analysis.state import add_symbol, default_state
+
+    state = default_state(("SPY", "IWM", "KRE"))
+    assert add_symbol(state, "XLF", at=1).symbols == ("SPY", "XLF", "IWM", "KRE")
+    assert add_symbol(state, "XLF", at=99).symbols == ("SPY", "IWM", "KRE", "XLF")
+    assert add_symbol(state, "SPY", at=2) is state

@@ -37,3 +37,16 @@ def test_parse_symbols_keeps_order_and_drops_duplicates():
 def test_crypto_and_file_stems():
     assert is_crypto("ETH-USD") and not is_crypto("KRE")
     assert file_stem("^RUT") == "_RUT" and from_file_stem("_RUT") == "^RUT"
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    ("../x", "'/' (character 3) is not allowed"),
+    ("AB$C", "'$' (character 3) is not allowed"),
+    ("BRK B", "' ' (character 4) is not allowed"),
+    (".X", "it cannot start with '.'"),
+    ("-USD", "it cannot start with '-'"),
+])
+def test_a_refused_symbol_names_the_wrong_character_and_where(raw, said):
+    with pytest.raises(SymbolError) as caught:
+        validate_symbol(raw)
+    assert said in str(caught.value)

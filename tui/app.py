@@ -17,27 +17,27 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from tui.keys.bindings import (
     APP_BINDINGS,
-    DASHBOARD_BINDINGS,
-    HELP_TEXT,
     KEYMAP_SCOPES,
     REPLAY_BINDINGS,
 )
 from tui.messages import RefreshFailed, SnapshotReady
 from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
+from tui.mixins.palette import Palette
 from tui.mixins.replay import ReplayControls
+from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
 from tui.semantic import SemanticColors
@@ -65,7 +65,7 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayControls, App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -212,12 +212,14 @@ class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
         self._again = False
         self._update_status()
         previous = self.latest.snapshot if self.latest else None
-        self._refresh_worker(self._generation, self.universe(), previous)
+        self._refresh_worker(self._generation, self.universe(), previous, self.state.alerts)
 
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
-    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous) -> RefreshDone:
+    def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous,
+                        alerts: tuple = ()) -> RefreshDone:
         from analysis.changes import diff
         from analysis.events import EventLog
+        from analysis.user_alerts import alert_events
 
         if self._feed is None:
             self._feed = self._make_feed()
@@ -226,7 +228,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
-        events = diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+        events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
+                  + alert_events(previous, refresh.snapshot, alerts))
         warning = ""
         if events:
             try:
@@ -281,6 +284,8 @@ class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
         self.refreshes_applied += 1
         self._applied_at = self.now()
         self.pending.clear()
+        if done.events:
+            self.alerts_fired(done.events)
         if self.feed_label != done.label or self.refreshes_applied == 1:
             self.refresh_bindings()  # replay keys appear once the feed is known
         self.feed_label = done.label
@@ -361,19 +366,5 @@ class BasewatchApp(WatchlistEditing, CachedStart, ReplayControls, App):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
-        """The command palette: every key's action by name, then Textual's own commands."""
-        groups: list[tuple[Any, tuple]] = [(self, APP_BINDINGS)]
-        if self.replaying:
-            groups.append((self, REPLAY_BINDINGS[1:]))  # space is another key for Pause
-        if isinstance(screen, DashboardScreen):
-            groups.append((screen, DASHBOARD_BINDINGS))
-        for target, bindings in groups:
-            for binding in bindings:
-                yield SystemCommand(
-                    binding.description, HELP_TEXT.get(binding.id or "", ""),
-                    lambda t=target, a=binding.action: self.run_action(a, t),
-                )
-        yield from super().get_system_commands(screen)

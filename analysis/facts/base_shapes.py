@@ -11,124 +11,15 @@ turns the best candidate of each kind into a `Base`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis.facts.pivots import frame_arrays
-from analysis.facts.ranges import RangeExtreme, prefix_sum, range_sum
+from analysis.facts.base_arrays import NEG, Prepared, prepare, prepare_many
+from analysis.facts.base_rules import SPECIFICITY, BaseKind, BaseRules
+from analysis.facts.ranges import range_sum
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from analysis.facts.bases import BaseRules
-
-CUP_KINDS = ("cup_with_handle", "cup")
-NEG = -np.inf
-
-
-SHIFT_DAYS = 7 * 20_000  # calendar gap between symbols stacked in one Prepared (whole weeks)
-
-
-@dataclass
-class Prepared:
-    """Daily arrays of (tails of) one or more symbols' bars stacked end to end, their weeks, and
-    range-query tables. ``cal`` is the calendar day shifted by ``SHIFT_DAYS`` per symbol so that
-    ranges and weeks never straddle two symbols; ``day`` is the true day. ``first`` is the index of
-    the first row of each row's symbol, ``pos`` a row's position in its own (usable) frame.
-    ``index`` is the usable index of a single symbol (None when several are stacked)."""
-
-    index: pd.DatetimeIndex | None
-    day: np.ndarray
-    cal: np.ndarray
-    first: np.ndarray
-    pos: np.ndarray
-    high: np.ndarray
-    low: np.ndarray
-    close: np.ndarray
-    volume: np.ndarray
-    ath_before: np.ndarray
-    week: np.ndarray
-    first_week: np.ndarray
-    week_high: np.ndarray
-    week_high_at: np.ndarray
-    hmax: RangeExtreme
-    lmin: RangeExtreme
-    csum: np.ndarray
-    vsum: np.ndarray
-    bounds: np.ndarray
-
-
-def prepare(bars: pd.DataFrame, tail_days: int | None = None) -> Prepared:
-    """Arrays for `evaluate`. ``tail_days`` keeps only the last that many calendar days (plus the
-    all-time high before them), which is all the shape rules look at."""
-    p = prepare_many([bars], tail_days)
-    p.index = frame_arrays(bars).index
-    return p
-
-
-def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Prepared:
-    """`prepare` for several symbols at once (``bounds[i]:bounds[i+1]`` are symbol i's rows)."""
-    parts = []
-    for i, bars in enumerate(frames):
-        a = frame_arrays(bars)
-        n = len(a.close)
-        ath = np.empty(n)
-        if n:
-            ath[0] = NEG
-            ath[1:] = np.maximum.accumulate(a.high)[:-1]
-        start = 0
-        if tail_days is not None and n:
-            start = int(np.searchsorted(a.day, a.day[-1] - tail_days))
-        sl = slice(start, None)
-        parts.append((a.high[sl], a.low[sl], a.close[sl], a.volume[sl], a.day[sl], ath[sl],
-                      np.arange(start, n), i))
-    sizes = np.array([len(part[0]) for part in parts], dtype=np.int64)
-    longest = int(sizes.max()) if len(sizes) else 0  # no range spans two symbols
-    bounds = np.r_[0, np.cumsum(sizes)]
-
-    def cat(j: int, dtype="float64") -> np.ndarray:
-        return np.concatenate([part[j] for part in parts]).astype(dtype) if parts else \
-            np.zeros(0, dtype)
-
-    high, low, close, volume, day, ath = (cat(j) for j in range(6))
-    day = day.astype(np.int64)
-    pos = cat(6, np.int64)
-    sym = np.repeat(np.arange(len(parts)), sizes)
-    cal = day + sym * SHIFT_DAYS
-    first = np.repeat(bounds[:-1], sizes)
-    week_id = (cal + 5) // 7  # weeks end on Friday, like analysis.bars.to_weekly
-    new_week = np.r_[True, np.diff(week_id) != 0] if len(day) else np.zeros(0, bool)
-    starts = np.flatnonzero(new_week)
-    week = np.cumsum(new_week) - 1
-    if len(day):
-        week_high = np.maximum.reduceat(high, starts)
-        at_max = np.where(high == week_high[week], np.arange(len(high)), len(high))
-        week_high_at = np.minimum.reduceat(at_max, starts)
-    else:
-        week_high = np.zeros(0)
-        week_high_at = np.zeros(0, dtype=np.int64)
-    return Prepared(
-        index=None,
-        day=day,
-        cal=cal,
-        first=first,
-        pos=pos,
-        high=high,
-        low=low,
-        close=close,
-        volume=volume,
-        ath_before=ath,
-        week=week.astype(np.int64),
-        first_week=week[first].astype(np.int64) if len(day) else np.zeros(0, np.int64),
-        week_high=week_high,
-        week_high_at=week_high_at.astype(np.int64),
-        hmax=RangeExtreme(high, "max", first=True, max_len=longest),
-        lmin=RangeExtreme(low, "min", first=False, max_len=longest),
-        csum=prefix_sum(close),
-        vsum=prefix_sum(volume),
-        bounds=bounds,
-    )
+__all__ = ["Evaluation", "Prepared", "best", "evaluate", "pivot_of", "prepare",
+           "prepare_many"]
 
 
 @dataclass
@@ -140,7 +31,7 @@ class Evaluation:
     ``ok[kind]`` and ``quality[kind]`` are 2-D ``[len(days), offsets]``; ``ok`` marks cells meeting
     every hard rule of that kind; ``checks[kind]`` lists (passes, label) for each hard rule and
     ``penalties[kind]`` (hit, label) for the quality score (labels are keys of
-    `analysis.facts.bases.MESSAGES`).
+    `analysis.facts.base_rules.MESSAGES`).
     """
 
     days: np.ndarray
@@ -184,178 +75,232 @@ def _week_tops_prior(p: Prepared, peak_weeks: int) -> np.ndarray:
     return p.week_high >= top
 
 
-def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
-    """Measure every candidate base ending at each session index in ``days``."""
+def _left_side_highs(p: Prepared, days: np.ndarray, rules: BaseRules
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The (evaluation session, weeks back) cells whose week high is a left-side high: nothing
+    traded above it since (the later weeks, then the current week so far), and it tops the weeks
+    just before it. Returns the 2-D mask and, per structural cell (1-D, row-major), the session
+    ``d``, the high's session ``hd``, the high ``hl``, its week ``wk`` and the length ``weeks``."""
     d = np.asarray(days, dtype=np.int64)[:, None]
-    max_o = int(np.ceil(rules.max_weeks)) + 2
-    o = np.arange(1, max_o + 1)[None, :]
+    o = np.arange(1, int(np.ceil(rules.max_weeks)) + 3)[None, :]
     wk = p.week[d] - o
     first_week = p.first_week[d]
     exists = wk >= first_week
     wk_ = np.maximum(wk, first_week)
     hd = p.week_high_at[wk_]
     hl = p.week_high[wk_]
-    cal = p.cal
-    weeks = (cal[d] - cal[hd]) / 7.0
-    # The left-side high: nothing traded above it since (the later weeks, then the current week
-    # so far), and it tops the weeks just before it.
+    weeks = (p.cal[d] - p.cal[hd]) / 7.0
     this_week = p.hmax.value(_week_start(p, d), d)
     later_max = np.maximum.accumulate(np.c_[this_week, np.where(exists, hl, NEG)[:, :-1]], axis=1)
     peak = _week_tops_prior(p, rules.peak_weeks)[wk_]
     structural = exists & (hl >= later_max) & peak & (hd < d)
-    # Measure only the candidates that are left-side highs (1-D), then spread back to 2-D.
-    shape = structural.shape
     cells = np.flatnonzero(structural)
 
     def pick(x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(x, shape).ravel()[cells]
+        return np.broadcast_to(x, structural.shape).ravel()[cells]
 
-    dd, hd, hl, wk_, weeks = pick(d), pick(hd), pick(hl), pick(wk_), pick(weeks)
+    return structural, {"d": pick(d), "hd": pick(hd), "hl": pick(hl), "wk": pick(wk_),
+                        "weeks": pick(weeks)}
+
+
+def _measure_prior(p: Prepared, m: dict[str, np.ndarray], rules: BaseRules) -> None:
+    """The base low (the last session at the lowest low), its depth, and the advance into the
+    high. The advance starts at the lowest low since price was last above the high (within the
+    prior window): a high inside a deeper correction has no prior advance of its own."""
+    dd, hd, hl, wk = m["d"], m["hd"], m["hl"], m["wk"]
     first_row, first_wk = p.first[dd], p.first_week[dd]
-    # The base low (the last session at the lowest low) and the prior advance into the high.
     low, t_low = p.lmin.query(hd + 1, dd)
-    t_low_ = np.maximum(t_low, 0)
-    depth = (1.0 - low / hl) * 100.0
-    # The advance into the high starts at the lowest low since price was last above it (within
-    # the prior window): a high inside a deeper correction has no prior advance of its own.
-    prior_start = np.maximum(_pos_of_day_before(p, cal[hd] - int(rules.prior_weeks * 7)),
+    prior_start = np.maximum(_pos_of_day_before(p, p.cal[hd] - int(rules.prior_weeks * 7)),
                              first_row)
-    back = wk_[..., None] - np.arange(1, int(np.ceil(rules.prior_weeks)) + 1)
+    back = wk[..., None] - np.arange(1, int(np.ceil(rules.prior_weeks)) + 1)
     above = (back >= first_wk[..., None]) & (p.week_high[np.maximum(back, 0)] > hl[..., None])
     nearest = np.argmax(above, axis=-1)
     higher_at = p.week_high_at[np.maximum(np.take_along_axis(back, nearest[..., None], -1)[..., 0],
                                           0)]
     prior_start = np.where(above.any(axis=-1), np.maximum(higher_at, prior_start), prior_start)
     prior_low = p.lmin.value(prior_start, hd)
-    prior_gain = (hl / prior_low - 1.0) * 100.0
-    # Cup: the right-side high after the low, and the handle after it.
-    rs, r_at = p.hmax.query(t_low_ + 1, dd)
+    m.update(low=low, t_low_raw=t_low, t_low=np.maximum(t_low, 0),
+             depth=(1.0 - low / hl) * 100.0, prior_gain=(hl / prior_low - 1.0) * 100.0)
+
+
+def _measure_cup(p: Prepared, m: dict[str, np.ndarray], rules: BaseRules) -> None:
+    """The cup's right-side high after the low, and the handle after it (its length, low, depth,
+    volume against the cup's, and how late its low came)."""
+    dd, hd, hl, low, t_low = m["d"], m["hd"], m["hl"], m["low"], m["t_low"]
+    cal = p.cal
+    rs, r_at = p.hmax.query(t_low + 1, dd)
     r_ = np.maximum(r_at, 0)
-    handle_weeks = np.where(r_at >= 0, (cal[dd] - cal[r_]) / 7.0, 0.0)
-    cup_weeks = np.where(r_at >= 0, (cal[r_] - cal[hd]) / 7.0, weeks)
     h_low, h_low_at = p.lmin.query(r_ + 1, dd)
     h_low = np.where(r_at >= 0, h_low, np.inf)
-    h_depth = np.where(np.isfinite(h_low), (1.0 - h_low / np.where(rs > 0, rs, 1.0)) * 100.0, 0.0)
-    mid = low + rules.handle_min_position * (hl - low)
     n_cup = np.maximum(r_ - hd + 1, 1)
     n_handle = np.maximum(dd - r_, 1)
-    cup_vol = range_sum(p.vsum, hd, r_) / n_cup
-    handle_vol = range_sum(p.vsum, r_ + 1, dd) / n_handle
-    cup_close = range_sum(p.csum, hd, r_) / n_cup
-    v_ratio = (cup_close - low) / np.where(hl > low, hl - low, 1.0)
-    drift = (np.maximum(h_low_at, 0) - r_) / n_handle
-    handle = (r_at >= 0) & (handle_weeks >= rules.handle_min_weeks)
-    lip_ok = rs >= hl * (1.0 - rules.lip_pct / 100.0)
-    # Double bottom: the second low undercuts a first low at least a few weeks earlier.
-    b1 = _pos_of_day_before(p, cal[t_low_] - int(rules.db_min_separation_weeks * 7))
+    m.update(
+        rs=rs, r_at=r_, has_right=r_at > m["t_low_raw"],
+        handle_sessions=np.where(r_at >= 0, dd - r_ + 1, 0).astype("float64"),
+        handle_under=range_sum(p.undersum, r_, dd),
+        cup_weeks=np.where(r_at >= 0, (cal[r_] - cal[hd]) / 7.0, m["weeks"]),
+        h_low=h_low, h_low_at=np.maximum(h_low_at, 0),
+        h_depth=np.where(np.isfinite(h_low), (1.0 - h_low / np.where(rs > 0, rs, 1.0)) * 100.0,
+                         0.0),
+        mid=low + rules.handle_min_position * (hl - low),
+        cup_vol=range_sum(p.vsum, hd, r_) / n_cup,
+        handle_vol=range_sum(p.vsum, r_ + 1, dd) / n_handle,
+        v_ratio=(range_sum(p.csum, hd, r_) / n_cup - low) / np.where(hl > low, hl - low, 1.0),
+        drift=(np.maximum(h_low_at, 0) - r_) / n_handle,
+        r_found=r_at >= 0,
+    )
+
+
+def _measure_w(p: Prepared, m: dict[str, np.ndarray], rules: BaseRules) -> None:
+    """Double bottom: a first low at least a few weeks before the (second, lowest) low, the
+    middle peak between them, and whether price has traded above that peak since."""
+    dd, hd, low, t_low = m["d"], m["hd"], m["low"], m["t_low"]
+    b1 = _pos_of_day_before(p, p.cal[t_low] - int(rules.db_min_separation_weeks * 7))
     low1, t1 = p.lmin.query(hd + 1, np.minimum(b1, dd))
     t1_ = np.maximum(t1, 0)
-    mid_peak, m_at = p.hmax.query(t1_ + 1, t_low_ - 1)
+    mid_peak, m_at = p.hmax.query(t1_ + 1, t_low - 1)
     m_ = np.maximum(m_at, 0)
-    after_mid = p.hmax.value(m_ + 1, dd)
     w_found = (t1 >= 0) & (m_at >= 0)
-    # A W whose second low holds above the first: the lowest low, a peak, then a higher low.
-    b_found = ~w_found & (r_at > t_low) & (dd > r_)
-    undercut = (low1 / np.where(low > 0, low, 1.0) - 1.0) * 100.0
-    rally = (mid_peak / np.where(low1 > 0, low1, 1.0) - 1.0) * 100.0
-    # Volume drying up late in the base, and the price against its 50-session average.
-    last10 = np.maximum(dd - 9, hd)
-    late_vol = range_sum(p.vsum, last10, dd) / (dd - last10 + 1)
-    base_vol = range_sum(p.vsum, hd, dd) / np.maximum(dd - hd + 1, 1)
-    ma_from = np.maximum(dd - 49, first_row)
-    ma50 = range_sum(p.csum, ma_from, dd) / (dd - ma_from + 1)
-    below_ma = (p.close[dd] < ma50) & (p.pos[dd] >= 49)
-    ath_ok = hl >= p.ath_before[hd]
+    m.update(
+        low1=low1, t1=t1_, mid_peak=mid_peak, m_at=m_, after_mid=p.hmax.value(m_ + 1, dd),
+        w_found=w_found,
+        # A W whose second low holds above the first: the lowest low, a peak, then a higher low.
+        b_found=~w_found & m["has_right"] & (dd > m["r_at"]),
+        undercut=(low1 / np.where(low > 0, low, 1.0) - 1.0) * 100.0,
+        rally=(mid_peak / np.where(low1 > 0, low1, 1.0) - 1.0) * 100.0,
+    )
 
-    f = {
-        "hd": hd, "hl": hl, "weeks": weeks, "low": low, "t_low": t_low_, "depth": depth,
-        "prior_gain": prior_gain, "rs": rs, "r_at": r_, "handle_weeks": handle_weeks,
-        "cup_weeks": cup_weeks, "h_low": h_low, "h_low_at": np.maximum(h_low_at, 0),
-        "h_depth": h_depth, "mid": mid, "cup_vol": cup_vol, "handle_vol": handle_vol,
-        "v_ratio": v_ratio, "low1": low1, "t1": t1_, "mid_peak": mid_peak, "m_at": m_,
-        "undercut": undercut, "rally": rally, "late_vol": late_vol, "base_vol": base_vol,
-        "ma50": ma50, "d": dd,
-    }
+
+def _measure_volume(p: Prepared, m: dict[str, np.ndarray]) -> None:
+    """Volume drying up late in the base, the price against its 50-session average, and whether
+    the left-side high is the all-time high in the data."""
+    dd, hd = m["d"], m["hd"]
+    last10 = np.maximum(dd - 9, hd)
+    ma_from = np.maximum(dd - 49, p.first[dd])
+    ma50 = range_sum(p.csum, ma_from, dd) / (dd - ma_from + 1)
+    m.update(
+        late_vol=range_sum(p.vsum, last10, dd) / (dd - last10 + 1),
+        base_vol=range_sum(p.vsum, hd, dd) / np.maximum(dd - hd + 1, 1),
+        ma50=ma50, below_ma=(p.close[dd] < ma50) & (p.pos[dd] >= 49),
+        ath_ok=m["hl"] >= p.ath_before[hd],
+    )
+
+
+Rules = dict[str, list[tuple[np.ndarray, str]]]
+
+
+def _checks(m: dict[str, np.ndarray], rules: BaseRules) -> Rules:
+    """Per kind, (passes, label) for each hard rule."""
+    depth, weeks, prior_gain = m["depth"], m["weeks"], m["prior_gain"]
+    w_found, b_found = m["w_found"], m["b_found"]
     max_depth = rules.bear_max_depth_pct
-    drying = late_vol >= base_vol
+    handle = m["r_found"] & (m["handle_sessions"] >= rules.handle_min_sessions)
     cup_common = [
         (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
         (depth >= rules.cup_min_depth_pct, "too_shallow_cup"),
         (depth <= max_depth, "too_deep_cup"),
-        (weeks >= rules.cup_min_weeks, "too_short_cup"),
         (weeks <= rules.max_weeks, "too_long"),
-        (r_at > t_low, "no_right_side"),
-        (lip_ok, "right_side_low"),
+        (m["has_right"], "no_right_side"),
+        (m["rs"] >= m["hl"] * (1.0 - rules.lip_pct / 100.0), "right_side_low"),
     ]
-    deep = (depth > rules.cup_max_depth_pct) & (not rules.bear_market)
-    checks = {
-        "cup_with_handle": [
+    return {
+        BaseKind.CUP_WITH_HANDLE: [
             *cup_common,
+            (m["cup_weeks"] >= rules.cup_min_weeks, "too_short_cup_part"),
+            (weeks >= rules.cwh_min_weeks, "too_short_cwh"),
             (handle, "no_handle"),
-            (h_depth <= rules.handle_max_depth_pct, "handle_too_deep"),
-            (h_low >= mid, "handle_lower_half"),
+            (m["h_depth"] <= rules.handle_max_depth_pct, "handle_too_deep"),
+            (m["h_low"] >= m["mid"], "handle_lower_half"),
+            (m["handle_under"] == 0, "handle_below_ma"),
         ],
-        "cup": [*cup_common, (~handle, "has_handle")],
-        "flat_base": [
+        BaseKind.CUP: [*cup_common, (weeks >= rules.cup_min_weeks, "too_short_cup"),
+                       (~handle, "has_handle")],
+        BaseKind.FLAT_BASE: [
             (prior_gain >= rules.flat_prior_uptrend_pct, "prior_uptrend_flat"),
             (depth <= rules.flat_max_depth_pct, "too_deep_flat"),
             (weeks >= rules.flat_min_weeks, "too_short_flat"),
             (weeks <= rules.max_weeks, "too_long"),
         ],
-        "double_bottom": [
+        BaseKind.DOUBLE_BOTTOM: [
             (prior_gain >= rules.cup_prior_uptrend_pct, "prior_uptrend_cup"),
             (w_found | b_found, "no_w"),
             (w_found | ~b_found, "no_undercut_b"),
-            (~w_found | (low < low1), "no_undercut"),
-            (~w_found | (undercut <= rules.db_max_undercut_pct), "undercut_too_deep"),
-            (~w_found | (rally >= rules.db_min_rally_pct), "middle_peak_low"),
-            (~w_found | (mid_peak >= after_mid), "middle_peak_taken"),
+            (~w_found | (m["low"] < m["low1"]), "no_undercut"),
+            (~w_found | (m["undercut"] <= rules.db_max_undercut_pct), "undercut_too_deep"),
+            (~w_found | (m["rally"] >= rules.db_min_rally_pct), "middle_peak_low"),
+            (~w_found | (m["mid_peak"] >= m["after_mid"]), "middle_peak_taken"),
             (depth >= rules.db_min_depth_pct, "too_shallow_db"),
             (depth <= max_depth, "too_deep_cup"),
             (weeks >= rules.db_min_weeks, "too_short_db"),
             (weeks <= rules.max_weeks, "too_long"),
         ],
-        "consolidation": [
-            (ath_ok, "not_at_ath"),
+        BaseKind.CONSOLIDATION: [
+            (m["ath_ok"], "not_at_ath"),
             (depth <= rules.consolidation_depth_pct, "too_deep_consolidation"),
             (weeks >= rules.consolidation_min_weeks, "too_short_consolidation"),
             (weeks <= rules.max_weeks, "too_long"),
         ],
     }
-    v_shape = v_ratio > rules.v_shape_max
-    penalties = {
-        "cup_with_handle": [
+
+
+def _penalties(m: dict[str, np.ndarray], rules: BaseRules) -> Rules:
+    """Per kind, (hit, label) for each fault that lowers the quality score."""
+    deep = (m["depth"] > rules.cup_max_depth_pct) & (not rules.bear_market)
+    v_shape = m["v_ratio"] > rules.v_shape_max
+    drying = m["late_vol"] >= m["base_vol"]
+    below_ma = m["below_ma"]
+    return {
+        BaseKind.CUP_WITH_HANDLE: [
             (deep, "deep_bull"),
             (v_shape, "v_shape"),
-            (h_depth > rules.handle_ideal_depth_pct, "handle_deep"),
-            (handle_vol >= cup_vol, "handle_volume"),
-            (drift < 1.0 / 3.0, "handle_not_drifting"),
+            (m["handle_vol"] >= m["cup_vol"], "handle_volume"),
+            (m["drift"] < 1.0 / 3.0, "handle_not_drifting"),
             (below_ma, "below_ma"),
         ],
-        "cup": [(deep, "deep_bull"), (v_shape, "v_shape"), (drying, "no_dry_up"),
-                (below_ma, "below_ma")],
-        "flat_base": [(drying, "no_dry_up"), (below_ma, "below_ma")],
-        "double_bottom": [(deep, "deep_bull"), (drying, "no_dry_up"), (below_ma, "below_ma")],
-        "consolidation": [(drying, "no_dry_up"), (below_ma, "below_ma")],
+        BaseKind.CUP: [(deep, "deep_bull"), (v_shape, "v_shape"), (drying, "no_dry_up"),
+                       (below_ma, "below_ma")],
+        BaseKind.FLAT_BASE: [(drying, "no_dry_up"), (below_ma, "below_ma")],
+        BaseKind.DOUBLE_BOTTOM: [(deep, "deep_bull"), (drying, "no_dry_up"),
+                                 (below_ma, "below_ma")],
+        BaseKind.CONSOLIDATION: [(drying, "no_dry_up"), (below_ma, "below_ma")],
     }
+
+
+def evaluate(p: Prepared, days: np.ndarray, rules: BaseRules) -> Evaluation:
+    """Measure every candidate base ending at each session index in ``days``: only the cells that
+    are left-side highs (1-D), spread back to 2-D [session, weeks back] for the choice."""
+    structural, m = _left_side_highs(p, days, rules)
+    with np.errstate(invalid="ignore", divide="ignore"):  # cells without a W: nan, ruled out
+        _measure_prior(p, m, rules)
+        _measure_cup(p, m, rules)
+        _measure_w(p, m, rules)
+        _measure_volume(p, m)
+    checks, penalties = _checks(m, rules), _penalties(m, rules)
+    shape = structural.shape
+    cells = np.flatnonzero(structural)
+
     def spread(x: np.ndarray, fill) -> np.ndarray:
         out = np.full(shape, fill, dtype=np.result_type(x, type(fill)))
         out.ravel()[cells] = x
         return out
 
     ok, quality = {}, {}
-    for kind, rule_list in checks.items():
+    taken = np.zeros(len(cells), dtype=bool)
+    for kind in SPECIFICITY:  # one base per span: the most specific kind that fits it
+        checks[kind].append((~taken, "same_span"))
         mask = np.ones(len(cells), dtype=bool)
-        for passes, _ in rule_list:
+        for passes, _ in checks[kind]:
             mask &= passes
+        taken |= mask
         ok[kind] = spread(mask, False)
+    for kind in checks:
         points = np.full(len(cells), 100.0)
         for hit, label in penalties[kind]:
             points -= np.where(hit, rules.penalty(label), 0.0)
         quality[kind] = spread(np.minimum(np.maximum(points, 0.0), 100.0), 0.0)
-    cell = spread(np.arange(len(cells)), -1)
-    return Evaluation(np.asarray(days), f, structural, cell, checks, penalties, ok, quality,
-                      spread(weeks, 0.0))
+    f = {k: v for k, v in m.items() if v.dtype != bool and k not in ("wk", "t_low_raw")}
+    return Evaluation(np.asarray(days), f, structural, spread(np.arange(len(cells)), -1), checks,
+                      penalties, ok, quality, spread(m["weeks"], 0.0))
 
 
 def best(ev: Evaluation, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -367,7 +312,7 @@ def best(ev: Evaluation, kind: str) -> tuple[np.ndarray, np.ndarray]:
     return found, col
 
 
-LEVEL_KEY = {"cup_with_handle": "rs", "double_bottom": "mid_peak"}
+LEVEL_KEY = {BaseKind.CUP_WITH_HANDLE: "rs", BaseKind.DOUBLE_BOTTOM: "mid_peak"}
 
 
 def pivot_of(ev: Evaluation, kind: str, rows: np.ndarray, cols: np.ndarray, tick: float

@@ -4,10 +4,12 @@ published (IBD, Bulkowski) rules as defaults and a 0-100 quality score with its 
 A base starts at a left-side high: the high of a completed week that nothing has traded above since
 and that tops the two weeks before it. Depth is measured from that high to the lowest low since;
 length in calendar weeks from that high to the last session (a partial current week counts only as
-far as it has traded). Each kind adds its published rules (see `BaseRules`); among the candidates
-of a kind the best quality (then the longest) wins. Buy points (pivots): the handle high for a cup
-with handle, the left-side high for a cup without handle, a flat base and a consolidation, the
-middle peak for a double bottom — plus the tick.
+far as it has traded). Each kind adds O'Neil's rules (see `BaseRules`); one span (left-side high)
+is one base, of the most specific kind that fits it (`SPECIFICITY`), and a base inside a cup with
+handle's handle or a double bottom's second half is part of it; among the candidates of a kind the
+best quality (then the longest) wins. Buy points (pivots): the handle high for a cup with handle,
+the left-side high for a cup without handle, a flat base and a consolidation, the middle peak for a
+double bottom — plus the tick. Every base says why it is its kind (``Base.why``).
 
 Lifecycle, as of the last bar and without look-ahead: a base is "forming" while nothing has traded
 above the high that defines its pivot. Once something has, the base seen forming at the most recent
@@ -28,24 +30,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts import base_shapes as shapes
-from analysis.symbols import is_crypto
+from analysis.facts.base_rules import (
+    KINDS,
+    MESSAGES,
+    RECENT_PRIORITY,
+    SPECIFICITY,
+    BaseKind,
+    BaseRules,
+    rules_for_symbol,
+    why,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-KINDS = ("cup_with_handle", "cup", "flat_base", "double_bottom", "consolidation")
-RECENT_PRIORITY = {"cup_with_handle": 4, "double_bottom": 3, "cup": 2, "flat_base": 1,
-                   "consolidation": 0}
-
-PENALTIES: tuple[tuple[str, int], ...] = (
-    ("deep_bull", 25),
-    ("v_shape", 10),
-    ("handle_deep", 10),
-    ("handle_volume", 10),
-    ("handle_not_drifting", 5),
-    ("no_dry_up", 5),
-    ("below_ma", 10),
-)
+__all__ = ["KINDS", "Base", "BaseCandidate", "BaseKind", "BaseRules", "Handle", "find_bases",
+           "find_bases_many", "rules_for_symbol"]
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,10 @@ class Handle:
 @dataclass(frozen=True)
 class Base:
     """A detected base. ``status`` is "forming" (price still in it), "broken_out" or "failed";
-    ``reasons`` says what lowered ``quality`` from 100."""
+    ``reasons`` says what lowered ``quality`` from 100; ``why`` why it is this kind (the rules it
+    met, with its numbers, and "base on base" when it formed on top of a base that broke out)."""
 
-    kind: str
+    kind: BaseKind
     start: date
     end: date
     left_high: float
@@ -74,6 +75,10 @@ class Base:
     quality: int
     reasons: tuple[str, ...]
     status: str
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", BaseKind(self.kind))  # an unknown kind fails here
 
 
 @dataclass(frozen=True)
@@ -91,109 +96,6 @@ class BaseCandidate:
     depth_pct: float | None
     length_weeks: float | None
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BaseRules:
-    """Every parameter of the base detector. Percentages in %, lengths in calendar weeks.
-
-    Defaults follow IBD (O'Neil) and Bulkowski: cup with handle after a >= 30% advance, 12-33% deep
-    (to 50% when ``bear_market``; deeper than 33% otherwise costs quality), 7 to 65 weeks, handle
-    >= 1 week in the upper half of the cup, <= 15% deep (ideally <= 12%), drifting down on lighter
-    volume; flat base >= 5 weeks, <= 15% deep after a >= 20% advance; double bottom >= 7 weeks with
-    the second low undercutting the first (by at most ``db_max_undercut_pct``) and a middle peak
-    >= ``db_min_rally_pct`` above the first low; consolidation near highs: >= 4 weeks within 8%
-    under an all-time (in-data) high. ``tick`` is added to every pivot (IBD's 10 cents; see
-    `rules_for_symbol`).
-    """
-
-    tick: float = 0.10
-    max_weeks: float = 65.0
-    prior_weeks: float = 26.0
-    peak_weeks: int = 2
-    cup_prior_uptrend_pct: float = 30.0
-    cup_min_depth_pct: float = 12.0
-    cup_max_depth_pct: float = 33.0
-    bear_max_depth_pct: float = 50.0
-    bear_market: bool = False
-    cup_min_weeks: float = 7.0
-    lip_pct: float = 10.0
-    v_shape_max: float = 0.5
-    handle_min_weeks: float = 1.0
-    handle_max_depth_pct: float = 15.0
-    handle_ideal_depth_pct: float = 12.0
-    handle_min_position: float = 0.5
-    flat_min_weeks: float = 5.0
-    flat_max_depth_pct: float = 15.0
-    flat_prior_uptrend_pct: float = 20.0
-    db_min_weeks: float = 7.0
-    db_min_depth_pct: float = 10.0
-    db_max_undercut_pct: float = 6.0
-    db_min_rally_pct: float = 10.0
-    db_min_separation_weeks: float = 3.0
-    consolidation_min_weeks: float = 4.0
-    consolidation_depth_pct: float = 8.0
-    recent_sessions: int = 40
-    fail_sessions: int = 10
-    penalties: tuple[tuple[str, int], ...] = PENALTIES
-
-    def penalty(self, label: str) -> float:
-        """Quality points a penalty label costs."""
-        return float(dict(self.penalties).get(label, 0))
-
-    def tail_days(self) -> int:
-        """Calendar days of history the rules can look at from the first evaluated session."""
-        weeks = self.max_weeks + self.prior_weeks + self.peak_weeks + 4
-        return int(weeks * 7 + self.recent_sessions * 1.5 + 10)
-
-
-def rules_for_symbol(symbol: str, rules: BaseRules | None = None) -> BaseRules:
-    """Rules with the tick that fits the symbol: no tick for an index (^...) or a coin, where a
-    10-cent buy stop means nothing; the given (default 0.10) tick otherwise."""
-    rules = rules or BaseRules()
-    if symbol.startswith("^") or is_crypto(symbol):
-        return replace(rules, tick=0.0)
-    return rules
-
-
-MESSAGES = {
-    "prior_uptrend_cup": "prior advance {prior_gain:.0f}% < {r.cup_prior_uptrend_pct:.0f}%",
-    "prior_uptrend_flat": "prior advance {prior_gain:.0f}% < {r.flat_prior_uptrend_pct:.0f}%",
-    "too_shallow_cup": "{depth:.1f}% deep < {r.cup_min_depth_pct:.0f}% minimum for a cup",
-    "too_deep_cup": "{depth:.1f}% deep > {r.bear_max_depth_pct:.0f}% maximum",
-    "too_short_cup": "{weeks:.1f} weeks < {r.cup_min_weeks:.0f}-week minimum",
-    "too_long": "{weeks:.1f} weeks > {r.max_weeks:.0f}-week maximum",
-    "no_right_side": "still at its low: no right side yet",
-    "right_side_low": "right side {rs:.2f} not within {r.lip_pct:.0f}% of the left-side high "
-    "{hl:.2f}",
-    "no_handle": "no handle yet (right-side high {rs:.2f} is {handle_weeks:.1f} weeks old)",
-    "has_handle": "has a handle ({handle_weeks:.1f} weeks)",
-    "handle_too_deep": "handle {h_depth:.1f}% deep > {r.handle_max_depth_pct:.0f}%",
-    "handle_lower_half": "handle low {h_low:.2f} in the lower half of the cup (midpoint {mid:.2f})",
-    "too_deep_flat": "{depth:.1f}% deep > {r.flat_max_depth_pct:.0f}% for a flat base",
-    "too_short_flat": "{weeks:.1f} weeks < {r.flat_min_weeks:.0f}-week minimum",
-    "no_w": "no first low at least {r.db_min_separation_weeks:.0f} weeks before the low",
-    "no_undercut": "second low {low:.2f} does not undercut the first {low1:.2f}",
-    "no_undercut_b": "second low {h_low:.2f} does not undercut the first {low:.2f}",
-    "undercut_too_deep": "second low undercuts the first by {undercut:.1f}% > "
-    "{r.db_max_undercut_pct:.0f}%",
-    "middle_peak_low": "middle peak {mid_peak:.2f} only {rally:.1f}% above the first low",
-    "middle_peak_taken": "price already traded above the middle peak {mid_peak:.2f}",
-    "too_shallow_db": "{depth:.1f}% deep < {r.db_min_depth_pct:.0f}% minimum",
-    "too_short_db": "{weeks:.1f} weeks < {r.db_min_weeks:.0f}-week minimum",
-    "not_at_ath": "left-side high {hl:.2f} is not the all-time high in the data",
-    "too_deep_consolidation": "range {depth:.1f}% > {r.consolidation_depth_pct:.0f}% under the "
-    "high",
-    "too_short_consolidation": "{weeks:.1f} weeks < {r.consolidation_min_weeks:.0f}-week minimum",
-    "deep_bull": "{depth:.1f}% deep: beyond {r.cup_max_depth_pct:.0f}% (only normal in a bear "
-    "market)",
-    "v_shape": "V-shaped: little time near the low",
-    "handle_deep": "handle {h_depth:.1f}% deep (ideal <= {r.handle_ideal_depth_pct:.0f}%)",
-    "handle_volume": "handle volume not lighter than the cup's",
-    "handle_not_drifting": "handle not drifting down (its low came early)",
-    "no_dry_up": "volume not drying up in the last two weeks",
-    "below_ma": "price below its 50-day average",
-}
 
 
 def _cell(ev: shapes.Evaluation, row: int, col: int) -> dict[str, float]:
@@ -215,7 +117,7 @@ def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, c
     ci = int(ev.cell[row, col])
     reasons = tuple(_say(lbl, c, rules) for hit, lbl in ev.penalties[kind] if hit[ci])
     handle = None
-    if kind == "cup_with_handle":
+    if kind == BaseKind.CUP_WITH_HANDLE:
         handle = Handle(start=_date(p, c["r_at"]), end=_date(p, c["d"]), high=c["rs"],
                         low=c["h_low"], depth_pct=c["h_depth"])
     pivot = float(shapes.pivot_of(ev, kind, np.array([row]), np.array([col]), rules.tick)[0])
@@ -232,6 +134,7 @@ def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, c
         quality=int(round(float(ev.quality[kind][row, col]))),
         reasons=reasons,
         status=status,
+        why=why(BaseKind(kind), c, rules),
     )
 
 
@@ -247,6 +150,23 @@ class Watch:
     recent_kind: np.ndarray  # [rows] kind index of it
 
 
+def _nested(ev: shapes.Evaluation, found: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """[rows, kinds]: the bases that are part of a cup with handle or a double bottom found on the
+    same session, so one setup is named once, by its whole shape: a base starting at or after the
+    handle's first session is the handle; one starting after a W's first low is the W's second half
+    (a cup with handle there is kept: it is the more specific shape)."""
+    ar = np.arange(len(found))[:, None]
+    starts = ev.get("hd", ar, cols)
+    j_cwh = KINDS.index(BaseKind.CUP_WITH_HANDLE)
+    j_db = KINDS.index(BaseKind.DOUBLE_BOTTOM)
+    handle_at = ev.get("r_at", ar[:, 0], cols[:, j_cwh])[:, None]
+    first_low = ev.get("t1", ar[:, 0], cols[:, j_db])[:, None]
+    inside = found[:, [j_cwh]] & (starts >= handle_at)
+    in_w = found[:, [j_db]] & (starts > first_low)
+    in_w[:, j_cwh] = False
+    return inside | in_w
+
+
 def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules,
                 at: np.ndarray | None = None) -> Watch:
     """Forming bases for every evaluated session (``ev.days`` consecutive) and recent breakouts
@@ -260,8 +180,10 @@ def watch_table(p: shapes.Prepared, ev: shapes.Evaluation, rules: BaseRules,
     pivots = np.full((rows, k), np.nan)
     ar = np.arange(rows)
     for j, kind in enumerate(KINDS):
-        fnd, col = shapes.best(ev, kind)
-        found[:, j], cols[:, j] = fnd, col
+        found[:, j], cols[:, j] = shapes.best(ev, kind)
+    found &= ~_nested(ev, found, cols)
+    for j, kind in enumerate(KINDS):
+        fnd, col = found[:, j], cols[:, j]
         quality[:, j] = np.where(fnd, ev.quality[kind][ar, col], -1.0)
         pivots[:, j] = np.where(fnd, shapes.pivot_of(ev, kind, ar, col, rules.tick), np.nan)
     asked = ar if at is None else np.asarray(at, dtype=np.int64)
@@ -306,7 +228,7 @@ def bases_at(p: shapes.Prepared, ev: shapes.Evaluation, w: Watch, row: int,
         for j, kind in enumerate(KINDS)
         if w.found[row, j]
     ]
-    forming.sort(key=lambda b: (-b.quality, KINDS.index(b.kind)))
+    forming.sort(key=lambda b: (-b.quality, SPECIFICITY.index(b.kind)))
     r0 = int(w.recent_row[row])
     if r0 < 0:
         return tuple(forming)
@@ -324,9 +246,24 @@ def bases_at(p: shapes.Prepared, ev: shapes.Evaluation, w: Watch, row: int,
         status = "forming"
     broke = _make_base(p, ev, kind, r0, int(w.cols[r0, j]), rules, status)
     breakout_day = _date(p, b)
+    # The same left-side high is the same base: never reported twice.
+    forming = [f for f in forming if f.start != broke.start]
+    if status == "broken_out":
+        forming = [_on_base(f, broke, breakout_day) for f in forming]
     if any(f.start > breakout_day for f in forming):
         return (*forming, broke)
     return (broke, *forming)
+
+
+def _on_base(base: Base, below: Base, breakout_day: date) -> Base:
+    """``base`` marked as a base on base when it began after ``below`` broke out and its low held
+    at or above ``below``'s pivot (O'Neil: the advance stalled and a second base formed on top of
+    the first); unchanged otherwise."""
+    if base.start < breakout_day or base.low < below.pivot:
+        return base
+    note = (f"; base on base: on top of the {below.kind.words} that broke out on "
+            f"{breakout_day:%Y-%m-%d}, its low above that pivot {below.pivot:.2f}")
+    return replace(base, why=base.why + note)
 
 
 def find_bases(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[Base, ...]:

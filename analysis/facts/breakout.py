@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.facts.base_rules import BaseKind
 from analysis.facts.pivots import frame_arrays
 from analysis.facts.zones import Zone, nearest_overhead
 
@@ -43,13 +44,7 @@ if TYPE_CHECKING:
 STATES = ("below", "near", "breaking", "confirmed", "extended", "failed")
 RANK = {"below": 0, "failed": 0, "near": 1, "breaking": 2, "confirmed": 3, "extended": 4}
 AVG_SESSIONS = 50
-KIND_WORDS = {
-    "cup_with_handle": "cup-with-handle",
-    "cup": "cup",
-    "flat_base": "flat-base",
-    "double_bottom": "double-bottom",
-    "consolidation": "consolidation",
-}
+KIND_WORDS = {kind: kind.words for kind in BaseKind}
 
 
 @dataclass(frozen=True)
@@ -179,7 +174,7 @@ def state_from_arrays(
         return None
     if base is not None:
         level, anchor = float(base.pivot), base.end
-        source = f"{KIND_WORDS.get(base.kind, base.kind)} pivot"
+        source = f"{base.kind.words} pivot"
     else:
         zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches)
         if zone is None:

@@ -139,7 +139,7 @@ class AutoSource:
         note = delayed_note([s for s in missing if s in bars], ", ".join(notes), "", rest)
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
                            fallback=True, note=note, origins=origins, status="delayed",
-                           extended=result.extended)
+                           extended=result.extended, quote_types=result.quote_types)
 
     def _fallback(self, symbols: Sequence[str], now: datetime) -> FetchResult:
         from analysis.symbols import SymbolError, validate_symbol

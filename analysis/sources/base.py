@@ -32,7 +32,8 @@ class FetchResult:
     ``status`` is the feed's health: "live", "delayed", "rate_limited" or "offline" (see
     ``analysis.sources.health``; the note then starts with the header line, e.g. "offline since
     10:42 — stored bars"). ``extended`` holds, per symbol, a pre-market or after-hours price newer
-    than the last regular trade, when the source has one (Yahoo).
+    than the last regular trade, when the source has one (Yahoo). ``quote_types`` holds, per
+    symbol, the instrument type the live quote gave (Yahoo's ``quoteType``: "ETF", "INDEX", ...).
     """
 
     bars: Mapping[str, pd.DataFrame]
@@ -44,6 +45,7 @@ class FetchResult:
     origins: Mapping[str, str] = field(default_factory=dict)
     status: str = "live"
     extended: Mapping[str, ExtendedQuote] = field(default_factory=dict)
+    quote_types: Mapping[str, str] = field(default_factory=dict)
 
     def last_bar(self) -> datetime | None:
         """Timestamp of the newest bar across all symbols (None when there are none)."""

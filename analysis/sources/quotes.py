@@ -62,6 +62,7 @@ class Quote:
     pre_time: datetime | None = None
     post_price: float | None = None
     post_time: datetime | None = None
+    quote_type: str | None = None  # Yahoo's quoteType: EQUITY, ETF, INDEX, CRYPTOCURRENCY, ...
 
 
 def _number(value: Any) -> float | None:
@@ -118,6 +119,7 @@ def parse_quotes(payload: Any) -> dict[str, Quote]:
             pre_time=_time(row.get("preMarketTime")),
             post_price=_price(row.get("postMarketPrice")),
             post_time=_time(row.get("postMarketTime")),
+            quote_type=row["quoteType"] if isinstance(row.get("quoteType"), str) else None,
         )
     return out
 

@@ -370,7 +370,9 @@ class YahooSource:
             notes = [delayed_note(list(passing), "", stop or next(iter(passing.values())), notes)]
         return FetchResult(bars=bars, source="yahoo", fetched_at=now, errors=errors,
                            note="; ".join(notes), status="delayed" if passing else "live",
-                           extended=extended)
+                           extended=extended,
+                           quote_types={s: q.quote_type for s, q in quotes.items()
+                                        if s in bars and q.quote_type})
 
 
 def _ratio_words(ratio: float) -> str:

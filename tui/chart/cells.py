@@ -125,17 +125,34 @@ def candle_cells(frame: pd.DataFrame, ylim: tuple[float, float], width: int, hei
     return concat(wick, *extra)
 
 
-def volume_cells(frame: pd.DataFrame, width: int, height: int) -> Cells:
-    """Volume bars from the bottom row, in eighths of a row, coloured like their candle."""
+def volume_columns(frame: pd.DataFrame, width: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per drawn volume bar: its column, volume, first open and last close. One per bar; where
+    bars outnumber the columns, one per column with the mean volume of its bars."""
     n = len(frame)
     vol = frame["volume"].to_numpy(float) if n else np.zeros(0)
+    opens, closes = (frame[k].to_numpy(float) if n else np.zeros(0) for k in ("open", "close"))
+    col = columns_of(np.arange(n), n, width)
+    if n > width > 0:
+        col, first = np.unique(col, return_index=True)
+        last = np.r_[first[1:], n] - 1
+        vol = np.add.reduceat(np.nan_to_num(vol), first) / (last - first + 1)
+        opens, closes = opens[first], closes[last]
+    return col, vol, opens, closes
+
+
+def volume_cells(frame: pd.DataFrame, width: int, height: int) -> Cells:
+    """Volume bars from the bottom row, in eighths of a row, coloured like their candle. Where
+    several bars share a column (a daily close line), the column shows their mean volume, coloured
+    by their net move (first open to last close)."""
+    col, vol, opens, closes = volume_columns(frame, width)
+    n = col.size
     top = np.nanmax(vol) if n else 0.0
     if n == 0 or not top > 0 or height < 1:
         return _cells([], [], "", "")
     eighths = np.round(np.nan_to_num(vol / top) * height * 8).astype(int)
     full, part = eighths // 8, eighths % 8
-    col = columns_of(np.arange(n), n, width)
-    role = np.where(frame["close"].to_numpy(float) >= frame["open"].to_numpy(float), "up", "down")
+    role = np.where(closes >= opens, "up", "down")
     owner, rows = _spans(np.zeros(n, int), full - 1)
     solid = _cells(col[owner], rows, "█", role[owner])
     has = np.flatnonzero(part > 0)

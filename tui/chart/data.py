@@ -29,6 +29,9 @@ MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 6
 MA_WINDOWS: tuple[int, ...] = (50, 200)
 LEVEL_MARGIN = 0.35  # a level this far (share of the price span) outside the bars still widens ylim
 VOLUME_LABEL_WIDTH = 6  # "180.5M": the price and volume panels share one label width
+CLOSE_LINE_TIMEFRAMES: tuple[str, ...] = ("6M", "1Y")
+"""Timeframes whose daily bars, when too many for candles, are drawn as a daily close line rather
+than as weekly candles (longer ones are aggregated)."""
 
 
 # --------------------------------------------------------------------------- slicing, aggregation
@@ -205,15 +208,26 @@ def date_ticks(labels: pd.DatetimeIndex, timeframe: str, columns: int) -> Ticks:
                 for i in starts]
     if not text:
         return Ticks((), ())
+    keep = _thin(starts, text, n, columns, {"3Y": 4}.get(timeframe, 12))
+    return Ticks(tuple(float(starts[i]) for i in keep), tuple(text[i] for i in keep))
+
+
+def _thin(starts: np.ndarray, text: Sequence[str], n: int, columns: int,
+          per_year: int) -> range:
+    """Which ticks to keep so their labels never touch: every ``step``-th, where a step is a
+    divisor of ``per_year`` (months: 1, 2, 3, 4, 6, 12) or a multiple of it, counted from a tick
+    that starts a year, so the years stay on the axis ("2024 Jul 2025 Jul", never "Apr Oct")."""
     per_bar = max(columns, 1) / n
     width = max(len(t) for t in text) + 2
-    step = 1
-    while len(starts) > 1 and min(np.diff(starts[::step]), default=n) * per_bar < width:
-        step += 1
-        if step >= len(starts):
-            break
-    keep = range(0, len(starts), step)
-    return Ticks(tuple(float(starts[i]) for i in keep), tuple(text[i] for i in keep))
+    steps = [d for d in range(1, per_year + 1) if per_year % d == 0]
+    steps += [per_year * k for k in range(2, len(starts) // per_year + 2)]
+    years = [i for i, t in enumerate(text) if t.isdigit()]
+    for step in steps:
+        first = years[0] % step if years else 0
+        kept = starts[first::step]
+        if len(kept) < 2 or min(np.diff(kept)) * per_bar >= width:
+            return range(first, len(starts), step)
+    return range(years[0] if years else 0, len(starts), len(starts))
 
 
 # --------------------------------------------------------------------------- the views
@@ -242,6 +256,7 @@ class PriceView:
     vol_ticks: Ticks
     label_width: int
     tz: str
+    close_line: bool = False  # daily bars too many for candles: drawn as a line of the closes
 
     @property
     def n(self) -> int:
@@ -291,9 +306,12 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
     lw = max(label_width(ylabels), VOLUME_LABEL_WIDTH)
     canvas = max(width - lw - 2, 1)
     agg = aggregate(daily, canvas)
+    close_line = bool(agg.weeks) and mode != "line" and timeframe in CLOSE_LINE_TIMEFRAMES
+    if close_line:  # a line needs no column per bar: the sessions stay daily
+        agg = Aggregated(daily, "daily", 0)
     frame = agg.frame
     mas = moving_averages(bars, asof, frame.index)
-    vol_top = float(frame["volume"].max())
+    vol_top = float(frame["volume"].max())  # of a close line: each column's mean (PriceChart)
     vt = Ticks((vol_top,), (compact(vol_top),)) if vol_top > 0 else Ticks((), ())
     return PriceView(
         symbol=symbol,
@@ -310,6 +328,7 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
         vol_ticks=vt,
         label_width=lw,
         tz=tz,
+        close_line=close_line,
     )
 
 

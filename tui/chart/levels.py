@@ -140,6 +140,14 @@ def benchmarks_for(symbol: str, config: Config, available: Sequence[str]) -> tup
     return tuple(seen)
 
 
+def benchmark_notice(symbol: str, shown: str, choices: Sequence[str]) -> str:
+    """What the benchmark key says: 'RS KRE / IWM (benchmark 2 of 2)', or why nothing changed."""
+    if len(choices) == 1:
+        return (f"RS {symbol} / {shown}: the only benchmark with bars "
+                "(others: [benchmark] in the config)")
+    return f"RS {symbol} / {shown} (benchmark {list(choices).index(shown) + 1} of {len(choices)})"
+
+
 def rs_facts(bars: pd.DataFrame, bench: pd.DataFrame, asof: date | None, symbol: str,
              benchmark: str) -> RelativeStrength | None:
     """The RS facts against a benchmark the snapshot did not measure (the "switch benchmark" key),

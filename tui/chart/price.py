@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
@@ -58,6 +59,7 @@ class PriceChart(CellChart):
         self.mode = "candles"
         self.show_volume = True
         self.show_overlays = True
+        self.cursor: date | None = None  # the session under the bar cursor (None: no cursor)
         self.version = 0
         self.view: PriceView | None = None
 
@@ -75,11 +77,21 @@ class PriceChart(CellChart):
         self.refresh()
 
     def inputs_key(self) -> tuple:
-        return (self.version, self.timeframe, self.mode, self.show_volume, self.show_overlays)
+        return (self.version, self.timeframe, self.mode, self.show_volume, self.show_overlays,
+                self.cursor)
+
+    def cursor_bar(self) -> int | None:
+        """Index in the drawn view of the bar under the cursor (None: no cursor or no view)."""
+        from tui.chart.cursor import cursor_index
+
+        view = self.view
+        return None if view is None or self.cursor is None else cursor_index(
+            view.frame.index, self.cursor)
 
     def draw(self, width: int, height: int) -> list[Layers]:
         from tui.chart import cells as cc
         from tui.chart import data as cd
+        from tui.chart.cursor import cursor_cells
 
         plt = self.plt
         if self.bars is None or width < 12 or height < 5:
@@ -117,14 +129,17 @@ class PriceChart(CellChart):
                 if len(ok) > 1:
                     price.plot(ok, [float(values[i]) for i in ok], marker="braille",
                                color=plotext_colour(palette.role(role)))
-        if self.mode == "line":
+        if self.mode == "line" or view.close_line:
             closes = view.frame["close"].tolist()
             price.plot(list(range(view.n)), closes, marker="braille",
                        color=plotext_colour(palette.role("line")))
-        mode, overlays = self.mode, self.show_overlays
+        mode, overlays = ("line" if view.close_line else self.mode), self.show_overlays
+        at = self.cursor_bar()
 
         def price_cells(pw: int, ph: int) -> list[Cells]:
             out: list[Cells] = []
+            if at is not None:
+                out.append(cursor_cells(at, view.n, pw, ph))
             if mode != "line":
                 out.append(cc.clip_cells(cc.candle_cells(view.frame, view.ylim, pw, ph, mode),
                                          pw, ph))
@@ -136,6 +151,10 @@ class PriceChart(CellChart):
         layers: list[Layers] = [(price, price_cells)]
         if vol_rows:
             vt = view.vol_ticks
+            if view.close_line:  # several sessions a column: the panel shows their mean volume
+                top = float(np.nanmax(cc.volume_columns(view.frame, view.canvas_width)[1],
+                                      initial=0.0))
+                vt = type(vt)((top,), (cd.compact(top),)) if top > 0 else type(vt)((), ())
             volume.xlim(-0.5, view.n - 0.5)
             volume.ylim(0, max(vt.positions, default=1.0))
             volume.yticks(list(vt.positions), [s.rjust(lw) for s in vt.labels])
@@ -143,7 +162,8 @@ class PriceChart(CellChart):
             volume.scatter([-0.5], [0.0], marker=" ")
             volume.xaxes(True, False)
             layers.append((volume, lambda vw, vh: [cc.clip_cells(
-                cc.volume_cells(view.frame, vw, vh), vw, vh)]))
+                cc.volume_cells(view.frame, vw, vh), vw, vh)] + (
+                [cursor_cells(at, view.n, vw, vh)] if at is not None else [])))
         return layers
 
     def legend(self) -> Text:
@@ -161,14 +181,22 @@ class PriceChart(CellChart):
 
         if view is None:
             return text
-        text.append(f"{view.period}", style="bold")
+        at = self.cursor_bar()
+        if at is not None:
+            from tui.chart.cursor import bar_info, cursor_text
+
+            text.append("┊ ", style="bold")
+            text.append(cursor_text(bar_info(view, at), narrow=self.size.width < 72))
+            return text
+        text.append("daily closes" if view.close_line else view.period, style="bold")
         if not self.show_overlays:
             text.append("  overlays off")
             return text
+        daily = view.period == "daily"
         if any(v == v for v in view.ma.get(50, [])):
-            item("⠒", "ma_fast", "MA50")
+            item("⠒", "ma_fast", "MA50" if daily else "50-day MA")
         if any(v == v for v in view.ma.get(200, [])):
-            item("⠒", "ma_slow", "MA200")
+            item("⠒", "ma_slow", "MA200" if daily else "200-day MA")
         lv = view.levels
         if lv.pivot is not None:
             item("─", "pivot", f"pivot {_price(lv.pivot)}")

@@ -16,6 +16,8 @@ def _price(v: float | None) -> str:
 
 
 def _ath(f: SymbolFacts) -> str:
+    if f.highs is None:
+        return "—"
     mark = " ▲ATH" if f.highs.new_closing_ath else (" △iATH" if f.highs.new_intraday_ath else "")
     return _pct(f.highs.pct_from_ath) + mark
 

@@ -19,6 +19,7 @@ APP_BINDINGS: tuple[Binding, ...] = (
     Binding("r", "refresh", "Refresh", id="refresh"),
     Binding("p", "pause", "Pause", id="pause"),
     Binding("t", "cycle_theme", "Theme", id="theme"),
+    Binding("exclamation_mark", "alerts", "Alerts", show=False, key_display="!", id="alerts"),
 )
 """Keys that work on every screen."""
 
@@ -41,12 +42,14 @@ DASHBOARD_BINDINGS: tuple[Binding, ...] = (
     Binding("s", "sort", "Sort", id="sort"),
     Binding("a", "add_symbol", "Add", id="add", priority=True),
     Binding("x", "remove_symbol", "Remove", id="remove"),
+    Binding("z", "undo_remove", "Undo remove", show=False, id="undo_remove"),
     Binding("shift+up,K", "move_symbol(-1)", "Move up", show=False, id="move_up"),
     Binding("shift+down,J", "move_symbol(1)", "Move down", show=False, id="move_down"),
     Binding("w", "next_watchlist", "Next list", show=False, id="next_watchlist"),
     Binding("n", "new_watchlist", "New list", show=False, id="new_watchlist",
             priority=True),
     Binding("D", "delete_watchlist", "Delete list", show=False, id="delete_watchlist"),
+    Binding("A", "alert", "Alert", show=False, id="alert"),
     Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
 )
 """Keys of the dashboard screen. The three that open the prompt are priority bindings: the
@@ -71,6 +74,12 @@ CONFIRM_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys of a yes/no question (deleting a watchlist)."""
 
+ALERTS_BINDINGS: tuple[Binding, ...] = (
+    Binding("x,delete", "delete_alert", "Delete", id="alerts_delete"),
+    Binding("escape", "back", "Back", id="alerts_back"),
+)
+"""Keys of the alerts screen (``!``)."""
+
 SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Everywhere", APP_BINDINGS),
     ("Replay (basewatch --replay)", REPLAY_BINDINGS),
@@ -78,6 +87,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("In a pane", TABLE_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
     ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
+    ("Alerts (!)", ALERTS_BINDINGS),
 )
 
 KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
@@ -85,6 +95,7 @@ KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
     "confirm": CONFIRM_BINDINGS,
+    "alerts": ALERTS_BINDINGS,
 }
 """Where each binding is live, for checking a remap for clashes (app keys work everywhere)."""
 
@@ -107,12 +118,17 @@ HELP_TEXT: dict[str, str] = {
     "filter": "filter rows by symbol or sector",
     "sort": "cycle the sort order of the pane",
     "add": "add a symbol to the watchlist",
-    "remove": "remove the symbol under the cursor from the watchlist",
+    "remove": "remove the symbol under the cursor from the watchlist (z undoes it)",
+    "undo_remove": "undo the last removal: the symbol goes back where it was",
     "move_up": "move the symbol under the cursor up the watchlist (saved)",
     "move_down": "move the symbol under the cursor down the watchlist (saved)",
     "next_watchlist": "switch to the next named watchlist",
     "new_watchlist": "create a named watchlist (starts empty) and switch to it",
     "delete_watchlist": "delete the watchlist on screen (asks first; never the last one)",
+    "alerts": "the alerts you set: list and delete them",
+    "alert": "set an alert on the symbol: a price level, near the pivot, volume pace, a state",
+    "alerts_delete": "delete the alert under the cursor",
+    "alerts_back": "back to where you were",
     "confirm_yes": "yes: do it",
     "confirm_no": "no: leave everything as it is",
     "clear_filter": "clear the filter / close the prompt",

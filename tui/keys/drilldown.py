@@ -9,17 +9,28 @@ from textual.binding import Binding
 TIMEFRAMES: tuple[str, ...] = ("1M", "3M", "6M", "1Y", "3Y", "5Y")
 
 _TIMEFRAME_KEYS = Binding.Group("Timeframe", compact=True)
-_STEP_KEYS = Binding.Group("Prev/next", compact=True)
+_STEP_KEYS = Binding.Group("Symbol", compact=True)
+_BAR_KEYS = Binding.Group("Bar", compact=True)
 
 DRILLDOWN_BINDINGS: tuple[Binding, ...] = (
     *(Binding(str(i), f"timeframe('{tf}')", tf, id=f"drilldown_{tf.lower()}",
               group=_TIMEFRAME_KEYS)
       for i, tf in enumerate(TIMEFRAMES, start=1)),
-    Binding("c", "cycle_mode", "Chart type", id="drilldown_mode"),
-    Binding("v", "toggle_volume", "Volume", id="drilldown_volume"),
-    Binding("o", "toggle_overlays", "Overlays", id="drilldown_overlays"),
+    Binding("c", "cycle_mode", "Chart", id="drilldown_mode"),
+    Binding("v", "toggle_volume", "Volume", show=False, id="drilldown_volume"),
+    Binding("o", "toggle_overlays", "Overlays", show=False, id="drilldown_overlays"),
     Binding("b", "cycle_benchmark", "Benchmark", id="drilldown_benchmark"),
-    Binding("h", "histogram", "Histogram", id="drilldown_histogram"),
+    Binding("h", "histogram", "Returns", id="drilldown_histogram"),
+    Binding("s", "study", "Study", id="drilldown_study"),
+    Binding("left", "cursor('left')", "Bar", key_display="←", priority=True,
+            id="drilldown_bar_prev", group=_BAR_KEYS),
+    Binding("right", "cursor('right')", "Bar", key_display="→", priority=True,
+            id="drilldown_bar_next", group=_BAR_KEYS),
+    Binding("home", "cursor('first')", "First bar", show=False, priority=True,
+            id="drilldown_bar_first"),
+    Binding("end", "cursor('last')", "Last bar", show=False, priority=True,
+            id="drilldown_bar_last"),
+    Binding("A", "alert", "Alert", show=False, id="alert"),
     Binding("left_square_bracket", "step(-1)", "Prev", key_display="[", id="drilldown_prev",
             group=_STEP_KEYS),
     Binding("right_square_bracket", "step(1)", "Next", key_display="]", id="drilldown_next",
@@ -28,6 +39,19 @@ DRILLDOWN_BINDINGS: tuple[Binding, ...] = (
 )
 """Keys of the drill-down screen."""
 
+NARROW_FOOTER = 110
+"""Below this many columns the chart's footer leaves out ``WIDE_ONLY`` (``?`` lists them)."""
+WIDE_ONLY: frozenset[str] = frozenset({"drilldown_mode", "drilldown_benchmark",
+                                       "drilldown_histogram", "drilldown_prev", "drilldown_next"})
+
+QUIET_APP_KEYS: tuple[Binding, ...] = (
+    Binding("r", "app.refresh", "Refresh", show=False, id="refresh"),
+    Binding("p", "app.pause", "Pause", show=False, id="pause"),
+    Binding("t", "app.cycle_theme", "Theme", show=False, id="theme"),
+)
+"""App keys that work in a chart as everywhere but leave its footer to the chart's own keys
+(same ids as the app's, so a remap moves both)."""
+
 DRILLDOWN_HELP: dict[str, str] = {
     **{f"drilldown_{tf.lower()}": "chart the last " + (
         ("" if tf[:-1] == "1" else f"{tf[:-1]} ") + ("month" if tf.endswith("M") else "year")
@@ -35,10 +59,15 @@ DRILLDOWN_HELP: dict[str, str] = {
     "drilldown_mode": "candles, line, OHLC bars",
     "drilldown_volume": "show / hide volume",
     "drilldown_overlays": "show / hide moving averages, base, pivot, zone and breakouts",
-    "drilldown_benchmark": "next benchmark for relative strength",
+    "drilldown_benchmark": "next benchmark for relative strength (says which; hides the histogram)",
     "drilldown_histogram": "histogram of returns after past streaks (5, 21, 63 sessions, off)",
+    "drilldown_study": "scroll the side panel to the streak study (again: back to the top)",
+    "drilldown_bar_prev": "bar cursor one bar left: the bar's date, OHLC, volume and change",
+    "drilldown_bar_next": "bar cursor one bar right",
+    "drilldown_bar_first": "bar cursor on the first bar",
+    "drilldown_bar_last": "bar cursor on the last bar",
     "drilldown_prev": "previous symbol of the pane",
     "drilldown_next": "next symbol of the pane",
-    "drilldown_back": "back to the dashboard",
+    "drilldown_back": "hide the bar cursor; else back to the dashboard",
 }
 """What each drill-down key does, for the help screen and the command palette."""

@@ -9,10 +9,20 @@ same symbols, so it only re-renders the pane.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from analysis.state import AppState
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The last symbol removed: from which watchlist, and at which place."""
+
+    watchlist: str
+    symbol: str
+    index: int
 
 
 class WatchlistEditing:
@@ -23,6 +33,8 @@ class WatchlistEditing:
     watchlist: list[str]
     pending: set[str]
     _generation: int
+    last_removed: Removal | None = None
+    last_added: str | None = None
 
     # -- saving ----------------------------------------------------------------------------------
 
@@ -66,15 +78,42 @@ class WatchlistEditing:
             state = add_symbol(self.state, sym)
         except (SymbolError, WatchlistError) as exc:
             return str(exc)
+        self.last_added = sym
         self._changed(state, added=sym)
         self.notify(f"Added {sym}: loading…", timeout=3)
         return None
 
-    def remove_symbol(self, sym: str) -> None:
+    def remove_symbol(self, sym: str) -> bool:
+        """Remove ``sym`` from the active watchlist (True if it was there); the removal is kept
+        so ``undo_remove`` can put it back in its place."""
         from analysis.state import remove_symbol
 
-        if sym in self.watchlist:
-            self._changed(remove_symbol(self.state, sym))
+        if sym not in self.watchlist:
+            return False
+        self.last_removed = Removal(self.state.active, sym, self.watchlist.index(sym))
+        self._changed(remove_symbol(self.state, sym))
+        return True
+
+    def undo_remove(self) -> str:
+        """Put the last removed symbol back where it was (in its watchlist, which becomes the
+        active one); returns what happened, in words."""
+        from analysis.state import WatchlistError, add_symbol, switch_watchlist
+
+        removed = getattr(self, "last_removed", None)
+        if removed is None:
+            return "nothing to undo: x removes the symbol under the cursor"
+        self.last_removed = None
+        if removed.watchlist not in self.state.watchlists:
+            return f"the watchlist '{removed.watchlist}' is gone: {removed.symbol} not restored"
+        try:
+            state = switch_watchlist(self.state, removed.watchlist)
+            if removed.symbol in state.watchlists[removed.watchlist]:
+                return f"{removed.symbol} is already back in '{removed.watchlist}'"
+            state = add_symbol(state, removed.symbol, at=removed.index)
+        except WatchlistError as exc:
+            return str(exc)
+        self._changed(state)
+        return f"{removed.symbol} is back in '{removed.watchlist}'"
 
     def move_symbol(self, sym: str, delta: int) -> None:
         """Move ``sym`` by ``delta`` places in the active watchlist (negative: up)."""

@@ -37,7 +37,7 @@ PANES: tuple[str, ...] = ("watchlist", "sectors", "crypto", "events")
 COMPACT_WIDTH, COMPACT_HEIGHT = 100, 32
 MAX_TOASTS = 4
 TOAST_ORDER: dict[str, int] = {
-    "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
+    "alert": -1, "confirmed": 0, "breaking": 1, "failed": 2, "race": 3, "fomc": 4, "new_ath": 5,
     "new_intraday_ath": 6, "near": 7, "extended": 8, "streak": 9,
 }
 """Which events a toast shows first when several arrive at once."""
@@ -47,6 +47,7 @@ class DashboardScreen(Screen):
     """The screen a trader keeps open all day."""
 
     BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
+    HELP_SECTIONS: ClassVar = ("Dashboard", "In a pane")
     app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:
@@ -251,8 +252,39 @@ class DashboardScreen(Screen):
         sym = table.cursor_key()
         if sym is None:
             return
-        self.app.remove_symbol(sym)
-        self.notify(f"Removed {sym} from the watchlist (a adds it back)", timeout=4)
+        if self.app.remove_symbol(sym):
+            from tui.screens.help import key_label
+
+            undo = key_label(self.app, next(b for b in DASHBOARD_BINDINGS
+                                            if b.id == "undo_remove"), self.app.keymap)
+            self.notify(f"Removed {sym} — {undo} to undo", timeout=6, markup=False)
+
+    def action_alert(self) -> None:
+        table = self.focused_table()
+        sym = table.cursor_key() if table is not None else None
+        if sym is None:
+            self.notify("A sets an alert on the symbol under the cursor: go to a pane (1-3).",
+                        severity="warning")
+            return
+        self.app.action_alert_for(sym)
+
+    def action_undo_remove(self) -> None:
+        removed = self.app.last_removed
+        self.notify(self.app.undo_remove(), timeout=3, markup=False)
+        if removed is not None and removed.symbol in self.app.watchlist:
+            self.follow(removed.symbol)
+
+    def follow(self, sym: str) -> None:
+        """Put the watchlist's cursor on ``sym`` and scroll it into view (a filter that hides it
+        is cleared)."""
+        self.action_pane("watchlist")
+        table = self.pane("watchlist")
+        if not isinstance(table, WatchlistTable):
+            return
+        if sym not in table.visible_keys() and table.filter_text:
+            self.apply_filter("")
+        if sym in table.visible_keys():
+            table.move_cursor(row=table.get_row_index(sym), animate=False, scroll=True)
 
     def action_move_symbol(self, step: int) -> None:
         """Move the symbol under the cursor past its visible neighbour (up: -1, down: 1)."""
@@ -319,6 +351,8 @@ class DashboardScreen(Screen):
         self._close_prompt()
         if message.mode == "watchlist":
             self.action_pane("watchlist")
+        elif self.app.watchlist:
+            self.follow(self.app.last_added or self.app.watchlist[-1])
 
     def on_symbol_input_cancelled(self, message: SymbolInput.Cancelled) -> None:
         if message.mode == "filter":

@@ -8,6 +8,7 @@ them); Esc pops it and the dashboard is exactly where it was. It reads the app's
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.chart import levels as lv
 from tui.chart.data import MODES, TIMEFRAMES
-from tui.chart.levels import benchmarks_for, levels_from_facts, past_breakouts, rs_facts
 from tui.chart.price import PriceChart
 from tui.chart.rs import RSChart
-from tui.keys.drilldown import DRILLDOWN_BINDINGS
+from tui.keys.drilldown import DRILLDOWN_BINDINGS, NARROW_FOOTER, QUIET_APP_KEYS, WIDE_ONLY
 from tui.messages import SnapshotReady
 from tui.semantic import SemanticColors
 from tui.widgets.facts_panel import FactsPanel
@@ -62,7 +64,8 @@ def _config(app: Any) -> Config:
 class DrilldownScreen(Screen):
     """Chart, RS panel, side facts and the streak study of ``symbol``."""
 
-    BINDINGS = list(DRILLDOWN_BINDINGS)
+    BINDINGS = [*DRILLDOWN_BINDINGS, *QUIET_APP_KEYS]
+    HELP_SECTIONS = ("In a chart (Enter on a row)",)
     CSS_PATH = "../styles/drilldown.tcss"
 
     def __init__(self, symbol: str, symbols: Sequence[str] = (), *,
@@ -79,6 +82,7 @@ class DrilldownScreen(Screen):
         self._key: tuple | None = None
         self._levels_args: tuple | None = None
         self.past_ready = False  # the chart shows the past breakouts of this symbol and date
+        self._title = ""
         self.loads = 0
 
     def compose(self) -> ComposeResult:
@@ -107,10 +111,21 @@ class DrilldownScreen(Screen):
 
     def on_resize(self, event: Any) -> None:
         self._fit_side(event.size.width)
+        self.refresh_bindings()  # the footer shows fewer keys in a narrow terminal
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As Textual's, but below ``NARROW_FOOTER`` columns the ``WIDE_ONLY`` keys are not shown
+        in the footer (they still work), so the keys it names are never cut off."""
+        active = super().active_bindings
+        if self.size.width >= NARROW_FOOTER:
+            return active
+        return {key: a._replace(binding=dataclasses.replace(a.binding, show=False))
+                if a.binding.id in WIDE_ONLY else a for key, a in active.items()}
 
     def _fit_side(self, width: int) -> None:
         side = self.query_one("#dd-side")
-        side.styles.width = max(30, min(46, width * 3 // 10))
+        side.styles.width = max(30, min(46, width * 7 // 20))  # 42 at 120 columns
 
     # ------------------------------------------------------------------ data
 
@@ -145,6 +160,7 @@ class DrilldownScreen(Screen):
             error = refresh.snapshot.errors.get(self.symbol) if refresh is not None else None
             why = error or ("waiting for the first refresh…" if refresh is None
                             else "no data for this symbol in the last refresh")
+            self._title = ""
             self.query_one("#dd-title", Static).update(Text.assemble((self.symbol, "bold"),
                                                                      "  ", why))
             self._levels_args = None
@@ -157,7 +173,7 @@ class DrilldownScreen(Screen):
             self.call_after_refresh(self._update_captions)
             return
         config = _config(self.app)
-        choices = benchmarks_for(self.symbol, config, tuple(refresh.bars))
+        choices = lv.benchmarks_for(self.symbol, config, tuple(refresh.bars))
         if self.benchmark not in choices:
             self.benchmark = choices[0] if choices else ""
             self._key = self._data_key(refresh)
@@ -171,7 +187,7 @@ class DrilldownScreen(Screen):
         known = entry is not None and entry.asof <= asof
         past = tuple(p for p in entry.found if p.day <= asof) if known else ()
         price.show(self.symbol, bars, asof,
-                   levels_from_facts(facts, config.thresholds.extended_pct, past))
+                   lv.levels_from_facts(facts, config.thresholds.extended_pct, past))
         self.past_ready = known and entry.asof == asof
         stale = not known or (entry.asof < asof
                               and time.monotonic() - entry.when >= HISTORY_EVERY)
@@ -184,7 +200,7 @@ class DrilldownScreen(Screen):
         if facts.rs is not None and facts.rs.benchmark == self.benchmark:
             rs_now = facts.rs
         else:
-            rs_now = (rs_facts(bars, bench, asof, self.symbol, self.benchmark)
+            rs_now = (lv.rs_facts(bars, bench, asof, self.symbol, self.benchmark)
                       if bench is not None else None)
         self.query_one(FactsPanel).show(facts, self.benchmark, rs_now)
         self.query_one(StudyTable).show(facts.streak)
@@ -197,7 +213,7 @@ class DrilldownScreen(Screen):
         """Past confirmed breakouts take a few hundred ms (the analysis' history mode): found in a
         thread worker, then drawn; the chart shows the snapshot's own breakouts meanwhile."""
         def work() -> None:
-            found = past_breakouts(bars, asof, symbol, thresholds)
+            found = lv.past_breakouts(bars, asof, symbol, thresholds)
             with contextlib.suppress(RuntimeError):  # the app has gone meanwhile
                 self.app.call_from_thread(self._past_breakouts_found, symbol, asof, found)
 
@@ -216,7 +232,7 @@ class DrilldownScreen(Screen):
             return
         symbol, bars, asof, facts, extended = args
         self.query_one(PriceChart).show(symbol, bars, asof,
-                                        levels_from_facts(facts, extended, found))
+                                        lv.levels_from_facts(facts, extended, found))
         self.past_ready = True
         self.call_after_refresh(self._update_captions)
 
@@ -227,7 +243,6 @@ class DrilldownScreen(Screen):
 
         refresh = self.refresh_data
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
-        chart = self.query_one(PriceChart)
         if facts is None:
             return
         from analysis.bars import tz_for
@@ -239,15 +254,23 @@ class DrilldownScreen(Screen):
         pos = f"{self.symbols.index(self.symbol) + 1}/{len(self.symbols)}"
         live = " live" if facts.intraday else ""
         change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
-        self.query_one("#dd-title", Static).update(
-            f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
-            f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
-            f"[b]{self.timeframe}[/b] {self.mode}"
-            + ("" if chart.show_volume else " · no volume")
-        )
+        self._title = (f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+                       f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
+                       f"[b]{self.timeframe}[/b] ")
+        self._show_title()
         self.call_after_refresh(self._update_captions)
 
+    def _show_title(self) -> None:
+        chart = self.query_one(PriceChart)
+        view = chart.view
+        mode = ("daily close line" if view is not None and view.close_line
+                and view.timeframe == self.timeframe and chart.mode != "line" else self.mode)
+        self.query_one("#dd-title", Static).update(
+            self._title + mode + ("" if chart.show_volume else " · no volume"))
+
     def _update_captions(self) -> None:
+        if self._title:
+            self._show_title()  # the mode as drawn ("daily close line" where candles do not fit)
         self.query_one("#dd-legend", Static).update(self.query_one(PriceChart).legend())
         hist = self.query_one(ReturnsHistogram)
         caption = hist.caption() if self.histogram >= 0 else self.query_one(RSChart).caption()
@@ -279,16 +302,23 @@ class DrilldownScreen(Screen):
         self._update_titles()
 
     def action_cycle_benchmark(self) -> None:
+        """The next benchmark for RS (duplicates and the symbol itself skipped); always says which
+        one is shown, and brings the RS panel back when the histogram hides it."""
         refresh = self.refresh_data
         if refresh is None:
             return
-        choices = benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
+        choices = lv.benchmarks_for(self.symbol, _config(self.app), tuple(refresh.bars))
         if not choices:
-            self.notify("no benchmark with bars", severity="warning")
+            self.notify(f"no benchmark with bars for {self.symbol}", severity="warning",
+                        timeout=3)
             return
         i = choices.index(self.benchmark) if self.benchmark in choices else -1
         self.benchmark = choices[(i + 1) % len(choices)]
+        if self.histogram >= 0:
+            self.histogram = -1  # the RS panel is what changed: show it
         self.load(force=True)
+        self.notify(lv.benchmark_notice(self.symbol, self.benchmark, choices), timeout=3,
+                    markup=False)
 
     def action_histogram(self) -> None:
         refresh = self.refresh_data
@@ -325,7 +355,38 @@ class DrilldownScreen(Screen):
         self.query_one("#dd-side", VerticalScroll).scroll_home(animate=False)
         self.load(force=True)
 
+    def action_alert(self) -> None:
+        opener = getattr(self.app, "action_alert_for", None)
+        if opener is not None:
+            opener(self.symbol)
+
+    def action_cursor(self, move: str) -> None:
+        """Move the bar cursor (the first press puts it on the last bar); the legend line then
+        reads the bar under it."""
+        from tui.chart.cursor import step_cursor
+
+        chart = self.query_one(PriceChart)
+        if chart.view is None or chart.view.n == 0:
+            return
+        chart.configure(cursor=step_cursor(chart.view.frame.index, chart.cursor, move))
+        self.call_after_refresh(self._update_captions)
+
+    def action_study(self) -> None:
+        """Scroll the side panel to the streak study, or back to the top when it is there."""
+        side = self.query_one("#dd-side", VerticalScroll)
+        study = self.query_one(StudyTable)
+        top = study.virtual_region.y
+        if side.scroll_y >= min(top, side.max_scroll_y) and side.scroll_y > 0:
+            side.scroll_home(animate=False)
+        else:
+            side.scroll_to(y=top, animate=False)
+
     def action_back(self) -> None:
+        chart = self.query_one(PriceChart)
+        if chart.cursor is not None:
+            chart.configure(cursor=None)
+            self.call_after_refresh(self._update_captions)
+            return
         self.dismiss()
 
 

@@ -1,9 +1,11 @@
-"""The help screen (``?``): every key, generated from ``tui.keys.bindings`` with remaps."""
+"""The help screen (``?``): the keys of the screen it was opened on (plus the keys that work
+everywhere, and the replay keys only in a replay), generated from ``tui.keys.bindings`` with
+remaps applied. A screen names its sections of ``SECTIONS`` in ``HELP_SECTIONS``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -23,10 +25,24 @@ def key_label(app, binding: Binding, keymap: Mapping[str, str]) -> str:
     return " / ".join(app.get_key_display(Binding(k, binding.action)) for k in keys)
 
 
-def help_table(app, keymap: Mapping[str, str]) -> Group:
-    """A table per scope, every binding with its keys and what it does."""
+REPLAY_SECTION = SECTIONS[1][0]
+
+
+def sections_for(screen: Any, replaying: bool) -> tuple[tuple[str, tuple[Binding, ...]], ...]:
+    """The sections the help shows on ``screen``: the app-wide keys, the replay keys while
+    replaying, and the screen's own (its ``HELP_SECTIONS``; every section for a screen that
+    names none)."""
+    own = getattr(screen, "HELP_SECTIONS", None)
+    return tuple((title, bindings) for i, (title, bindings) in enumerate(SECTIONS)
+                 if (replaying if title == REPLAY_SECTION
+                     else i == 0 or own is None or title in own))
+
+
+def help_table(app, keymap: Mapping[str, str],
+               sections: Sequence[tuple[str, tuple[Binding, ...]]] = SECTIONS) -> Group:
+    """A table per section, every binding with its keys and what it does."""
     tables = []
-    for title, bindings in (*SECTIONS, ("Also", ())):
+    for title, bindings in (*sections, ("Also", ())):
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False,
                       title=Text(title, style="bold underline"), title_justify="left")
         table.add_column("key", style="bold", no_wrap=True, min_width=12)
@@ -53,12 +69,17 @@ class HelpScreen(ModalScreen[None]):
         Binding("pageup", "scroll('page_up')", show=False),
     ]
 
+    def __init__(self, under: Any = None) -> None:
+        super().__init__()
+        self.under = under
+
     def compose(self) -> ComposeResult:
         keymap = getattr(self.app, "keymap", {})
+        sections = sections_for(self.under, bool(getattr(self.app, "replaying", False)))
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Basewatch keys"
             box.border_subtitle = "Esc closes"
-            yield Static(help_table(self.app, keymap), id="help-text")
+            yield Static(help_table(self.app, keymap, sections), id="help-text")
 
     def action_scroll(self, where: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)

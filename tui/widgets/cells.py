@@ -88,14 +88,23 @@ def gap_cell(breakout: Breakout | None, sem: SemanticColors, near_pct: float) ->
     return colored(fmt.pct(gap), color, right=True)
 
 
+INSTRUMENT_MARK: dict[str, str] = {"index": " idx", "volatility": " vol"}
+INSTRUMENT_MARK_COMPACT: dict[str, str] = {"index": "ⁱ", "volatility": "ᵛ"}
+
+
 def symbol_cell(symbol: str, sem: SemanticColors, facts: SymbolFacts | None = None,
-                error: bool = False) -> Text:
-    """The symbol, bold; red with a ! when it failed; with a ★ after a new closing ATH."""
+                error: bool = False, compact: bool = False) -> Text:
+    """The symbol, bold; red with a ! when it failed; with a ★ after a new closing ATH; an index
+    marked "idx" and a volatility index "vol" (dim; "ⁱ" and "ᵛ" when ``compact``)."""
     if error:
         return colored(f"{symbol}!", sem.down, bold=True)
     text = colored(symbol, None, bold=True)
     if facts is not None and facts.highs is not None and facts.highs.new_closing_ath:
         text.append("★", style=Style(color=Color.parse(sem.ath).rich_color))
+    marks = INSTRUMENT_MARK_COMPACT if compact else INSTRUMENT_MARK
+    mark = marks.get(facts.instrument) if facts is not None else None
+    if mark:
+        text.append(mark, style=Style(dim=True))
     return text
 
 

@@ -89,7 +89,8 @@ def highs_block(h: RecordHighs, colors: SemanticColors) -> list:
 
 
 def base_block(base: Base | None, colors: SemanticColors) -> list:
-    """The most recent base: kind, status, depth, length, pivot, quality and why it is not 100."""
+    """The most recent base: kind, status, depth, length, pivot, quality, why it is that kind and
+    why its quality is not 100."""
     from tui.format import words
 
     out: list = [_section("Base")]
@@ -98,16 +99,24 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
         return out
     grid = _grid()
     grid.add_row("kind", f"{words(base.kind)} ({base.status.replace('_', ' ')})")
-    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}, {base.length_weeks:.0f} wk")
+    grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}")
+    grid.add_row("length", f"{base.length_weeks:.0f} weeks")
     grid.add_row("depth", f"{base.depth_pct:.1f}%  low {_price(base.low)}")
     grid.add_row("pivot", Text(_price(base.pivot), style=_style(colors, "pivot", bold=True)))
     if base.handle is not None:
         hd = base.handle
         grid.add_row("handle", f"{hd.start:%m-%d} → {hd.end:%m-%d}, {hd.depth_pct:.1f}% deep")
     grid.add_row("quality", Text(f"{base.quality}/100", style="bold"))
+    if base.why:
+        grid.add_row("why", Text(base.why, style="dim"))
     out.append(grid)
-    for reason in base.reasons:
-        out.append(Text(f"  · {reason}", style="dim"))
+    if base.reasons:
+        why = Table.grid(padding=(0, 1), expand=False)  # a wrapped reason keeps its indent
+        why.add_column(no_wrap=True)
+        why.add_column(style="dim")
+        for reason in base.reasons:
+            why.add_row(" ·", reason)
+        out.append(why)
     return out
 
 
@@ -138,13 +147,13 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
     role = STATE_ROLE.get(bo.state)
     state = Text(STATE_WORDS.get(bo.state, bo.state),
                  style=_style(colors, role, bold=True) if role else Style(bold=True))
-    if bo.since is not None:
-        state.append(f"  since {bo.since:%Y-%m-%d}", style="dim")
     grid = _grid()
     grid.add_row("state", state)
+    if bo.since is not None:
+        grid.add_row("since", f"{bo.since:%Y-%m-%d}")
     side = "above" if bo.pct_to_level < 0 else "below"  # pct_to_level: the move still needed
-    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source}); price "
-                          f"{abs(bo.pct_to_level):.1f}% {side}")
+    grid.add_row("level", f"{_price(bo.level)} ({bo.level_source})")
+    grid.add_row("price", f"{abs(bo.pct_to_level):.1f}% {side} it")
     if bo.volume_ratio is not None:
         grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
     out.append(grid)
@@ -177,13 +186,22 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
 def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
                      rs: RelativeStrength | None) -> Group:
     """Every block, in reading order, separated by blank lines."""
-    blocks = [
-        breakout_block(facts.breakout, colors),
-        base_block(facts.bases[0] if facts.bases else None, colors),
-        zone_block(_nearest_zone(facts), colors),
-        highs_block(facts.highs, colors),
-        rs_block(rs, benchmark),
-    ]
+    from analysis.instruments import InstrumentKind
+
+    # a volatility index: nothing sets up or breaks out (a cached snapshot holds the kind as text)
+    if not InstrumentKind(facts.instrument).has_setups:
+        blocks = [[_section("Volatility index"),
+                   Text("a gauge of expected swings: no bases, breakouts or record highs",
+                        style="dim")],
+                  zone_block(_nearest_zone(facts), colors), rs_block(rs, benchmark)]
+    else:
+        blocks = [
+            breakout_block(facts.breakout, colors),
+            base_block(facts.bases[0] if facts.bases else None, colors),
+            zone_block(_nearest_zone(facts), colors),
+            highs_block(facts.highs, colors),
+            rs_block(rs, benchmark),
+        ]
     parts: list = []
     for block in blocks:
         if parts:

@@ -93,7 +93,7 @@ class WatchlistTable(PaneTable):
         if stale and not snap.fallback:
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = {
-            "symbol": cells.symbol_cell(sym, sem, facts),
+            "symbol": cells.symbol_cell(sym, sem, facts, compact=compact),
             "last": colored(fmt.price(facts.last, compact), None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
             **cells.extended_cells(facts.extended, sem, compact),
