@@ -50,7 +50,9 @@ def same(text: str, value: float | None) -> bool:
 
 
 def words(kind) -> str:
-    return str(getattr(kind, "words", None) or getattr(kind, "value", kind)).replace("_", " ")
+    """A kind or state as prose writes it ("flat base" for flat_base / "flat-base")."""
+    text = str(getattr(kind, "words", None) or getattr(kind, "value", kind))
+    return text.replace("_", " ").replace("-", " ")
 
 
 def test_record_closes_and_intraday_records_of_the_russell(snap):
@@ -100,11 +102,11 @@ def test_kre_active_base_and_its_state(snap):
         r"state `(\w+)` \(([\d.]+)% under\)")
     kre = snap.symbols["KRE"]
     base = kre.bases[0]
-    assert words(base.kind) == kind and base.start == date.fromisoformat(start)
+    assert words(base.kind) == words(kind) and base.start == date.fromisoformat(start)
     assert same(depth, base.depth_pct) and same(pivot, base.pivot)
     gap = getattr(kre.breakout, "pct_vs_level", None)  # (the newer name, negative below)
     gap = kre.breakout.pct_to_level if gap is None else gap
-    assert words(kre.breakout.state) == state and same(under, abs(gap))
+    assert words(kre.breakout.state) == words(state) and same(under, abs(gap))
 
 
 def test_sector_bases(snap):
@@ -115,7 +117,7 @@ def test_sector_bases(snap):
                               ("XLK", xlk, xlk_state)):
         facts = snap.symbols[sym]
         assert same(pivot, facts.bases[0].pivot), sym
-        assert words(facts.breakout.state) == state, sym
+        assert words(facts.breakout.state) == words(state), sym
 
 
 def test_xlk_streak(snap):
