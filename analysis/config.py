@@ -1,5 +1,6 @@
-"""The user's TOML config: typed defaults that reproduce the article's universe, loading, and errors
-that name the file, the line and the key.
+"""The user's TOML config: typed defaults for a trader today (``examples/article.toml`` is the seed
+article's own set-up: its race and its Russell 2000 weights), loading, and errors that name the
+file, the line and the key.
 
 The config file is the user's own hand-written file; Basewatch never rewrites it (edits made in the
 app go to the state file, see ``analysis.state``).
@@ -12,10 +13,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from analysis.config_example import EXAMPLE as EXAMPLE  # the documented defaults
 from analysis.symbols import SymbolError, validate_symbol
 
 
@@ -46,13 +49,15 @@ class Sector:
 class Benchmark:
     """The small-vs-large pair, and the benchmark every symbol's relative strength is against.
 
-    ``weights_of`` is the ETF whose fund data gives the index sector weights (IWM: Russell 2000).
+    ``weights_of`` is the fund whose index the sector weights are of (its fund data gives them
+    live): SPY, the S&P 500, whose sectors the default sector ETFs are. Offline only IWM (the
+    Russell 2000) has a bundled table; for another fund the config's own weights, else "—".
     """
 
     small: str = "IWM"
     large: str = "SPY"
     rs_against: str = "SPY"
-    weights_of: str = "IWM"
+    weights_of: str = "SPY"
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,12 @@ class Race:
     """A reference-high race: who first trades above their own high of ``reference_date``.
 
     ``start`` is when the race was set up; crossings before it don't count. Empty means the as-of
-    date.
+    date. No symbols (the default): no race.
     """
 
-    symbols: tuple[str, ...] = ("ETH-USD", "BTC-USD")
-    reference_date: str = "2025-11-10"
-    start: str = "2025-12-09"
+    symbols: tuple[str, ...] = ()
+    reference_date: str = ""
+    start: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,25 +118,26 @@ DEFAULT_WATCHLIST: tuple[str, ...] = (
     "SOXX", "SMH", "^VIX",
 )
 DEFAULT_SECTORS: tuple[Sector, ...] = (
-    Sector("Financials", "XLF", 18.65),
-    Sector("Industrials", "XLI", 17.85),
-    Sector("Health Care", "XLV", 16.31),
-    Sector("Information Technology", "XLK", 13.84),
-    Sector("Consumer Discretionary", "XLY", 9.67),
-    Sector("Energy", "XLE", 5.12),
-    Sector("Consumer Staples", "XLP", 2.81),
-    Sector("Communication Services", "XLC", 2.70),
-    Sector("Materials", "XLB", None),
-    Sector("Real Estate", "XLRE", None),
-    Sector("Utilities", "XLU", None),
+    Sector("Financials", "XLF"),
+    Sector("Industrials", "XLI"),
+    Sector("Health Care", "XLV"),
+    Sector("Information Technology", "XLK"),
+    Sector("Consumer Discretionary", "XLY"),
+    Sector("Energy", "XLE"),
+    Sector("Consumer Staples", "XLP"),
+    Sector("Communication Services", "XLC"),
+    Sector("Materials", "XLB"),
+    Sector("Real Estate", "XLRE"),
+    Sector("Utilities", "XLU"),
 )
+"""The S&P 500's eleven sectors and their Select Sector SPDR ETFs (weights from SPY's fund data)."""
 DEFAULT_CRYPTO: tuple[str, ...] = ("BTC-USD", "ETH-USD", "SOL-USD")
-SOURCES = ("auto", "yahoo", "sample", "store")
 
 
 @dataclass(frozen=True)
 class Config:
-    """Everything the user can set. Defaults reproduce the article's universe."""
+    """Everything the user can set. The defaults serve a trader today (no race, S&P 500 sector
+    weights); ``examples/article.toml`` reproduces the seed article's set-up."""
 
     watchlist: tuple[str, ...] = DEFAULT_WATCHLIST
     sectors: tuple[Sector, ...] = DEFAULT_SECTORS
@@ -273,6 +279,16 @@ class _Loader:
                               None if weight is None else float(weight)))
         return tuple(out)
 
+    def source(self, raw: str) -> str:
+        """A source spec (`analysis.sources.select`); its folder is checked when it is used."""
+        from analysis.sources.select import check_spec
+
+        try:
+            check_spec(raw, folder_must_exist=False)
+        except ValueError as exc:
+            raise self.error(str(exc), "source") from exc
+        return raw
+
     def keys(self, raw: Any) -> Mapping[str, str]:
         if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
             raise self.error("expected a table of binding id = \"key\"", "keys")
@@ -293,14 +309,30 @@ class _Loader:
                 values[key] = self.keys(raw)
             elif not isinstance(raw, str):
                 raise self.error(f"expected text, got {raw!r}", key)
-            elif key == "source" and raw not in SOURCES and not raw.startswith("csv:"):
-                raise self.error(f"unknown source (use {', '.join(SOURCES)} or csv:DIR)", key)
+            elif key == "source":
+                values[key] = self.source(raw)
             else:
                 values[key] = raw
         race = values.get("race")
-        if race is not None and len(race.symbols) != 2:
-            raise self.error("a race needs exactly two symbols", "race.symbols", "race")
+        if race is not None:
+            self.check_race(race)
         return Config(path=self.path, **values)
+
+    def check_race(self, race: Race) -> None:
+        """No symbols (no race), or two with an ISO reference date (and start, when given)."""
+        if not race.symbols:
+            return
+        if len(race.symbols) != 2:
+            raise self.error("a race needs exactly two symbols (or none)", "race.symbols", "race")
+        for key in ("reference_date", "start"):
+            value = getattr(race, key)
+            if not value and key == "start":
+                continue
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise self.error(f"expected a date YYYY-MM-DD, got {value!r}", f"race.{key}",
+                                 "race") from None
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:
@@ -335,58 +367,3 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"cannot read: {exc}", path) from exc
     return parse_config(text, path)
 
-
-EXAMPLE = '''\
-# Basewatch config. Every key is optional; these are the defaults.
-watchlist = ["IWM", "^RUT", "SPY", "^GSPC", "QQQ", "DIA", "IJR", "KRE", "XLF", "XLI", "XLV",
-             "XLK", "SOXX", "SMH", "^VIX"]
-crypto = ["BTC-USD", "ETH-USD", "SOL-USD"]
-theme = "basewatch-dark"
-source = "auto"            # auto | yahoo | store | sample | csv:/path/to/folder
-
-[benchmark]
-small = "IWM"              # small caps ...
-large = "SPY"              # ... against large caps
-rs_against = "SPY"         # relative strength of every symbol is measured against this
-weights_of = "IWM"         # whose fund data gives the index sector weights
-
-[sectors]                  # sector = { etf, weight in the benchmark index (%) }; no weight: "—"
-Financials = { etf = "XLF", weight = 18.65 }
-Industrials = { etf = "XLI", weight = 17.85 }
-"Health Care" = { etf = "XLV", weight = 16.31 }
-"Information Technology" = { etf = "XLK", weight = 13.84 }
-"Consumer Discretionary" = { etf = "XLY", weight = 9.67 }
-Energy = { etf = "XLE", weight = 5.12 }
-"Consumer Staples" = { etf = "XLP", weight = 2.81 }
-"Communication Services" = { etf = "XLC", weight = 2.70 }
-Materials = { etf = "XLB" }
-"Real Estate" = { etf = "XLRE" }
-Utilities = { etf = "XLU" }
-
-[race]
-symbols = ["ETH-USD", "BTC-USD"]
-reference_date = "2025-11-10"
-start = "2025-12-09"       # empty: the as-of date
-
-[thresholds]
-drawdown_pct = 20.0        # a prior cycle ends with a drawdown at least this deep
-near_pct = 3.0             # 'near' the pivot within this %
-extended_pct = 5.0         # past the buy zone beyond this % above the pivot
-confirm_volume_ratio = 1.4 # confirmed breakout: volume >= 1.4 x the 50-day average
-fail_sessions = 10         # a close back below the pivot within this many sessions fails it
-streak_milestones = [5, 8, 10, 12]
-leaders_window = 21        # leaders: first new closing highs within the last N sessions
-
-[refresh]                  # seconds
-market_open = 60
-market_closed = 900
-crypto = 300
-deadline = 45
-
-[alerts]
-bell = false
-command = []               # e.g. ["notify-send", "Basewatch"]; the event arrives as JSON on stdin
-timeout_seconds = 10.0
-
-[keys]                     # binding id = key, e.g. refresh = "f5"
-'''

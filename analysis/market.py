@@ -33,6 +33,18 @@ _AFTER_EARLY_CLOSE_END = time(17, 0)
 _REGULAR_OPEN = time(9, 30)
 _REGULAR_CLOSE = time(16, 0)
 BUNDLED_WEIGHTS_SOURCE = "bundled: Siblis Research / FTSE Russell"
+BUNDLED_WEIGHTS_FUND = "IWM"  # the bundled table is the Russell 2000's: it stands in for IWM only
+INDEX_OF_FUND: dict[str, str] = {
+    "IWM": "Russell 2000", "SPY": "S&P 500", "IVV": "S&P 500", "VOO": "S&P 500",
+    "QQQ": "Nasdaq-100", "DIA": "Dow Jones Industrial Average", "IJR": "S&P SmallCap 600",
+    "MDY": "S&P MidCap 400", "VTI": "CRSP US Total Market",
+}
+NO_WEIGHTS_SOURCE = "none offline"
+
+
+def index_of(fund: str) -> str:
+    """The index a fund tracks, by name ("S&P 500" for SPY), else the fund's own symbol."""
+    return INDEX_OF_FUND.get(fund.upper(), fund)
 
 # yfinance fund-data sector keys (Morningstar) -> the GICS names of the bundled table and config.
 _LIVE_SECTOR_NAMES = {
@@ -237,8 +249,10 @@ def sector_weights(
     *,
     source: str = "live",
     asof: date | None = None,
+    fund: str = BUNDLED_WEIGHTS_FUND,
 ) -> SectorWeights:
-    """Live weights when given (and usable), else the bundled table.
+    """Live weights of ``fund``'s index when given (and usable), else the bundled table when it is
+    that index's (IWM, the Russell 2000), else none: another index's weights are never shown.
 
     Live keys from yfinance fund data (``technology``, ``financial_services`` ...) are renamed to
     the GICS names of the bundled table; fractions (values summing to at most 1.5) become %.
@@ -254,6 +268,8 @@ def sector_weights(
             name = _sector_name(str(key))
             clean[name] = clean.get(name, 0.0) + num
     if not clean or sum(clean.values()) <= 0:
+        if fund.upper() != BUNDLED_WEIGHTS_FUND:
+            return SectorWeights(MappingProxyType({}), NO_WEIGHTS_SOURCE, None)
         return bundled_sector_weights()
     if sum(clean.values()) <= 1.5:
         clean = {k: round(v * 100.0, 6) for k, v in clean.items()}

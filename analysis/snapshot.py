@@ -221,7 +221,7 @@ def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTa
                 if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)}
     race_cfg = config.race
     race_result = None
-    if all(s in bars for s in race_cfg.symbols):
+    if race_cfg.symbols and all(s in bars for s in race_cfg.symbols):
         start = date.fromisoformat(race_cfg.start) if race_cfg.start else day
         race_result = race.reference_race(bars, race_cfg.symbols,
                                           date.fromisoformat(race_cfg.reference_date), start)
@@ -231,6 +231,6 @@ def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTa
         race=race_result,
         clock=clock,
         fomc=market.fomc_info(now.astimezone(ZoneInfo("America/New_York")).date()),
-        sector_weights=market.sector_weights(live_weights),
+        sector_weights=market.sector_weights(live_weights, fund=config.benchmark.weights_of),
         crypto_ratio=crypto_ratio,
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: SymbolFacts.instrument, Base.why
+FORMAT = 3  # 2: SymbolFacts.instrument, Base.why; 3: breakout.pct_vs_level (was pct_to_level)
 """Bump when the file layout or a field the panes read changes: older files are then ignored."""
 MAX_BYTES = 4_000_000
 FILE_NAME = "last_snapshot.json"

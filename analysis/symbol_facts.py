@@ -89,7 +89,9 @@ def last_stamp(df: pd.DataFrame) -> datetime:
 def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
     if len(vol) < 2:
         return None
-    avg = vol[-51:-1].mean()
+    from analysis.facts.ranges import trailing_mean
+
+    avg = trailing_mean(vol[-51:-1], 50, min_count=1)[-1]  # the 50 sessions before the last
     if not avg > 0:
         return None
     return float(vol[-1] / (avg * fraction))
@@ -118,7 +120,7 @@ def symbol_facts(
     An instrument without setups (a volatility index) gets no bases, breakout or record highs."""
     import numpy as np
 
-    from analysis.facts import bases, breakout, highs, streaks, strength, zones
+    from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
     from analysis.facts.pivots import frame_arrays
     from analysis.instruments import instrument_kind
     from analysis.symbols import is_crypto
@@ -168,7 +170,7 @@ def symbol_facts(
         streak=streaks.streak(df),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
-        bases=found_bases,
+        bases=watched.with_state(found_bases, state),  # its status agrees with the state
         zones=found_zones,
         breakout=state,
         intraday=fraction < 1.0,

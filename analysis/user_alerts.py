@@ -105,7 +105,7 @@ def holds(alert: UserAlert, facts: SymbolFacts | None) -> bool:
         return v is not None and facts.last <= v
     bo = facts.breakout
     if alert.condition == "pivot":
-        return bo is not None and v is not None and abs(bo.pct_to_level) <= v
+        return bo is not None and v is not None and abs(bo.pct_vs_level) <= v
     if alert.condition == "pace":
         return facts.volume_pace is not None and v is not None and facts.volume_pace >= v
     if alert.condition == "state":
@@ -121,7 +121,7 @@ def _message(alert: UserAlert, facts: SymbolFacts) -> str:
         return f"{sym} at {facts.last:,.2f}: at or below your {v:,.2f}"
     bo = facts.breakout
     if alert.condition == "pivot" and bo is not None:
-        return (f"{sym} at {facts.last:,.2f} is {abs(bo.pct_to_level):.1f}% from its "
+        return (f"{sym} at {facts.last:,.2f} is {abs(bo.pct_vs_level):.1f}% from its "
                 f"{bo.level_source} {bo.level:,.2f} (your {v:g}%)")
     if alert.condition == "pace":
         return f"{sym} volume pace {facts.volume_pace:.1f}x (your {v:g}x)"

@@ -41,7 +41,7 @@ def _state(after_closes, after_volumes=None, session_fraction=1.0, **rules):
 
 def test_below_and_near_with_the_distance():
     st, _ = _state([46.0])
-    assert st.state == "below" and st.pct_to_level == pytest.approx((50 / 46 - 1) * 100)
+    assert st.state == "below" and st.pct_vs_level == pytest.approx((46 / 50 - 1) * 100)
     assert "a rise of 8.7% to 50.00" in st.needs
     st, bars = _state([46.0, 48.6, 49.0])
     assert st.state == "near" and st.since == bars.index[-2].date()

@@ -220,7 +220,7 @@ async def test_sector_pane_is_ranked_by_closeness_to_a_breakout():
             b = snap.symbols[etf].breakout
             if b is None:
                 return (len(order), 0.0)
-            return (order.index(b.state), abs(b.pct_to_level))
+            return (order.index(b.state), abs(b.pct_vs_level))
 
         etfs = [s.etf for s in Config().sectors]
         assert table(app, "sectors").visible_keys() == sorted(etfs, key=rank)

@@ -8,15 +8,18 @@ Fixed data, a fixed clock (so the countdown to the next open is always 17h 00m),
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from test_dashboard import NOW, FixedFeed
 
-from analysis.config import Config
+from analysis.config import Config, load_config
 from tui.app import BasewatchApp
 
+ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "article.toml"
 
-def app() -> BasewatchApp:
-    config = Config()
+
+def app(config: Config | None = None) -> BasewatchApp:
+    config = config or Config()
     feed = FixedFeed(config)
     return BasewatchApp(config, lambda: feed, auto_refresh=False, now=lambda: NOW)
 
@@ -31,6 +34,12 @@ async def wait_loaded(pilot) -> None:
 
 def test_dashboard_120x40(snap_compare):
     assert snap_compare(app(), terminal_size=(120, 40), run_before=wait_loaded)
+
+
+def test_dashboard_120x40_with_the_articles_config(snap_compare):
+    """The article's day with its set-up: the ETH/BTC race, the Russell 2000's weights (IWM%)."""
+    config = load_config(ARTICLE)
+    assert snap_compare(app(config), terminal_size=(120, 40), run_before=wait_loaded)
 
 
 def test_dashboard_80x24_watchlist(snap_compare):

@@ -332,7 +332,7 @@ def test_a_quote_with_nan_high_and_low_keeps_its_price_and_finite_facts(make_fak
     fake.set_last_bar("KRE", price=63.0, open=64.0, high=float("nan"), low=float("nan"))
     kre = pipe.refresh(SYMBOLS).snapshot.symbols["KRE"]
     assert kre.last == 63.0 and kre.asof.isoformat() == "2025-12-10"
-    assert kre.breakout is not None and math.isfinite(kre.breakout.pct_to_level)
+    assert kre.breakout is not None and math.isfinite(kre.breakout.pct_vs_level)
     assert kre.volume_pace is None or math.isfinite(kre.volume_pace)
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from analysis.facts.bases import active_base
-from analysis.history import breakout_outcome, format_history, scan_history, summarize
+from analysis.history import breakout_outcome, scan_history, summarize
 from analysis.sources.sample import load_sample
 from tests.synthetic_bars import bars_from, cup_with_handle, line
+from tui.commands.history_text import format_history
 
 
 def _loop_outcome(bars, at, level, stop=8.0):

@@ -168,3 +168,15 @@ def test_the_clock_within_the_bundled_years_needs_no_calendar_library():
             "'exchange_calendars' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["open", "True", "2026-11-27T13:00:00-05:00", "False", "False"]
+
+
+def test_another_index_never_gets_the_bundled_russell_2000_weights():
+    from analysis.market import index_of
+
+    none = sector_weights(None, fund="SPY")
+    assert dict(none.weights) == {} and none.source == "none offline"
+    assert sector_weights(None, fund="IWM") == bundled_sector_weights()
+    live = sector_weights({"technology": 0.34}, fund="SPY")
+    assert dict(live.weights) == {"Information Technology": 34.0}
+    assert (index_of("SPY"), index_of("IWM"), index_of("XYZ")) == ("S&P 500", "Russell 2000",
+                                                                   "XYZ")

@@ -61,3 +61,28 @@ def test_median_of_data_with_a_nan_is_nan_and_leaves_the_input_alone():
     assert np.isnan(median(np.array([np.nan])))
     assert median(np.array([1.0, 2.0, 3.0, np.inf])) == 2.5
     np.testing.assert_array_equal(values, before)
+
+
+def test_trailing_mean_by_hand():
+    from analysis.facts.ranges import trailing_mean
+
+    values = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    got = trailing_mean(values, 3)
+    assert np.isnan(got[:2]).all() and got[2:].tolist() == [2.0, 3.0, 17.0 / 3.0]
+    assert trailing_mean(values, 3, min_count=1).tolist()[:2] == [1.0, 1.5]
+    assert np.isnan(trailing_mean(values, 3, min_count=2)[0])
+    assert np.isnan(trailing_mean(values[:2], 3)).all()
+    # a mean does not depend on what came before its window
+    assert trailing_mean(np.r_[1e9, values], 3)[-1] == got[-1]
+
+
+def test_day_numbers_dates_and_friday_weeks():
+    from datetime import date
+
+    from analysis.days import to_date, to_dates, week_numbers
+
+    assert to_date(0) == date(1970, 1, 1) and to_date(np.int64(20431)) == date(2025, 12, 9)
+    assert to_dates(np.array([1, 20431])) == [date(1970, 1, 2), date(2025, 12, 9)]
+    # 2025-12-05 is a Friday (day 20427): Saturday 12-06 starts the next week
+    assert week_numbers(np.array([20423, 20427, 20428, 20431])).tolist() == [2918, 2918, 2919,
+                                                                              2919]

@@ -1,6 +1,7 @@
 """`basewatch scan`: the table, the JSON document and its schema, --asof, and clear errors."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -78,7 +79,9 @@ def test_scan_history_lists_transitions_and_a_summary(capsys):
 
 
 def test_scan_of_one_symbol_still_has_its_relative_strength_and_the_market(capsys):
-    doc = _scan_json(capsys, "--symbols", "KRE", "--asof", "2025-12-09")
+    # the article's day with the article's set-up (its race)
+    article = str(Path(__file__).resolve().parent.parent / "examples" / "article.toml")
+    doc = _scan_json(capsys, "--config", article, "--symbols", "KRE", "--asof", "2025-12-09")
     assert [r["symbol"] for r in doc["symbols"]] == ["KRE"]
     assert doc["symbols"][0]["rs"]["benchmark"] == "SPY"
     assert doc["market"]["pair"]["symbol"] == "IWM" and doc["market"]["race"]["status"] == "running"

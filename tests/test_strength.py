@@ -1,12 +1,14 @@
 """Relative strength on the real bundled bars against plain loops: the ratio line (US and crypto
-aligned by calendar date), its changes, new highs, Mansfield RS, trend, and the rotation quadrant
-from rolling z-scores that do not depend on where the data starts."""
+aligned by calendar date), its changes, new highs, Mansfield RS, the trend and the rotation
+quadrant read off the 1- and 3-month changes (by hand), and the rolling z-scores (RS-ratio,
+RS-momentum) that do not depend on where the data starts."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -62,12 +64,15 @@ def test_relative_strength_matches_plain_loops(symbol, bench, day):
         assert getattr(got, attr) == pytest.approx((ratio[-1] / ratio[-1 - k] - 1) * 100)
     assert got.new_high == all(ratio[-1] > r for r in ratio[:-1])
     assert got.mansfield == pytest.approx((ratio[-1] / mean(ratio[-200:]) - 1) * 100)
-    off = (ratio[-1] / mean(ratio[-50:]) - 1) * 100
-    assert got.trend == ("up" if off > 1 else "down" if off < -1 else "flat")
+    one = round((ratio[-1] / ratio[-22] - 1) * 100, 1)  # as shown, to 0.1%
+    three = round((ratio[-1] / ratio[-64] - 1) * 100, 1)
+    assert got.trend == ("up" if one > 1 else "down" if one < -1 else "flat")
+    assert got.quadrant == {(True, True): "leading", (True, False): "weakening",
+                            (False, False): "lagging", (False, True): "improving"}[
+                                (three >= 0, one >= 0)]
     want_ratio, want_mom = loop_rotation(ratio)
     assert got.rs_ratio == pytest.approx(want_ratio, rel=1e-9)
     assert got.rs_momentum == pytest.approx(want_mom, rel=1e-9)
-    assert got.quadrant == quadrant(want_ratio, want_mom)
 
 
 def test_crypto_against_a_us_benchmark_lines_up_by_calendar_date():
@@ -99,18 +104,64 @@ def test_rotation_needs_full_windows_and_short_history_gives_none():
     just = relative_strength(iwm.iloc[-n:], spy.iloc[-n:], "IWM", "SPY")
     assert just.rs_ratio is not None and just.rs_momentum is not None
     short = relative_strength(iwm.iloc[-(n - 1):], spy.iloc[-(n - 1):], "IWM", "SPY")
-    assert short.rs_ratio is not None and short.rs_momentum is None and short.quadrant is None
+    assert short.rs_ratio is not None and short.rs_momentum is None
     tiny = relative_strength(iwm.iloc[-20:], spy.iloc[-20:], "IWM", "SPY")
     assert tiny.change_1m is None and tiny.mansfield is None and tiny.rs_ratio is None
-    assert tiny.trend == "flat"
+    assert tiny.trend == "flat" and tiny.quadrant is None
+    month = relative_strength(iwm.iloc[-40:], spy.iloc[-40:], "IWM", "SPY")
+    assert month.change_1m is not None and month.change_3m is None and month.quadrant is None
 
 
-def test_quadrants():
-    assert quadrant(101, 101) == "leading"
-    assert quadrant(101, 99) == "weakening"
-    assert quadrant(99, 99) == "lagging"
-    assert quadrant(99, 101) == "improving"
-    assert quadrant(100, 100) == "leading"
+def test_a_change_shown_as_0_0_percent_counts_as_zero():
+    ratio = [1.0] * 130
+    ratio[-22], ratio[-64] = 1.0004, 1.03  # 1m -0.04% ("0.0%"), 3m -2.9%
+    got = relative_strength(*_ratio_frames(ratio), "A", "B")
+    assert got.change_1m < 0 and (got.trend, got.quadrant) == ("flat", "improving")
+
+
+def test_the_quadrant_is_the_signs_of_the_3_month_and_the_1_month_change():
+    assert quadrant(4.6, 0.9) == "leading"
+    assert quadrant(2.0, -0.6) == "weakening"
+    assert quadrant(-3.0, -1.0) == "lagging"
+    assert quadrant(-4.7, 4.4) == "improving"
+    assert quadrant(0.0, 0.0) == "leading"
+
+
+def _ratio_frames(ratio: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A symbol whose close is 100 x ``ratio`` against a benchmark that closes at 100 every day."""
+    idx = pd.date_range("2024-01-02", periods=len(ratio), freq="B", tz="America/New_York")
+    close = np.array(ratio) * 100.0
+    bars = pd.DataFrame({"open": close, "high": close, "low": close, "close": close,
+                         "volume": 1e6}, index=idx)
+    bench = bars.assign(open=100.0, high=100.0, low=100.0, close=100.0)
+    return bars, bench
+
+
+@pytest.mark.parametrize(("month_ago", "quarter_ago", "trend", "quad", "one", "three"), [
+    # ratio 1.00 today; 0.98 21 sessions ago, 1.05 63 sessions ago
+    (0.98, 1.05, "up", "improving", 2.0408, -4.7619),
+    # 1.006 21 sessions ago (1m -0.60%: inside the 1% band), 0.97 63 sessions ago
+    (1.006, 0.97, "flat", "weakening", -0.5964, 3.0928),
+    (1.02, 1.03, "down", "lagging", -1.9608, -2.9126),
+    (0.995, 0.95, "flat", "leading", 0.5025, 5.2632),
+])
+def test_trend_and_quadrant_by_hand(month_ago, quarter_ago, trend, quad, one, three):
+    ratio = [1.0] * 130
+    ratio[-22], ratio[-64] = month_ago, quarter_ago
+    got = relative_strength(*_ratio_frames(ratio), "A", "B")
+    assert got.change_1m == pytest.approx(one, abs=1e-4)
+    assert got.change_3m == pytest.approx(three, abs=1e-4)
+    assert (got.trend, got.quadrant) == (trend, quad)
+
+
+@pytest.mark.parametrize(("symbol", "trend", "quad"), [("KRE", "up", "improving"),
+                                                       ("XLK", "flat", "leading")])
+def test_the_articles_day_reads_off_the_changes_shown(symbol, trend, quad):
+    """As of 2025-12-09: KRE 1m +4.4%, 3m -4.7% (was "leading" from z-scores); XLK 1m +0.9%,
+    3m +4.6% (was "lagging", with an up arrow)."""
+    a, b = upto(load_sample(symbol), "2025-12-09"), upto(load_sample("SPY"), "2025-12-09")
+    got = relative_strength(a, b, symbol, "SPY")
+    assert (got.trend, got.quadrant) == (trend, quad)
 
 
 def test_a_flat_ratio_scores_the_centre():
@@ -121,6 +172,7 @@ def test_a_flat_ratio_scores_the_centre():
     got = relative_strength(const, const * 2, "A", "B")
     assert got.ratio == 0.5 and got.rs_ratio == 100.0 and got.rs_momentum == 100.0
     assert got.trend == "flat" and not got.new_high and got.mansfield == 0.0
+    assert got.quadrant == "leading"  # no change on either horizon
 
 
 def test_no_common_session_is_none():

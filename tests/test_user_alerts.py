@@ -81,7 +81,7 @@ def test_state_reached_pace_and_pivot_alerts():
 def test_holds_is_computed_from_the_snapshot_figures():
     facts = snap(D10).symbols["KRE"]
     assert holds(UserAlert("1", "KRE", "pivot", 0.05), facts) == (
-        abs(facts.breakout.pct_to_level) <= 0.05)
+        abs(facts.breakout.pct_vs_level) <= 0.05)
     assert holds(UserAlert("1", "KRE", "pace", 1.40), facts) == (facts.volume_pace >= 1.40)
     assert not holds(UserAlert("1", "KRE", "above", 1.0), None)
 

@@ -273,7 +273,11 @@ def test_live_sector_weights_reach_the_snapshot(fake_yahoo):
     from analysis.config import Config
     from analysis.pipeline import Pipeline
 
+    # the default sector ETFs are the S&P 500's: the weights are asked of SPY's fund data (the
+    # fake serves these made-up fractions for it: the plumbing is under test, not the numbers)
+    fake_yahoo.fund_sectors["SPY"] = {"technology": 0.34, "financial_services": 0.13}
     source = YahooSource(session=fake_yahoo, deadline=20.0)
     snap = Pipeline(Config(), source).refresh(["IWM", "SPY"]).snapshot
     assert snap.market.sector_weights.source == "live"
-    assert snap.market.sector_weights.weights["Financials"] > 0
+    assert dict(snap.market.sector_weights.weights) == pytest.approx(
+        {"Information Technology": 34.0, "Financials": 13.0})

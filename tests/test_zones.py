@@ -125,6 +125,11 @@ def test_nearest_overhead_prefers_the_zone_the_price_is_in_then_the_closest_abov
     assert nearest_overhead(zones, 69.0) == z(70, 72)
     assert nearest_overhead(zones, 80.0) is None
     assert nearest_overhead(zones, 65.0, kinds=("support",)) == z(66, 67, "support")
+    # at a zone's top exactly the zone is not overhead; of two equally close (both around the
+    # price) the lower top: one rule for the sector pane, the drill-down, the chart and the scan
+    assert nearest_overhead([z(63, 68), z(70, 72)], 68.0) == z(70, 72)
+    assert nearest_overhead([z(60, 75), z(63, 68)], 65.0) == z(63, 68)
+    assert nearest_overhead([z(63, 68), z(60, 75)], 65.0) == z(63, 68)
 
 
 @pytest.mark.parametrize("symbol", ["KRE", "XLK", "BTC-USD"])

@@ -36,6 +36,13 @@ def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     return f"{value:+.{digits}f}%" if signed else f"{value:.{digits}f}%"
 
 
+def number(value: float | None, digits: int = 1) -> str:
+    """A plain number such as a weight in % of an index: 18.6."""
+    if _missing(value):
+        return DASH
+    return f"{value:.{digits}f}"
+
+
 def ratio(value: float | None, digits: int = 1) -> str:
     """A multiple such as volume pace: 1.4x."""
     if _missing(value):
@@ -86,6 +93,45 @@ def streak(length: int) -> str:
 def trend_arrow(trend: str | None) -> str:
     """up / down / flat as an arrow."""
     return {"up": "↑", "down": "↓", "flat": "→"}.get(trend or "", DASH)
+
+
+def rs_change(trend: str | None, change: float | None, digits: int = 1) -> str:
+    """The RS trend arrow on the 1-month RS change it is the direction of: ↑+2.2%, →-0.6%."""
+    if _missing(change):
+        return DASH
+    return f"{trend_arrow(trend)}{pct(change, digits)}"
+
+
+def rotation_signs(change_3m: float | None, change_1m: float | None) -> str:
+    """The signs the rotation quadrant is read from: "3M- 1M+" (improving)."""
+    def sign(v: float | None) -> str:
+        return "?" if _missing(v) else "+" if v >= 0 else "-"
+
+    return f"3M{sign(change_3m)} 1M{sign(change_1m)}"
+
+
+def vs_level(value: float | None) -> str:
+    """Where the price is against a level (a pivot, a zone's top), in %: price / level - 1,
+    negative below it ("-2.7%": 2.7% under the pivot), whole percent from 10% on. The one sign
+    convention of every pane, the drill-down and ``scan --json`` (``pct_vs_level``)."""
+    if _missing(value):
+        return DASH
+    return pct(value, 0 if abs(value) >= 10 else 1)
+
+
+STATE_LABEL: dict[str, str] = {
+    "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
+    "extended": "extended", "failed": "FAILED",
+}
+STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
+                               "FAILED": "FAIL"}
+
+
+def state_label(state: str, compact: bool = False) -> str:
+    """A breakout state as the panes label it: BREAKING, near, FAILED (BREAK, FAIL when compact);
+    a state without a label of its own in words (back_in_base -> back in base)."""
+    label = STATE_LABEL.get(state) or words(state)
+    return STATE_SHORT.get(label, label) if compact else label
 
 
 def words(identifier: str) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import week_numbers
 from analysis.facts.pivots import frame_arrays
 from analysis.facts.ranges import RangeExtreme, prefix_sum
 
@@ -99,7 +100,7 @@ def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Pr
     sym = np.repeat(np.arange(len(parts)), sizes)
     cal = day + sym * SHIFT_DAYS
     first = np.repeat(bounds[:-1], sizes)
-    week_id = (cal + 5) // 7  # weeks end on Friday, like analysis.bars.to_weekly
+    week_id = week_numbers(cal)  # weeks end on Friday: the chart's weekly bars
     new_week = np.r_[True, np.diff(week_id) != 0] if len(day) else np.zeros(0, bool)
     starts = np.flatnonzero(new_week)
     week = np.cumsum(new_week) - 1

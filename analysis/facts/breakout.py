@@ -20,7 +20,7 @@ are read like a chart:
 - failed: closed back below the level within ``fail_sessions`` of breaking out. A later close above
   the level starts a new attempt.
 
-``pct_to_level`` is the move from the last price to the level in % (positive: below the level).
+``pct_vs_level`` is where the last price is against the level, in % (negative: below the level).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Breakout:
     state: str
     level: float
     level_source: str
-    pct_to_level: float
+    pct_vs_level: float
     volume_ratio: float | None
     since: date | None
     needs: str
@@ -239,7 +239,7 @@ def state_from_arrays(
         state=state,
         level=level,
         level_source=source,
-        pct_to_level=(level / price - 1.0) * 100.0,
+        pct_vs_level=(price / level - 1.0) * 100.0,
         volume_ratio=None if ratio is None else float(ratio),
         since=since,
         needs=needs,
@@ -278,7 +278,7 @@ def breakout_events(
     data = {
         "level": current.level,
         "level_source": current.level_source,
-        "pct_to_level": current.pct_to_level,
+        "pct_vs_level": current.pct_vs_level,
         "volume_ratio": current.volume_ratio,
         "previous": previous.state if previous else None,
         "since": current.since.isoformat() if current.since else None,

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_date
 from analysis.facts.pivots import frame_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_EPOCH = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,6 @@ def record_mask(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _date(day: np.integer) -> date:
-    """A day number (days since 1970-01-01) as a date."""
-    return date.fromordinal(_EPOCH + int(day))
 
 
 def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs | None:
@@ -95,15 +92,15 @@ def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs 
     if deep.size:
         level = running[deep[-1]]
         at = int(np.searchsorted(running, level, side="left"))
-        peak, peak_date = float(level), _date(day[at])
+        peak, peak_date = float(level), to_date(day[at])
         vs_peak = float((last / level - 1.0) * 100.0)
 
     return RecordHighs(
-        first_date=_date(day[0]),
+        first_date=to_date(day[0]),
         ath_close=float(close[i_close]),
-        ath_close_date=_date(day[i_close]),
+        ath_close_date=to_date(day[i_close]),
         ath_high=float(high[i_high]),
-        ath_high_date=_date(day[i_high]),
+        ath_high_date=to_date(day[i_high]),
         new_closing_ath=new_close,
         new_intraday_ath=new_high,
         pct_from_ath=float((last / close[i_close] - 1.0) * 100.0),

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_date
 from analysis.facts.highs import record_mask
 from analysis.facts.pivots import frame_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,6 @@ class Leaders:
     window_start: date
     order: tuple[Leader, ...]
     first: str | None
-
-
-def _as_date(day: int) -> date:
-    return (_EPOCH + np.timedelta64(int(day), "D")).item()
 
 
 @dataclass(frozen=True)
@@ -94,12 +90,12 @@ def leaders_of(tails: Mapping[str, LeaderTail | None], window: int) -> Leaders |
         first = int(np.searchsorted(t.days, start, side="left"))
         hits = np.flatnonzero(t.records[first:])
         day = int(t.days[first + hits[0]]) if hits.size else None
-        leader = Leader(sym, _as_date(day) if day is not None else None, t.pct_from_ath)
+        leader = Leader(sym, to_date(day) if day is not None else None, t.pct_from_ath)
         rows.append((day if day is not None else np.iinfo(np.int64).max, -t.pct_from_ath, sym,
                      leader))
     rows.sort(key=lambda r: r[:3])
     order = tuple(r[3] for r in rows)
-    return Leaders(_as_date(start), order, order[0].symbol if order[0].first_new_high else None)
+    return Leaders(to_date(start), order, order[0].symbol if order[0].first_new_high else None)
 
 
 def leaders(bars_by_symbol: Mapping[str, pd.DataFrame], window: int = 63) -> Leaders | None:

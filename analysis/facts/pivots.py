@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_dates
 from analysis.facts.clean import day_numbers
+from analysis.facts.ranges import trailing_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,15 +180,7 @@ def average_true_range(
     prev[0] = close[0]
     prev[1:] = close[:-1]
     tr = np.maximum(high, prev) - np.minimum(low, prev)
-    csum = np.concatenate(([0.0], np.cumsum(tr)))
-    idx = np.arange(1, n + 1)
-    start = np.maximum(idx - window, 0)
-    return (csum[idx] - csum[start]) / (idx - start)
-
-
-def as_dates(days: np.ndarray) -> list[date]:
-    """int64 days since 1970-01-01 -> datetime.date objects."""
-    return list(np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype(object))
+    return trailing_mean(tr, window, min_count=1)
 
 
 def pivot_masks(
@@ -257,8 +251,8 @@ def find_pivots(
     pos, is_hi = pos[order], is_hi[order]
     price = np.where(is_hi, high[pos], low[pos])
     days = a.day
-    when = as_dates(days[pos])
-    known = as_dates(days[pos + k])
+    when = to_dates(days[pos])
+    known = to_dates(days[pos + k])
     return tuple(
         Pivot(
             kind="high" if is_hi[j] else "low",

@@ -5,8 +5,9 @@ The base detector asks thousands of "highest high between the left-side peak and
 per symbol; a sparse table answers them as a handful of array operations instead of a loop.
 Ties: ``first=True`` returns the earliest position of the extreme, ``first=False`` the latest.
 
-Also `median`: ``np.median`` of a 1-D array (the same value) without its per-call overhead, for
-the facts that take a median per symbol.
+Also `trailing_mean`, the one moving average of the facts and the chart, and `median`
+(``np.median`` of a 1-D array, the same value, without its per-call overhead) for the facts that
+take a median per symbol.
 """
 
 from __future__ import annotations
@@ -84,6 +85,29 @@ class RangeExtreme:
         idx = self.argext(a, b)
         out = self._v[np.maximum(idx, 0)] * self._sign
         return np.where(idx < 0, -np.inf * self._sign, out), idx
+
+
+def trailing_mean(values: np.ndarray, window: int, min_count: int | None = None) -> np.ndarray:
+    """Per position i: the mean of the last ``window`` values up to and including i; at the start,
+    of the fewer there are, down to ``min_count`` (default ``window``), NaN below that.
+
+    Each full window is summed on its own (``np.add.reduce`` over a sliding view, so a mean does
+    not depend on what came before it, bit for bit the same as ``sliding_window_view(...).mean``);
+    the shorter ones at the start from a running sum."""
+    values = np.ascontiguousarray(values, dtype="float64")
+    n = values.size
+    need = window if min_count is None else max(int(min_count), 1)
+    out = np.full(n, np.nan)
+    if n >= window:
+        step = values.strides[0]
+        view = np.ndarray((n - window + 1, window), dtype="float64", buffer=values,
+                          strides=(step, step))
+        out[window - 1 :] = np.add.reduce(view, axis=1) / window
+    head = min(window - 1, n)
+    if head > 0 and need < window:
+        counts = np.arange(1, head + 1)
+        out[:head] = np.where(counts >= need, np.cumsum(values[:head]) / counts, np.nan)
+    return out
 
 
 def prefix_sum(values: np.ndarray) -> np.ndarray:

@@ -1,18 +1,29 @@
 """Relative strength of a symbol against a benchmark: ratio line, changes, new highs, Mansfield RS,
-and the rotation quadrant (RS-ratio and RS-momentum as rolling z-scores).
+the trend and the rotation quadrant (read off the 1- and 3-month changes), and RS-ratio and
+RS-momentum (rolling z-scores).
 
 The ratio line is close / benchmark close on the sessions both traded, matched by calendar date
 (each frame's own time zone), so crypto's UTC day bars line up with US sessions (weekends drop out).
 
-Rotation (JdK-RRG-like, every window rolling — nothing is anchored to the first bar, so a value
-depends only on the last ``ROTATION_BARS`` ratio values up to its own session):
+What the dashboard shows is read off the changes it prints beside it:
+
+- ``trend`` (the arrow) is the direction of the 1-month change (``change_1m``, the ratio's %
+  change over 21 sessions): "up" above +``TREND_BAND_PCT``, "down" below -``TREND_BAND_PCT``,
+  "flat" within (``↑+2.2%``, ``→-0.6%``, ``↓-3.1%``: never an arrow against the number beside it).
+  Both read the changes as shown, to 0.1% (a -0.04% change is the "0.0%" on screen).
+- ``quadrant`` (rotation) is the signs of the 3-month change (is it outperforming over the
+  quarter?) and the 1-month change (is it gaining now?): both >= 0 leading; 3m >= 0 and 1m < 0
+  weakening; both < 0 lagging; 3m < 0 and 1m >= 0 improving. KRE as of 2025-12-09: 3m -4.7%,
+  1m +4.4%: improving.
+
+``rs_ratio`` and ``rs_momentum`` are the smoothed JdK-RRG-like coordinates for a rotation chart
+(every window rolling, nothing anchored to the first bar, so a value depends only on the last
+``ROTATION_BARS`` ratio values up to its own session); they are not what the quadrant is read from:
 
 - ``rs_ratio`` = 100 + z-score of the smoothed ratio (its ``SMOOTH``-session mean) against the
   last ``Z_WINDOW`` smoothed values (mean and standard deviation over that rolling window);
 - ``rs_momentum`` = 100 + z-score of the ``LAG``-session rate of change of ``rs_ratio`` (in %)
-  against its last ``Z_WINDOW`` values.
-- quadrant: rs_ratio >= 100 and rs_momentum >= 100 leading; >= 100 and < 100 weakening;
-  < 100 and < 100 lagging; < 100 and >= 100 improving. A flat window (zero spread) scores 100.
+  against its last ``Z_WINDOW`` values. A flat window (zero spread) scores 100.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analysis.facts.pivots import frame_arrays
+from analysis.facts.ranges import trailing_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,8 +48,7 @@ RATIO_BARS = SMOOTH + Z_WINDOW - 1  # ratio values needed for one rs_ratio
 ROTATION_BARS = RATIO_BARS + LAG + Z_WINDOW - 1  # ... and for one rs_momentum
 CHANGES = (21, 63, 126)  # 1, 3 and 6 months of sessions
 MANSFIELD_WINDOW = 200
-TREND_WINDOW = 50
-TREND_BAND_PCT = 1.0  # within +-1% of its 50-session mean the ratio's trend is "flat"
+TREND_BAND_PCT = 1.0  # a 1-month change within +-1% is a "flat" trend
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,9 @@ class RelativeStrength:
     ``ratio`` is close / benchmark close; changes are the ratio's % change over 21/63/126 sessions;
     ``new_high`` is True when the ratio closed above every earlier value; ``mansfield`` is
     (ratio / its 200-session mean - 1) x 100; ``rs_ratio`` and ``rs_momentum`` are centred on 100;
-    ``quadrant`` is one of QUADRANTS; ``trend`` is "up", "down" or "flat" (ratio vs its 50-session
-    mean). Any value the history is too short for is None.
+    ``quadrant`` is one of QUADRANTS, from the signs of ``change_3m`` and ``change_1m``; ``trend``
+    is "up", "down" or "flat", the direction of ``change_1m`` (see the module docstring). Any value
+    the history is too short for is None (the trend is then "flat").
     """
 
     symbol: str
@@ -111,8 +123,9 @@ def _rolling(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """Rolling mean over complete windows (the arithmetic of ``view.mean(axis=1)``)."""
-    return np.add.reduce(_windows(values, window), axis=1) / window
+    """Rolling mean over complete windows (`trailing_mean`, the arithmetic of
+    ``view.mean(axis=1)``)."""
+    return trailing_mean(values, window)[window - 1 :]
 
 
 def _zscore(values: np.ndarray, window: int) -> np.ndarray:
@@ -135,11 +148,19 @@ def _rotation_arrays(ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rs_ratio, 100.0 + _zscore(roc, Z_WINDOW)
 
 
-def quadrant(rs_ratio: float, rs_momentum: float) -> str:
-    """The rotation quadrant of a point (100, 100 is the centre)."""
-    if rs_ratio >= 100.0:
-        return "leading" if rs_momentum >= 100.0 else "weakening"
-    return "improving" if rs_momentum >= 100.0 else "lagging"
+def quadrant(change_3m: float, change_1m: float) -> str:
+    """The rotation quadrant of the 3-month and the 1-month RS change (in %): leading (both >= 0),
+    weakening (3m >= 0, 1m < 0), lagging (both < 0), improving (3m < 0, 1m >= 0)."""
+    if change_3m >= 0.0:
+        return "leading" if change_1m >= 0.0 else "weakening"
+    return "improving" if change_1m >= 0.0 else "lagging"
+
+
+def trend_of(change_1m: float | None) -> str:
+    """The RS trend: the direction of the 1-month change, "flat" within +-``TREND_BAND_PCT``."""
+    if change_1m is None or abs(change_1m) <= TREND_BAND_PCT:
+        return "flat"
+    return "up" if change_1m > 0 else "down"
 
 
 def relative_strength(
@@ -160,10 +181,6 @@ def relative_strength(
     mansfield = None
     if n >= MANSFIELD_WINDOW:
         mansfield = float((last / values[-MANSFIELD_WINDOW:].mean() - 1.0) * 100.0)
-    trend = "flat"
-    if n >= TREND_WINDOW:
-        off = (last / values[-TREND_WINDOW:].mean() - 1.0) * 100.0
-        trend = "up" if off > TREND_BAND_PCT else "down" if off < -TREND_BAND_PCT else "flat"
     rs_ratio, rs_mom = _rotation_arrays(values[-ROTATION_BARS:])
     r = float(rs_ratio[-1]) if rs_ratio.size else None
     m = float(rs_mom[-1]) if rs_mom.size else None
@@ -178,6 +195,7 @@ def relative_strength(
         mansfield=mansfield,
         rs_ratio=r,
         rs_momentum=m,
-        quadrant=quadrant(r, m) if r is not None and m is not None else None,
-        trend=trend,
+        quadrant=(quadrant(round(changes[1], 1), round(changes[0], 1))
+                  if changes[0] is not None and changes[1] is not None else None),
+        trend=trend_of(None if changes[0] is None else round(changes[0], 1)),
     )

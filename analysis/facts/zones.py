@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_dates
 from analysis.facts.pivots import (
     Pivot,
     average_true_range,
@@ -34,12 +35,12 @@ from analysis.facts.pivots import (
     pivot_table,
 )
 from analysis.facts.ranges import median
+from analysis.facts.watched import nearest_overhead as nearest_overhead  # the one rule
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DAYS_PER_YEAR = 365.25
-_EPOCH = date(1970, 1, 1).toordinal()
 PIVOT_K = 5
 
 
@@ -103,10 +104,6 @@ def pivot_arrays(pivots: tuple[Pivot, ...]) -> tuple[np.ndarray, ...]:
     )
 
 
-def _as_dates(days: np.ndarray) -> list[date]:
-    return [date.fromordinal(_EPOCH + d) for d in days.tolist()]
-
-
 def zones_as_of(
     piv: tuple[np.ndarray, ...],
     ratio: np.ndarray,
@@ -165,7 +162,7 @@ def zones_as_of(
     position = np.where(below, "below", np.where(above, "above", "inside"))
     # nearest first; then resistance before support, then the lower band (a stable sort)
     order = np.lexsort((lo, [k == "support" for k in kind], np.abs(distance)))
-    first_d, last_d = _as_dates(first[order]), _as_dates(latest[order])
+    first_d, last_d = to_dates(first[order]), to_dates(latest[order])
     return tuple(
         Zone(kind[j], lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j)
         for j, lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j in zip(
@@ -203,14 +200,3 @@ def find_zones(
     first = max(int(np.searchsorted(a.day, since_day)) - (PIVOT_K + atr_window + 2), 0)
     *piv, ratio = pivot_table(a, k=PIVOT_K, atr_window=atr_window, start=first)
     return zones_as_of(tuple(piv), ratio, a.day[first:], last, **opts)
-
-
-def nearest_overhead(
-    zones: tuple[Zone, ...] | list[Zone], price: float, kinds: tuple[str, ...] = ("resistance",)
-) -> Zone | None:
-    """The zone of ``kinds`` whose top is above ``price`` and closest to it (the price may be
-    inside the band: then it is "testing" that zone). None when nothing is overhead."""
-    above = [z for z in zones if z.kind in kinds and z.high > price]
-    if not above:
-        return None
-    return min(above, key=lambda z: (max(z.low - price, 0.0), z.high))

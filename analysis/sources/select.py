@@ -14,7 +14,31 @@ if TYPE_CHECKING:
     from analysis.sources.base import Source
     from analysis.sources.store import BarStore
 
-SPECS = ("auto", "yahoo", "store", "sample", "csv:DIR")
+KINDS = ("auto", "yahoo", "store", "sample")
+"""The named sources; with ``csv:DIR`` every spec there is (the one list the config, the command
+line, its help text and `make_source` use)."""
+CSV_PREFIX = "csv:"
+SPECS = (*KINDS, "csv:DIR")
+HELP = "auto (default), yahoo, store, sample, or csv:DIR"
+
+
+def check_spec(spec: str, *, folder_must_exist: bool = True) -> str:
+    """``spec`` normalised (a named source lower-cased, ``csv:DIR`` as given), or ValueError saying
+    what is wrong: an unknown name, ``csv:`` without a folder, a folder that does not exist (only
+    checked when ``folder_must_exist``)."""
+    text = (spec or "").strip()
+    kind = text.lower()
+    if kind in KINDS:
+        return kind
+    if kind.startswith(CSV_PREFIX):
+        where = text[len(CSV_PREFIX):]
+        if not where.strip():
+            raise ValueError(f"source {CSV_PREFIX} needs a folder, e.g. {CSV_PREFIX}~/bars")
+        folder = Path(where).expanduser()
+        if folder_must_exist and not folder.is_dir():
+            raise ValueError(f"source {text}: no such folder {folder}")
+        return text
+    raise ValueError(f"unknown source {text!r}: use {', '.join(SPECS)}")
 
 
 def make_source(spec: str, *, session: Any = None, store: BarStore | None = None,
@@ -24,33 +48,25 @@ def make_source(spec: str, *, session: Any = None, store: BarStore | None = None
     ``session`` (a curl_cffi Session) is passed to yfinance; ``store`` defaults to the user's bar
     store, opened only for specs that use it; ``deadline`` bounds each Yahoo fetch (seconds).
     """
-    text = (spec or "").strip()
-    kind = text.lower()
-    if kind.startswith("csv:"):
-        folder = Path(text[4:]).expanduser()
-        if not text[4:].strip():
-            raise ValueError("source csv: needs a folder, e.g. csv:~/bars")
-        if not folder.is_dir():
-            raise ValueError(f"source {text}: no such folder {folder}")
+    kind = check_spec(spec)
+    if kind.startswith(CSV_PREFIX):
         from analysis.sources.csvdir import CsvDirSource
 
-        return CsvDirSource(folder)
+        return CsvDirSource(Path(kind[len(CSV_PREFIX):]).expanduser())
     if kind == "sample":
         from analysis.sources.sample import SampleSource
 
         return SampleSource()
-    if kind in ("auto", "yahoo", "store"):
-        from analysis.sources.store import BarStore, StoreSource
+    from analysis.sources.store import BarStore, StoreSource
 
-        store = store if store is not None else BarStore()
-        if kind == "store":
-            return StoreSource(store)
-        from analysis.sources.yahoo import YahooSource
+    store = store if store is not None else BarStore()
+    if kind == "store":
+        return StoreSource(store)
+    from analysis.sources.yahoo import YahooSource
 
-        yahoo = YahooSource(session=session, deadline=deadline, store=store)
-        if kind == "yahoo":
-            return yahoo
-        from analysis.sources.auto import AutoSource
+    yahoo = YahooSource(session=session, deadline=deadline, store=store)
+    if kind == "yahoo":
+        return yahoo
+    from analysis.sources.auto import AutoSource
 
-        return AutoSource(yahoo, store)
-    raise ValueError(f"unknown source {text!r}: use {', '.join(SPECS)}")
+    return AutoSource(yahoo, store)

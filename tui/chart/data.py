@@ -64,10 +64,12 @@ _COLUMNS = ("open", "high", "low", "close", "volume", "adj_close")
 
 
 def week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
-    """Number of the Friday-ending week (as ``to_weekly`` groups them) of each bar, counted from
-    the week ending Friday 1970-01-02, on the bars' own wall-clock dates."""
-    days = index.tz_localize(None).to_numpy().astype("datetime64[D]").astype(np.int64)
-    return (days + 5) // 7  # day 1 is Friday 1970-01-02: Saturday starts the next week
+    """Number of the Friday-ending week of each bar (`analysis.days.week_numbers`, the weeks the
+    bases are measured in), on the bars' own wall-clock dates."""
+    from analysis.days import week_numbers as weeks_of_days
+    from analysis.facts.clean import day_numbers
+
+    return weeks_of_days(day_numbers(index))
 
 
 def group_bars(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
@@ -124,10 +126,15 @@ def moving_averages(bars: pd.DataFrame, asof: date | None, labels: pd.DatetimeIn
 
     Computed on the whole history up to ``asof``, so the first bars of a short timeframe have them.
     """
+    import pandas as pd
+
     from analysis.bars import upto
+    from analysis.facts.ranges import trailing_mean
 
     closes = upto(bars, asof)["close"]
-    return {w: sample_at(closes.rolling(w).mean(), labels) for w in MA_WINDOWS}
+    values = closes.to_numpy(dtype=float)
+    return {w: sample_at(pd.Series(trailing_mean(values, w), index=closes.index), labels)
+            for w in MA_WINDOWS}
 
 
 # --------------------------------------------------------------------------- ticks and labels

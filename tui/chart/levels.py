@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from analysis.facts.watched import nearest_overhead
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -38,14 +40,6 @@ class Levels:
     zone: Zone | None = None
     breakouts: tuple[date, ...] = ()
     failures: tuple[date, ...] = ()
-
-
-def nearest_resistance(facts: SymbolFacts) -> Zone | None:
-    """The resistance zone the price is testing, or the nearest one overhead (the analysis rule,
-    ``analysis.facts.zones.nearest_overhead``); None if there is none."""
-    from analysis.facts.zones import nearest_overhead
-
-    return nearest_overhead(facts.zones, facts.last)
 
 
 @dataclass(frozen=True)
@@ -117,7 +111,7 @@ def levels_from_facts(facts: SymbolFacts, extended_pct: float = 5.0,
         pivot_label=label,
         buy_zone_top=None if pivot is None else pivot * (1 + extended_pct / 100.0),
         base=base,
-        zone=nearest_resistance(facts),
+        zone=nearest_overhead(facts.zones, facts.last),
         breakouts=tuple(sorted(breakouts - failures)),
         failures=tuple(sorted(failures)),
     )

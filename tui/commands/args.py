@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from analysis.sources.select import HELP as SOURCE_HELP
+
 
 class UsageError(Exception):
     """Bad input from the user; printed as one line and exit code 2."""
@@ -37,5 +39,5 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         "--source",
         metavar="SOURCE",
         default=default,
-        help="where bars come from: auto (default), yahoo, store, sample, or csv:DIR",
+        help=f"where bars come from: {SOURCE_HELP}",
     )

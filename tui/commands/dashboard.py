@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from analysis.config import Config
     from analysis.feed import Feed
 
-SOURCE_KINDS = ("auto", "yahoo", "store", "sample")
-
-
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Dashboard options on the top-level parser (``basewatch --theme NAME``, replay)."""
     parser.add_argument("--theme", metavar="NAME",
@@ -39,15 +36,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def check_source(spec: str) -> str:
     """Reject a bad source spec before the app starts (UsageError, exit code 2)."""
-    text = spec.strip()
-    if text.lower() in SOURCE_KINDS:
-        return text.lower()
-    if text.lower().startswith("csv:"):
-        folder = Path(text[4:]).expanduser()
-        if not text[4:].strip() or not folder.is_dir():
-            raise UsageError(f"source {text}: no such folder {folder}")
-        return text
-    raise UsageError(f"unknown source {text!r}: use {', '.join(SOURCE_KINDS)} or csv:DIR")
+    from analysis.sources.select import check_spec
+
+    try:
+        return check_spec(spec)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:

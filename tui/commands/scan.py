@@ -103,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_history(args: argparse.Namespace, config, fetched, wanted: list[str]) -> int:
     from analysis.facts.bases import rules_for_symbol
-    from analysis.history import format_history, scan_history
+    from analysis.history import scan_history
     from analysis.report import to_jsonable
+    from tui.commands.history_text import format_history
 
     th = config.thresholds
     reports = [

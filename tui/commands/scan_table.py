@@ -2,55 +2,49 @@
 
 from __future__ import annotations
 
+from analysis.facts.watched import nearest_overhead
 from analysis.snapshot import Snapshot, SymbolFacts
-
-
-def _pct(v: float | None, digits: int = 1) -> str:
-    return "—" if v is None else f"{v:+.{digits}f}%"
-
-
-def _price(v: float | None) -> str:
-    if v is None:
-        return "—"
-    return f"{v:,.2f}" if abs(v) >= 1 else f"{v:.4f}"
+from tui import format as fmt
 
 
 def _ath(f: SymbolFacts) -> str:
     if f.highs is None:
         return "—"
     mark = " ▲ATH" if f.highs.new_closing_ath else (" △iATH" if f.highs.new_intraday_ath else "")
-    return _pct(f.highs.pct_from_ath) + mark
+    return fmt.pct(f.highs.pct_from_ath) + mark
 
 
 def _base(f: SymbolFacts) -> str:
     if not f.bases:
-        return "—"
+        return fmt.DASH
     b = f.bases[0]
     kind = b.kind.replace('_', ' ')
-    return f"{kind} {b.depth_pct:.0f}% {b.length_weeks:.0f}w piv {_price(b.pivot)}"
+    return (f"{kind} {fmt.pct(b.depth_pct, 0, signed=False)} {b.length_weeks:.0f}w "
+            f"piv {fmt.price(b.pivot)}")
 
 
 def _zone(f: SymbolFacts) -> str:
-    over = [z for z in f.zones if z.kind == "resistance" and z.position != "above"]
-    if not over:
-        return "—"
-    z = min(over, key=lambda z: abs(z.distance_pct))
-    return f"{_price(z.low)}-{_price(z.high)} ×{z.touches}"
+    z = nearest_overhead(f.zones, f.last)
+    if z is None:
+        return fmt.DASH
+    return f"{fmt.price(z.low)}-{fmt.price(z.high)} ×{z.touches}"
 
 
 def _state(f: SymbolFacts) -> str:
     if f.breakout is None:
-        return "—"
-    return f"{f.breakout.state} {_price(f.breakout.level)}"
+        return fmt.DASH
+    return f"{f.breakout.state} {fmt.price(f.breakout.level)}"
 
 
 def market_lines(snap: Snapshot) -> list[str]:
     m = snap.market
     lines = [f"as of {snap.asof}  source {snap.source}" + (f" ({snap.note})" if snap.note else "")]
     if m.pair:
+        one = fmt.rs_change(m.pair.trend, m.pair.change_1m)
         lines.append(
-            f"{m.pair.symbol}/{m.pair.benchmark}: RS {m.pair.trend}, 3m {_pct(m.pair.change_3m)}, "
-            f"{m.pair.quadrant or '—'}" + (", RS new high" if m.pair.new_high else "")
+            f"{m.pair.symbol}/{m.pair.benchmark}: RS 1m {one}, 3m {fmt.pct(m.pair.change_3m)}, "
+            f"{m.pair.quadrant or fmt.DASH}"
+            + (", RS new high" if m.pair.new_high else "")
         )
     if m.leaders and m.leaders.first:
         made = [ld for ld in m.leaders.order if ld.first_new_high]
@@ -58,7 +52,8 @@ def market_lines(snap: Snapshot) -> list[str]:
     if m.race:
         r = m.race
         who = ", ".join(
-            f"{e.symbol} {'crossed ' + str(e.crossed_on) if e.crossed_on else _pct(e.distance_pct)}"
+            f"{e.symbol} "
+            + (f"crossed {e.crossed_on}" if e.crossed_on else fmt.pct(e.distance_pct))
             for e in r.entries
         )
         lines.append(f"race from {r.reference_date} high: {r.status}"
@@ -88,8 +83,9 @@ def print_scan(snap: Snapshot) -> None:
         table.add_column(col, justify=justify, no_wrap=True)
     for f in snap.symbols.values():
         table.add_row(
-            f.symbol, _price(f.last), _pct(f.change_pct, 2), _ath(f), f"{f.streak.length:+d}",
-            _pct(f.rs.change_3m) if f.rs else "—", (f.rs.quadrant or "—") if f.rs else "—",
+            f.symbol, fmt.price(f.last), fmt.pct(f.change_pct, 2), _ath(f),
+            fmt.streak(f.streak.length), fmt.pct(f.rs.change_3m) if f.rs else fmt.DASH,
+            (f.rs.quadrant or fmt.DASH) if f.rs else fmt.DASH,
             _base(f), _zone(f), _state(f),
         )
     for sym, err in snap.errors.items():

@@ -26,11 +26,6 @@ STATE_RANK: dict[str, int] = {
 }
 """Closest to a breakout first: the order the sector pane ranks by."""
 
-STATE_LABEL: dict[str, str] = {
-    "breaking": "BREAKING", "confirmed": "CONFIRMED", "near": "near", "below": "below",
-    "extended": "extended", "failed": "FAILED",
-}
-
 
 def tone_for(breakout: Breakout | None) -> str | None:
     """The row tone of a breakout state: highlighted while breaking or confirmed."""
@@ -47,21 +42,18 @@ def breakout_rank(breakout: Breakout | None) -> tuple[int, float]:
     """Sort key: state order, then distance to the level."""
     if breakout is None:
         return (len(STATE_RANK), 0.0)
-    return (STATE_RANK.get(breakout.state, len(STATE_RANK)), abs(breakout.pct_to_level))
+    return (STATE_RANK.get(breakout.state, len(STATE_RANK)), abs(breakout.pct_vs_level))
 
 
 def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
                with_level: bool = True, with_since: bool = False) -> Text:
-    """The state and where the price is against the level: BREAKING +0.8% (a badge in the
-    breakout colour), near -1.2%, below -8.0%, FAILED -2.0%; the wide layout adds the level."""
+    """The state and where the price is against the level (`fmt.vs_level`): BREAKING +0.8% (a
+    badge in the breakout colour), near -1.2%, below -8.0%, FAILED -2.0%; the wide layout adds the
+    level; ``with_since`` shows the session the state began instead of the distance."""
     if breakout is None:
         return colored(fmt.DASH, sem.stale)
-    label = STATE_LABEL.get(breakout.state, breakout.state)
-    if compact:
-        label = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
-                 "FAILED": "FAIL"}.get(label, label)
-    # pct_to_level is the move still needed to reach the level; the cell shows the price's side.
-    gap = fmt.pct(-breakout.pct_to_level, 0 if abs(breakout.pct_to_level) >= 10 else 1)
+    label = fmt.state_label(breakout.state, compact)
+    gap = fmt.vs_level(breakout.pct_vs_level)
     at = "" if compact or not with_level else f" @{fmt.price(breakout.level, True)}"
     if with_since:
         gap = fmt.short_date(breakout.since) if breakout.since else ""
@@ -79,13 +71,13 @@ def state_cell(breakout: Breakout | None, sem: SemanticColors, compact: bool,
 
 
 def gap_cell(breakout: Breakout | None, sem: SemanticColors, near_pct: float) -> Text:
-    """% still to go to the level (+2.2%: below it); the pivot colour within ``near_pct``, the
-    breakout colour once above it."""
+    """Where the price is against the level (`fmt.vs_level`, -2.2%: below it); the pivot colour
+    within ``near_pct`` under it, the breakout colour above it."""
     if breakout is None:
         return colored(fmt.DASH, sem.stale, right=True)
-    gap = breakout.pct_to_level
-    color = sem.breakout if gap <= 0 else sem.pivot if gap <= near_pct else None
-    return colored(fmt.pct(gap), color, right=True)
+    gap = breakout.pct_vs_level
+    color = sem.breakout if gap >= 0 else sem.pivot if gap >= -near_pct else None
+    return colored(fmt.vs_level(gap), color, right=True)
 
 
 INSTRUMENT_MARK: dict[str, str] = {"index": " idx", "volatility": " vol"}

@@ -24,7 +24,8 @@ def ratio_cell(sym: str, ratio: RelativeStrength | None, sem: SemanticColors) ->
     if ratio is None or ratio.symbol != sym:
         return colored("", None)
     color = {"up": sem.up, "down": sem.down}.get(ratio.trend)
-    value = f"{ratio.ratio:.4f}" if ratio.ratio < 10 else f"{ratio.ratio:,.2f}"
+    value = fmt.price(ratio.ratio) if ratio.ratio < 1 or ratio.ratio >= 10 else (
+        fmt.number(ratio.ratio, 4))
     return colored(f"{value} {fmt.trend_arrow(ratio.trend)}", color, bold=ratio.new_high)
 
 
@@ -62,6 +63,13 @@ class CryptoTable(PaneTable):
         Sort("7d", "chg7", descending=True),
     )
 
+    def columns_for(self, compact: bool) -> tuple[Col, ...]:
+        """Without a race in the config, no Race column."""
+        cols = super().columns_for(compact)
+        if self.view is not None and not self.view.config.race.symbols:
+            return tuple(c for c in cols if c.key != "race")
+        return cols
+
     def label_for(self, col: Col, view: View) -> str:
         if col.key == "ratio" and view.config.crypto:
             return f"vs {view.config.crypto[0].removesuffix('-USD')}"
@@ -75,8 +83,7 @@ class CryptoTable(PaneTable):
         ratio = snap.market.crypto_ratio
         if ratio is not None:
             a, b = ratio.symbol.removesuffix("-USD"), ratio.benchmark.removesuffix("-USD")
-            one = f" 1m {fmt.pct(ratio.change_1m)}" if ratio.change_1m is not None else ""
-            parts.append(f"{a}/{b} {fmt.trend_arrow(ratio.trend)} {ratio.trend}{one}")
+            parts.append(f"{a}/{b} 1m {fmt.rs_change(ratio.trend, ratio.change_1m)}")
         race = snap.market.race
         if race is not None:
             parts.append(f"race to {fmt.short_date(race.reference_date)} highs: {race.status}")

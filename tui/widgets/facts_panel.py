@@ -13,6 +13,9 @@ from rich.text import Text
 from textual.color import Color
 from textual.widgets import Static
 
+from analysis.facts.watched import nearest_overhead
+from tui import format as fmt
+from tui.format import DASH
 from tui.semantic import SemanticColors
 
 if TYPE_CHECKING:
@@ -23,29 +26,16 @@ if TYPE_CHECKING:
     from analysis.facts.zones import Zone
     from analysis.snapshot import SymbolFacts
 
-DASH = "—"
-STATE_WORDS = {
-    "below": "below the pivot",
-    "near": "near the pivot",
-    "breaking": "breaking out",
-    "confirmed": "breakout confirmed",
-    "extended": "extended past the buy zone",
-    "failed": "failed breakout",
-}
 STATE_ROLE = {"breaking": "breakout", "confirmed": "breakout", "failed": "failed",
               "extended": "stale", "near": "pivot"}
 
 
 def _price(v: float | None) -> str:
-    from tui.format import price
-
-    return price(v)
+    return fmt.price(v)
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
-    from tui.format import pct
-
-    return pct(v, digits)
+    return fmt.pct(v, digits)
 
 
 def _style(colors: SemanticColors, role: str, bold: bool = False) -> Style:
@@ -101,7 +91,7 @@ def base_block(base: Base | None, colors: SemanticColors) -> list:
     grid.add_row("kind", f"{words(base.kind)} ({base.status.replace('_', ' ')})")
     grid.add_row("span", f"{base.start:%Y-%m-%d} → {base.end:%Y-%m-%d}")
     grid.add_row("length", f"{base.length_weeks:.0f} weeks")
-    grid.add_row("depth", f"{base.depth_pct:.1f}%  low {_price(base.low)}")
+    grid.add_row("depth", f"{fmt.pct(base.depth_pct, signed=False)}  low {_price(base.low)}")
     grid.add_row("pivot", Text(_price(base.pivot), style=_style(colors, "pivot", bold=True)))
     if base.handle is not None:
         hd = base.handle
@@ -132,7 +122,7 @@ def zone_block(zone: Zone | None, colors: SemanticColors) -> list:
     grid.add_row("touches", f"{zone.touches}, {zone.first_touch:%Y-%m-%d} → "
                             f"{zone.last_touch:%Y-%m-%d}")
     where = "inside it" if zone.position == "inside" else (
-        f"{abs(zone.distance_pct):.1f}% {zone.position} it")
+        f"{fmt.pct(abs(zone.distance_pct), signed=False)} {zone.position} it")
     grid.add_row("price", where)
     out.append(grid)
     return out
@@ -145,17 +135,16 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
         out.append(Text("no level to break", style="dim"))
         return out
     role = STATE_ROLE.get(bo.state)
-    state = Text(STATE_WORDS.get(bo.state, bo.state),
+    state = Text(fmt.state_label(bo.state),
                  style=_style(colors, role, bold=True) if role else Style(bold=True))
     grid = _grid()
     grid.add_row("state", state)
     if bo.since is not None:
         grid.add_row("since", f"{bo.since:%Y-%m-%d}")
-    side = "above" if bo.pct_to_level < 0 else "below"  # pct_to_level: the move still needed
     grid.add_row("level", f"{_price(bo.level)} ({bo.level_source})")
-    grid.add_row("price", f"{abs(bo.pct_to_level):.1f}% {side} it")
+    grid.add_row("price", f"{fmt.vs_level(bo.pct_vs_level)} vs it")
     if bo.volume_ratio is not None:
-        grid.add_row("volume", f"{bo.volume_ratio:.1f}x the 50-day average")
+        grid.add_row("volume", f"{fmt.ratio(bo.volume_ratio)} the 50-day average")
     out.append(grid)
     if bo.needs:
         out.append(Text.assemble(("needs: ", "bold"), bo.needs))
@@ -164,8 +153,6 @@ def breakout_block(bo: Breakout | None, colors: SemanticColors) -> list:
 
 def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     """Relative strength against the benchmark the RS panel shows."""
-    from tui.format import trend_arrow
-
     out: list = [_section(f"RS vs {benchmark or DASH}")]
     if rs is None:
         out.append(Text("not measured against this benchmark", style="dim"))
@@ -173,10 +160,11 @@ def rs_block(rs: RelativeStrength | None, benchmark: str) -> list:
     grid = _grid()
     grid.add_row("changes", f"1M {_pct(rs.change_1m)}  3M {_pct(rs.change_3m)}  "
                             f"6M {_pct(rs.change_6m)}")
-    extra = f", Mansfield {rs.mansfield:+.1f}" if rs.mansfield is not None else ""
-    grid.add_row("trend", f"{trend_arrow(rs.trend)} {rs.trend}{extra}")
+    extra = f", Mansfield {fmt.pct(rs.mansfield)}" if rs.mansfield is not None else ""
+    grid.add_row("trend", f"{fmt.rs_change(rs.trend, rs.change_1m)} 1M{extra}")
     if rs.quadrant:
-        grid.add_row("rotation", rs.quadrant)
+        signs = fmt.rotation_signs(rs.change_3m, rs.change_1m)
+        grid.add_row("rotation", f"{rs.quadrant} ({signs})")
     if rs.new_high:
         grid.add_row("", Text("RS line at a new high", style="bold"))
     out.append(grid)
@@ -193,12 +181,13 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
         blocks = [[_section("Volatility index"),
                    Text("a gauge of expected swings: no bases, breakouts or record highs",
                         style="dim")],
-                  zone_block(_nearest_zone(facts), colors), rs_block(rs, benchmark)]
+                  zone_block(nearest_overhead(facts.zones, facts.last), colors),
+                  rs_block(rs, benchmark)]
     else:
         blocks = [
             breakout_block(facts.breakout, colors),
             base_block(facts.bases[0] if facts.bases else None, colors),
-            zone_block(_nearest_zone(facts), colors),
+            zone_block(nearest_overhead(facts.zones, facts.last), colors),
             highs_block(facts.highs, colors),
             rs_block(rs, benchmark),
         ]
@@ -208,12 +197,6 @@ def facts_renderable(facts: SymbolFacts, colors: SemanticColors, benchmark: str,
             parts.append(Text(""))
         parts.extend(block)
     return Group(*parts)
-
-
-def _nearest_zone(facts: SymbolFacts) -> Zone | None:
-    from tui.chart.levels import nearest_resistance
-
-    return nearest_resistance(facts)
 
 
 class FactsPanel(Static):

@@ -194,9 +194,9 @@ def pair_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
             t.append(f" · {fmt.pct(h.pct_vs_prior_cycle_peak)} vs {peak} peak", style=_c(color))
         parts.append((priority * 2, t))
     if pair is not None:
-        t = Text(f"RS {pair.symbol}/{pair.benchmark} ")
+        t = Text(f"RS {pair.symbol}/{pair.benchmark} 1m ")
         color = {"up": sem.up, "down": sem.down}.get(pair.trend)
-        t.append(fmt.trend_arrow(pair.trend), style=_c(color, bold=True))
+        t.append(fmt.rs_change(pair.trend, pair.change_1m), style=_c(color, bold=True))
         if pair.change_3m is not None:
             t.append(f" 3m {fmt.pct(pair.change_3m)}")
         if pair.quadrant and not compact:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from analysis.facts.watched import nearest_overhead
 from tui import format as fmt
 from tui.widgets import cells
 from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
@@ -30,12 +31,6 @@ def watched_base(facts: SymbolFacts) -> Base | None:
     return facts.bases[0] if facts.bases else None
 
 
-def nearest_resistance(facts: SymbolFacts) -> Zone | None:
-    """The resistance zone closest to the last close that is not already below it."""
-    overhead = [z for z in facts.zones if z.kind == "resistance" and z.position != "above"]
-    return min(overhead, key=lambda z: abs(z.distance_pct)) if overhead else None
-
-
 def zone_text(zone: Zone | None, compact: bool) -> str:
     if zone is None:
         return fmt.DASH
@@ -46,9 +41,16 @@ def zone_text(zone: Zone | None, compact: bool) -> str:
     return f"{low}-{high} ×{zone.touches} {where}"
 
 
+def weight_label(fund: str) -> str:
+    """The weight column's header: the fund (whose index the weights are of) and %, as "SPY%"; a
+    symbol too long for the column falls back to "Wt%"."""
+    return f"{fund}%" if len(fund) <= 4 else "Wt%"
+
+
 class SectorBasesTable(PaneTable):
-    """Sector, ETF, weight in the index, base kind, depth, length, pivot, % to pivot, the nearest
-    resistance zone and the breakout state. Ranked by closeness to a breakout by default."""
+    """Sector, ETF, weight in the index, base kind, depth, length, pivot, the price vs the pivot
+    (%), the nearest resistance zone and the breakout state. Ranked by closeness to a breakout by
+    default."""
 
     TITLE = "2 Sector bases"
     PANE_KEY = "sectors"
@@ -60,7 +62,7 @@ class SectorBasesTable(PaneTable):
         Col("depth", "Depth", 5, 4, right=True, short="Dep"),
         Col("length", "Len", 4, 3, right=True),
         Col("pivot", "Pivot", 8, 7, right=True),
-        Col("gap", "To piv", 6, 6, right=True),
+        Col("gap", "vs Piv", 6, 6, right=True),
         Col("zone", "Resistance zone", 22, 11, short="Resistance"),
         Col("state", "State since", 17, 11, short="State"),
     )
@@ -74,13 +76,23 @@ class SectorBasesTable(PaneTable):
     )
 
     def subtitle(self, view: View) -> str:
+        from analysis.market import index_of
+
         snap = view.snapshot
         if snap is None:
             return ""
         w = snap.market.sector_weights
-        small = view.config.benchmark.weights_of
-        when = f" {w.asof}" if w.asof else ""
-        return f"weights in {small}'s index: {w.source}{when}"
+        fund = view.config.benchmark.weights_of
+        source = f"{w.source} {w.asof}" if w.asof else w.source
+        if not w.weights and any(sec.weight is not None for sec in view.config.sectors):
+            source = "from the config"
+        return f"{weight_label(fund)} = % of the {index_of(fund)}: {source}"
+
+    def label_for(self, col: Col, view: View) -> str:
+        """The weight column names the fund whose index the weights are of: SPY%, IWM%."""
+        if col.key == "weight":
+            return weight_label(view.config.benchmark.weights_of)
+        return super().label_for(col, view)
 
     def build_rows(self, view: View) -> list[Row]:
         return [self.sector_row(s.name, s.etf, s.weight, view) for s in view.config.sectors
@@ -94,8 +106,7 @@ class SectorBasesTable(PaneTable):
         label = SHORT_SECTORS.get(name, name)
         base_cells = {
             "sector": colored(fmt.truncate(label, 11 if compact else 13), None),
-            "weight": colored(f"{weight:.1f}" if weight is not None else fmt.DASH, None,
-                              right=True),
+            "weight": colored(fmt.number(weight), None, right=True),
         }
         search = f"{etf} {name}"
         facts = snap.symbols.get(etf) if snap else None
@@ -118,12 +129,14 @@ class SectorBasesTable(PaneTable):
             "symbol": cells.symbol_cell(etf, sem, facts),
             "base": colored(fmt.base_kind(base.kind) + STATUS_MARK.get(base.status, "")
                             if base else fmt.DASH, None if base else sem.stale),
-            "depth": colored(f"{base.depth_pct:.0f}%" if base else fmt.DASH, None, right=True),
+            "depth": colored(fmt.pct(base.depth_pct, 0, signed=False) if base else fmt.DASH,
+                             None, right=True),
             "length": colored(f"{base.length_weeks:.0f}w" if base else fmt.DASH, None,
                               right=True),
             "pivot": colored(fmt.price(b.level, True) if b else fmt.DASH, sem.pivot, right=True),
             "gap": cells.gap_cell(b, sem, view.config.thresholds.near_pct),
-            "zone": colored(zone_text(nearest_resistance(facts), compact), sem.zone),
+            "zone": colored(zone_text(nearest_overhead(facts.zones, facts.last), compact),
+                            sem.zone),
             "state": state,
         }
         tone = "stale" if stale else cells.tone_for(b)

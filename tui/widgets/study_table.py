@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tui import format as fmt
 from tui.chart.canvas import CellChart, ChartPalette
 
 if TYPE_CHECKING:
@@ -19,13 +20,9 @@ if TYPE_CHECKING:
     from tui.chart.canvas import Layers
     from tui.chart.cells import Cells
 
-DASH = "—"
-
-
 def _pct(v: float | None, signed: bool = True) -> str:
-    if v is None or v != v:
-        return DASH
-    return f"{v:+.1f}%" if signed else f"{v:.0f}%"
+    """A mean or median return (+1.2%), or a share of ups (54%)."""
+    return fmt.pct(v) if signed else fmt.pct(v, 0, signed=False)
 
 
 def streak_words(length: int) -> str:

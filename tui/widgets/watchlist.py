@@ -80,9 +80,7 @@ class WatchlistTable(PaneTable):
             out["state"] = colored("loading…", sem.stale)
             return Row(sym, out, search=sym)
         rs = facts.rs
-        rs_text = fmt.DASH
-        if rs is not None and rs.change_1m is not None:
-            rs_text = f"{fmt.trend_arrow(rs.trend)}{fmt.pct(rs.change_1m, 0 if compact else 1)}"
+        rs_text = fmt.rs_change(rs.trend, rs.change_1m, 0 if compact else 1) if rs else fmt.DASH
         rs_color = {"up": sem.up, "down": sem.down}.get(rs.trend if rs else "")
         rs_cell = colored(rs_text, sem.ath if rs and rs.new_high else rs_color,
                           bold=bool(rs and rs.new_high), right=True)
