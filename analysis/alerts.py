@@ -10,7 +10,7 @@ import contextlib
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from analysis.events import Event, event_to_json
@@ -25,8 +25,19 @@ class AlertOutcome:
     error: str = ""
 
 
-def run_alert_command(command: Sequence[str], event: Event, timeout: float = 10.0) -> AlertOutcome:
-    """Run ``command`` with ``event`` as one JSON document on stdin; blocking (use a worker)."""
+def kill(proc: subprocess.Popen) -> bool:
+    """Kill a running alert command with its process group; True when it was still running."""
+    if proc.poll() is not None:
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return True
+
+
+def run_alert_command(command: Sequence[str], event: Event, timeout: float = 10.0,
+                      started: Callable[[subprocess.Popen], None] | None = None) -> AlertOutcome:
+    """Run ``command`` with ``event`` as one JSON document on stdin; blocking (use a worker).
+    ``started`` is handed the process as soon as it runs (so a quitting app can ``kill`` it)."""
     if not command:
         return AlertOutcome(True, None)
     try:
@@ -39,11 +50,12 @@ def run_alert_command(command: Sequence[str], event: Event, timeout: float = 10.
         )
     except OSError as exc:
         return AlertOutcome(False, None, f"cannot run {command[0]}: {exc.strerror or exc}")
+    if started is not None:
+        started(proc)
     try:
         _, err = proc.communicate(event_to_json(event).encode() + b"\n", timeout=timeout)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        kill(proc)
         proc.wait()
         return AlertOutcome(False, None, f"{command[0]} timed out after {timeout:g} s; killed")
     if proc.returncode != 0:

@@ -12,6 +12,9 @@ from typing import Protocol
 
 from analysis.pipeline import Pipeline, Refresh
 
+WAITING_POLL = 2.0
+"""Seconds between refreshes while the source is waiting for Yahoo's first answer."""
+
 
 class Feed(Protocol):
     def next(self, symbols: Sequence[str]) -> Refresh:
@@ -30,7 +33,8 @@ class Feed(Protocol):
 class LiveFeed:
     """Fetches from the pipeline's source now; the cadence follows the market clock: often while
     the market is open, rarely when it is closed (but at the crypto cadence when crypto is watched,
-    since crypto keeps trading)."""
+    since crypto keeps trading), and every ``WAITING_POLL`` seconds while the source shows stored
+    bars waiting for Yahoo's first answer."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
@@ -42,6 +46,8 @@ class LiveFeed:
         cadence = self.pipeline.config.refresh
         if refresh is None:
             return float(cadence.market_open)
+        if refresh.snapshot.status == "waiting":  # Yahoo's first answer is on its way
+            return WAITING_POLL
         status = refresh.snapshot.market.clock.status
         if status == "open":
             return float(cadence.market_open)

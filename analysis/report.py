@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from analysis.freshness import Freshness, freshness
 from analysis.snapshot import Snapshot, SymbolFacts
 
 
@@ -45,6 +46,7 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
         "bar_time": f.bar_time.isoformat(),
         "intraday": f.intraday,
         "close": to_jsonable(f.last),
+        "currency": f.currency,
         "prev_close": to_jsonable(f.prev_close),
         "change_pct": to_jsonable(f.change_pct),
         "change_7d_pct": to_jsonable(f.change_7d_pct),
@@ -60,12 +62,25 @@ def symbol_to_json(f: SymbolFacts) -> dict[str, Any]:
     }
 
 
-def snapshot_to_json(snap: Snapshot) -> dict[str, Any]:
-    """The whole document of `basewatch scan --json`."""
+def freshness_to_json(fresh: Freshness) -> dict[str, Any]:
+    """Whether the data is today's market (``analysis.freshness``), as the scan document says."""
+    return {
+        "state": fresh.state,
+        "current": fresh.current,
+        "data_date": fresh.data_date.isoformat(),
+        "last_session": fresh.last_session.isoformat(),
+        "checked_at": fresh.now.isoformat(),
+    }
+
+
+def snapshot_to_json(snap: Snapshot, fresh: Freshness | None = None) -> dict[str, Any]:
+    """The whole document of `basewatch scan --json` (``fresh``: default, judged at the time the
+    snapshot was computed)."""
     return {
         "asof": snap.asof.isoformat(),
         "source": snap.source,
         "fetched_at": snap.fetched_at.isoformat(),
+        "freshness": freshness_to_json(fresh or freshness(snap)),
         "status": snap.status,
         "fallback": snap.fallback,
         "note": snap.note,

@@ -111,6 +111,11 @@ def analyze(
 
         symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
                    for s, f in symbols.items()}
+    if fetched.currencies:  # outside the facts memo too: it is not a fact of the bars
+        from dataclasses import replace
+
+        symbols = {s: replace(f, currency=fetched.currencies[s]) if s in fetched.currencies
+                   else f for s, f in symbols.items()}
     return Snapshot(
         asof=day,
         source=fetched.source,

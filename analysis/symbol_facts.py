@@ -41,6 +41,8 @@ class SymbolFacts:
     close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
     when the source has one (live only, never in history/replay). ``instrument`` is its kind
     (`analysis.instruments`); a volatility index has no ``highs``, ``bases`` or ``breakout``.
+    ``currency``: what the prices are in when the source said (Yahoo: "USD", "GBp" = pence,
+    "EUR"); None: not known (USD for the bundled data).
     """
 
     symbol: str
@@ -61,6 +63,7 @@ class SymbolFacts:
     intraday: bool = False
     extended: ExtendedQuote | None = None  # pre-/after-hours quote (live data only)
     instrument: InstrumentKind = InstrumentKind.EQUITY
+    currency: str | None = None
 
 
 def session_fraction(bar_time: datetime, clock: MarketClock, crypto: bool) -> float:

@@ -4,14 +4,18 @@ the drill-down, and the app attributes the screen reads (``latest``, ``config``,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from analysis.config import Config
 from tui.semantic import SemanticColors
+
+if TYPE_CHECKING:
+    from analysis.sources.store import BarStore
 
 ASOF = date(2025, 12, 9)
 PANE = ("IWM", "KRE", "XLK", "BTC-USD")
@@ -55,6 +59,32 @@ class DrillApp(App):
         from tui.screens.drilldown import DrilldownScreen
 
         self.push_screen(DrilldownScreen(self.symbol, PANE))
+
+
+class YahooDrillApp(DrillApp):
+    """The drill-down on the bundled bars, with a Yahoo source (the fake) for its 5-minute bars;
+    ``now`` is the fake's session at 19:02 UTC (14:02 New York)."""
+
+    def __init__(self, fake, store: BarStore, symbol: str = "KRE") -> None:
+        from analysis.sources.yahoo import YahooSource
+
+        super().__init__(symbol)
+        self.data_source = YahooSource(session=fake, store=store, deadline=10.0)
+        self.clock = datetime(ASOF.year, ASOF.month, ASOF.day, 19, 2, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.clock
+
+
+async def got_minutes(pilot, screen, fetches: int = 1) -> str:
+    """Until the screen has got its 5-minute bars (``fetches`` worker runs); the legend then."""
+    for _ in range(300):
+        await pilot.pause(0.02)
+        if screen.intraday_fetches >= fetches and screen._minutes is not None and not any(
+                w.group == "drilldown-intraday" for w in pilot.app.workers):
+            break
+    await pilot.pause()
+    return widget_text(screen.query_one("#dd-legend"))
 
 
 def screen_text(app: App) -> str:

@@ -8,7 +8,9 @@ It serves what yfinance 1.x asks for (read from the installed yfinance source):
 - ``GET https://query2.finance.yahoo.com/v8/finance/chart/{SYM}`` with ``period1``/``period2`` (or
   ``range``) and ``interval=1d``: chart JSON built from the REAL bundled bars
   (``analysis.sources.sample.load_sample``), cut at the fake's "today" (``asof``);
-  ``range=1d`` is yfinance's time-zone lookup and is logged with ``kind="tz"``;
+  ``range=1d`` is yfinance's time-zone lookup and is logged with ``kind="tz"``; an intraday
+  ``interval`` (5m) gets 5-minute bars built from them (tests/fakeminutes.py, ``kind="minutes"``;
+  ``minutes_until`` cuts the last session as if it were still trading);
 - ``GET .../v10/finance/quoteSummary/{SYM}`` (fund data: sector weightings; also info): minimal
   JSON; unknown symbols get Yahoo's 404 error JSON;
 - ``GET https://query1.finance.yahoo.com/v7/finance/quote?symbols=A,B,...`` (the batched quote):
@@ -24,10 +26,12 @@ quote for the last session: price/high/low/volume so far; the chart and the quot
 ``market_state`` and ``quote_at`` (what the quote says about the session and when its last regular
 trade was; default "CLOSED" and the ``asof`` session's close), ``set_extended``/``clear_extended``
 (a pre- or post-market price), ``fund_sectors``, ``offline`` (True: every request fails to
-connect, as with no network). Faults can also target quotes: ``inject(kind, on="quote")``, and
-"refused" fails a request the way a refused connection does. Unknown symbols get Yahoo's 404 JSON.
-Every request is appended to ``log`` (a ``Req``), so tests can count requests and see which
-symbols and periods were asked for.
+connect, as with no network), ``recorded`` (symbol -> a real recorded chart body, from
+``tests/yahoowire.py``, served for its history requests), ``recorded_quote`` (a quote body
+served for every quote request). Faults can also target quotes:
+``inject(kind, on="quote")``, and "refused" fails a request the way a refused connection does.
+Unknown symbols get Yahoo's 404 JSON. Every request is appended to ``log`` (a ``Req``), so tests
+can count requests and see which symbols and periods were asked for.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from curl_cffi.requests import Response, Session
 from curl_cffi.requests.exceptions import ConnectionError as CurlConnectionError
 from curl_cffi.requests.exceptions import Timeout
 from curl_cffi.requests.headers import Headers
+from fakeminutes import minute_chart_answer
 from fakequote import quote_answer
 
 from analysis.sources.sample import available_symbols, load_sample
@@ -77,8 +82,8 @@ def bundled_r2k_yahoo_weights() -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Req:
-    """One request the fake saw; ``kind``: cookie crumb consent chart tz summary quote offline
-    other."""
+    """One request the fake saw; ``kind``: cookie crumb consent chart tz minutes summary quote
+    offline other."""
 
     method: str
     host: str
@@ -114,6 +119,9 @@ class FakeYahoo(Session):
         self.quote_at: pd.Timestamp | None = None
         self._extended: dict[str, dict[str, tuple[float, pd.Timestamp]]] = {}
         self.offline = False
+        self.minutes_until: pd.Timestamp | None = None
+        self.recorded: dict[str, dict] = {}  # symbol -> a recorded real chart body (yahoowire)
+        self.recorded_quote: dict | None = None  # a recorded quote body, served for every quote
         self._lock = threading.Lock()
         self._release = threading.Event()
 
@@ -206,6 +214,8 @@ class FakeYahoo(Session):
         return cut
 
     def _chart(self, symbol: str, params: dict[str, str]) -> tuple[int, dict]:
+        if symbol in self.recorded and params.get("range") != "1d":  # not the tz lookup
+            return 200, self.recorded[symbol]
         bars = self.bars_for(symbol)
         if bars is None:
             return 404, UNKNOWN_CHART
@@ -258,10 +268,12 @@ class FakeYahoo(Session):
             kind, body = "consent", b"<html><body>no form</body></html>"
         elif path.startswith("/v8/finance/chart/"):
             symbol = path.rsplit("/", 1)[-1].upper()
-            kind = "tz" if query.get("range") == "1d" else "chart"
+            minutes = query.get("interval", "1d") not in ("1d", "1wk", "1mo")
+            kind = "minutes" if minutes else "tz" if query.get("range") == "1d" else "chart"
             fault = self._take_fault(symbol, "chart")
             if fault is None:
-                status, data = self._chart(symbol, query)
+                status, data = (minute_chart_answer(self, symbol, query) if minutes
+                                else self._chart(symbol, query))
                 body, ctype = json.dumps(data).encode(), "application/json"
         elif path.startswith("/v10/finance/quoteSummary/"):
             kind, symbol = "summary", path.rsplit("/", 1)[-1].upper()
@@ -271,7 +283,8 @@ class FakeYahoo(Session):
         elif path.startswith("/v7/finance/quote"):
             kind, asked = "quote", query.get("symbols", "").upper()  # Req.symbol stays None:
             fault = self._take_fault(asked, "quote")  # the list is in Req.params["symbols"]
-            body, ctype = json.dumps(quote_answer(self, asked)).encode(), "application/json"
+            answer = self.recorded_quote or quote_answer(self, asked)
+            body, ctype = json.dumps(answer).encode(), "application/json"
         else:
             status, body = 404, b"<html>unknown path</html>"
         if fault is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.drilldown_app import DrillApp, settle
+from tests.drilldown_app import DrillApp, YahooDrillApp, got_minutes, settle
 
 _ready = settle
 
@@ -29,3 +29,21 @@ def test_drilldown_kre_5y_ohlc_with_histogram(snap_compare):
         await _ready(pilot)
 
     assert snap_compare(DrillApp("KRE"), terminal_size=(120, 40), run_before=keys)
+
+
+def test_drilldown_kre_1d_intraday(snap_compare, fake_yahoo, tmp_path):
+    """1D on the fake Yahoo's 5-minute bars, cut at 14:02 New York: pre-market shaded, the prior
+    close, the VWAP, the pivot and the zone."""
+    import pandas as pd
+
+    from analysis.sources.store import BarStore
+
+    fake_yahoo.minutes_until = pd.Timestamp("2025-12-09 14:02", tz="America/New_York")
+
+    async def keys(pilot) -> None:
+        await _ready(pilot)
+        await pilot.press("i")
+        await got_minutes(pilot, pilot.app.screen)
+
+    app = YahooDrillApp(fake_yahoo, BarStore(tmp_path / "bars.sqlite3"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys)

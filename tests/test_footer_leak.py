@@ -23,7 +23,14 @@ SMALL = Config(watchlist=("SPY", "KRE"), sectors=(), crypto=("BTC-USD", "ETH-USD
 
 
 def live_footer_keys() -> tuple[int, int]:
-    """(FooterKeys alive, of which mounted)."""
+    """(FooterKeys alive, of which mounted). A refresh an earlier test's app abandoned when it
+    quit (``tui.background``) keeps that app alive until it ends: wait for those first."""
+    import threading
+
+    ends = time.monotonic() + 60
+    while any(t.name == "refresh" and t.is_alive() for t in threading.enumerate()):
+        assert time.monotonic() < ends
+        time.sleep(0.05)
     gc.collect()
     keys = [o for o in gc.get_objects() if isinstance(o, FooterKey)]
     return len(keys), sum(k.is_attached for k in keys)

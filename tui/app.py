@@ -14,7 +14,6 @@ Watchlist edits are in ``tui.mixins.watchlists``; alert commands run from
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 from collections.abc import Callable, Sequence
@@ -37,6 +36,7 @@ from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
 from tui.mixins.palette import Palette
 from tui.mixins.replay import ReplayControls
+from tui.mixins.themes import Themes
 from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
 from tui.screens.dashboard import DashboardScreen
@@ -65,7 +65,8 @@ class RefreshDone:
     warning: str = ""
 
 
-class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayControls, App):
+class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, ReplayControls,
+                   App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
     ``now`` is the wall clock (tests fix it so countdowns are deterministic); ``cache_source``
@@ -120,27 +121,12 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayCon
         self._setup_themes(theme)
         self._setup_keys()
 
-    # -- themes and keys -------------------------------------------------------------------------
+    @property
+    def data_source(self) -> Any:
+        """The source live refreshes read (None before the first refresh, and in a replay)."""
+        return getattr(getattr(self._feed, "pipeline", None), "source", None)
 
-    def _setup_themes(self, wanted: str | None) -> None:
-        from tui.themes import load_themes, resolve_theme_name
-
-        self._themes, problems = load_themes()
-        self.messages.extend(problems)
-        for loaded in self._themes:
-            self.register_theme(loaded.theme)
-        name, problems = resolve_theme_name(
-            self._themes, ("--theme", wanted), ("state", self.state.theme),
-            ("config", self.config.theme))
-        self.messages.extend(problems)
-        self._theme_name = name if any(t.name == name for t in self._themes) else None
-
-    def _on_theme_changed(self, theme: Any) -> None:
-        loaded = next((t for t in self._themes if t.name == theme.name), None)
-        self.semantic_colors = loaded.semantic if loaded else SemanticColors()
-        dash = self.dashboard
-        if dash is not None:
-            dash.render_all()
+    # -- keys -------------------------------------------------------------------------
 
     def _setup_keys(self) -> None:
         from tui.keys.keymap import apply_keymap
@@ -171,6 +157,11 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayCon
             self.notify(message, severity="warning", timeout=10, markup=False)
         # After the first frame: the worker's imports (numpy, pandas) would compete with it.
         self.call_after_refresh(self._after_first_frame)
+
+    def on_unmount(self) -> None:
+        """Quitting: give up the alert commands (a line in the event log says so); a stuck
+        refresh is abandoned by its worker (``tui.background``)."""
+        self.alerts.stop(log=True)
 
     def _after_first_frame(self) -> None:
         gc.enable()  # `basewatch` (tui.cli) starts with the collector off until the first frame
@@ -217,8 +208,17 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayCon
     @work(thread=True, exit_on_error=False, group="refresh", name="refresh")
     def _refresh_worker(self, generation: int, symbols: tuple[str, ...], previous,
                         alerts: tuple = ()) -> RefreshDone:
+        from tui.background import abandonable
+
+        # in a daemon thread: a refresh stuck on the network never holds up quitting
+        return abandonable(lambda: self._refresh(generation, symbols, previous, alerts),
+                           "refresh")
+
+    def _refresh(self, generation: int, symbols: tuple[str, ...], previous,
+                 alerts: tuple = ()) -> RefreshDone:
         from analysis.changes import diff
         from analysis.events import EventLog
+        from analysis.freshness import freshness
         from analysis.user_alerts import alert_events
 
         if self._feed is None:
@@ -228,6 +228,8 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayCon
         refresh = feed.next(symbols)
         if generation == self._generation and not self.replaying:
             self.save_cached(refresh.snapshot, symbols, self.now())
+        if previous is not None and not freshness(previous).current:
+            previous = None  # old bars (the sample, a stale store) -> today's: no "changes"
         events = (diff(previous, refresh.snapshot, self.config.thresholds.streak_milestones)
                   + alert_events(previous, refresh.snapshot, alerts))
         warning = ""
@@ -351,16 +353,6 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, ReplayCon
         self._update_status()
         self.notify("Paused: no automatic refresh (r still refreshes)" if self.paused
                     else "Resumed", timeout=2)
-
-    def action_cycle_theme(self) -> None:
-        from analysis.state import StateError, save_state
-        from tui.themes import next_theme_name
-
-        self.theme = next_theme_name(self._themes, self.theme)
-        self.state = dataclasses.replace(self.state, theme=self.theme)
-        with contextlib.suppress(StateError):
-            save_state(self.state)
-        self.notify(f"Theme: {self.theme}", timeout=2)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -27,6 +27,21 @@ def price(value: float | None, compact: bool = False) -> str:
     return f"{value:,.2f}"
 
 
+def money(value: float | None, currency: str | None, compact: bool = False,
+          width: int | None = None) -> str:
+    """A price with its currency when that is not US dollars ("308.80 GBp": pence, "41.20 EUR"),
+    shortened to fit ``width`` (fewer decimals, then no space) rather than cut; USD or unknown:
+    ``price``."""
+    text = price(value, compact)
+    if not currency or currency == "USD" or _missing(value):
+        return text
+    for form in (f"{text} {currency}", f"{price(value, True)} {currency}",
+                 f"{value:,.0f} {currency}", f"{value:,.0f}{currency}"):
+        if width is None or len(form) <= width:
+            return form
+    return form
+
+
 def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     """A percentage, signed by default: +1.2% / -3.4%."""
     if _missing(value):

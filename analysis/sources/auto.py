@@ -15,10 +15,18 @@ bundled sample for what the store does not have. The result says which, honestly
 - ``origins`` maps every served symbol to what served it whenever more than one source did.
 - The next fetch that gets through is "live" again; "since" starts over at the next outage.
   ``clock`` (default: the Yahoo source's) says what "now" is.
+- A quick start (``first_wait`` seconds, the dashboard's; None: always wait, as `scan` does): the
+  first fetch reads the store's bars, then gives Yahoo what is left of that time. If Yahoo has not
+  answered by then (a silent network, a slow first download), those bars (or the sample) are
+  served at once with ``status="waiting"`` and the note "waiting for Yahoo since 10:42 — stored
+  bars", while the Yahoo fetch goes on in a background (daemon) thread; each later call serves the
+  same until it is done, then its answer (or its failure, as above) is the next result.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -33,14 +41,39 @@ if TYPE_CHECKING:
     from analysis.sources.store import BarStore
 
 
+class _Background:
+    """One Yahoo fetch running in a daemon thread; ``done`` is set when it has an answer."""
+
+    def __init__(self, fetch: Callable[[Sequence[str]], FetchResult],
+                 symbols: Sequence[str], started: datetime) -> None:
+        self.symbols = tuple(symbols)
+        self.started = started
+        self.done = threading.Event()
+        self.result: FetchResult | None = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.result = fetch(self.symbols)
+            except BaseException as exc:  # noqa: BLE001 - handed to the next fetch
+                self.error = exc
+            finally:
+                self.done.set()
+
+        threading.Thread(target=run, daemon=True, name="yahoo-background").start()
+
+
 class AutoSource:
     """See the module docstring. Keep one instance for the app's life so "since when" is right."""
 
     name = "auto"
 
     def __init__(self, yahoo: Source, store: BarStore, sample: Source | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 first_wait: float | None = None) -> None:
         self.yahoo = yahoo
+        self.first_wait = first_wait
+        self._background: _Background | None = None
         self.store = store
         self.sample = sample if sample is not None else SampleSource()
         self.clock = clock or getattr(yahoo, "clock", None) or (lambda: datetime.now(UTC))
@@ -51,7 +84,8 @@ class AutoSource:
     def sector_weights(self, fund_symbol: str) -> dict[str, float] | None:
         """Live sector weights through Yahoo (None while Yahoo is down: the bundled table then)."""
         ask = getattr(self.yahoo, "sector_weights", None)
-        return ask(fund_symbol) if ask is not None and self.down_since is None else None
+        up = self.down_since is None and self._background is None
+        return ask(fund_symbol) if ask is not None and up else None
 
     def _from_store(self, symbols: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[datetime]]:
         from analysis.sources.store import StoreError
@@ -88,15 +122,41 @@ class AutoSource:
         return dict(self.sample.fetch(list(symbols)).bars)
 
     def fetch(self, symbols: Sequence[str]) -> FetchResult:
+        job = self._background
+        if job is not None:
+            if not job.done.is_set():  # Yahoo still has not answered the quick start's fetch
+                return self._fallback(symbols, self.clock(), "waiting", job.started)
+            self._background = None
+            if job.symbols == tuple(symbols):
+                return self._answer(symbols, job.result, job.error)
+        wait, self.first_wait = self.first_wait, None
+        if wait is not None:  # the quick start: once, then every fetch waits for Yahoo
+            t0, started = time.monotonic(), self.clock()
+            meanwhile = self._fallback(symbols, started, "waiting", started)  # before Yahoo's
+            job = _Background(self.yahoo.fetch, symbols, started)  # imports compete with it
+            if not job.done.wait(max(0.0, wait - (time.monotonic() - t0))):
+                self._background = job
+                return meanwhile
+            return self._answer(symbols, job.result, job.error)
         try:
             result = self.yahoo.fetch(symbols)
         except SourceError as exc:
+            return self._answer(symbols, None, exc)
+        return self._answer(symbols, result, None)
+
+    def _answer(self, symbols: Sequence[str], result: FetchResult | None,
+                error: BaseException | None) -> FetchResult:
+        """Yahoo's answer, or the fallback when it failed (``error``, a SourceError)."""
+        if error is not None:
+            if not isinstance(error, SourceError):
+                raise error
             now = self.clock()
             if self.down_since is None:
                 self.down_since = now
-            self.down_reason = str(exc).removeprefix("Yahoo cannot be reached: ")
-            self.down_status = getattr(exc, "status", "offline")
-            return self._fallback(symbols, now)
+            self.down_reason = str(error).removeprefix("Yahoo cannot be reached: ")
+            self.down_status = getattr(error, "status", "offline")
+            return self._fallback(symbols, now, self.down_status, self.down_since)
+        assert result is not None
         self.down_since, self.down_reason, self.down_status = None, "", "offline"
         return self._fill_gaps(result)
 
@@ -139,9 +199,13 @@ class AutoSource:
         note = delayed_note([s for s in missing if s in bars], ", ".join(notes), "", rest)
         return FetchResult(bars=bars, source="yahoo", fetched_at=result.fetched_at, errors=errors,
                            fallback=True, note=note, origins=origins, status="delayed",
-                           extended=result.extended, quote_types=result.quote_types)
+                           extended=result.extended, quote_types=result.quote_types,
+                           currencies=self._currencies(bars))
 
-    def _fallback(self, symbols: Sequence[str], now: datetime) -> FetchResult:
+    def _fallback(self, symbols: Sequence[str], now: datetime, status: str,
+                  since: datetime) -> FetchResult:
+        """The store's bars (the sample for what it lacks) while Yahoo is ``status`` ("offline",
+        "rate_limited", or "waiting" for its first answer) since ``since``."""
         from analysis.symbols import SymbolError, validate_symbol
 
         errors: dict[str, str] = {}
@@ -165,8 +229,8 @@ class AutoSource:
         if not stored and not sampled:
             showing.append("nothing stored" if valid else "nothing to show")
         extra = [self.store.warning] if self.store.warning else []
-        note = down_note(self.down_status, self.down_since or now, now, ", ".join(showing),
-                         self.down_reason, extra)
+        why = "" if status == "waiting" else self.down_reason
+        note = down_note(status, since, now, ", ".join(showing), why, extra)
         for sym in valid:
             if sym not in stored and sym not in sampled:
                 errors[sym] = f"{sym}: Yahoo unreachable, nothing stored, not in the sample"
@@ -178,4 +242,10 @@ class AutoSource:
             stamps = [max(t, intraday) for t in stamps] or [intraday]
         fetched_at = min(stamps) if stored and stamps else now
         return FetchResult(bars=bars, source=source, fetched_at=fetched_at, errors=errors,
-                           fallback=True, note=note, origins=origins, status=self.down_status)
+                           fallback=True, note=note, origins=origins, status=status,
+                           currencies=self._currencies(bars))
+
+    def _currencies(self, symbols) -> dict[str, str]:
+        """What Yahoo's quotes said each symbol's currency is (this session; none yet: {})."""
+        known = getattr(self.yahoo, "currencies", {})
+        return {s: known[s] for s in symbols if s in known}

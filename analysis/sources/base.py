@@ -34,6 +34,8 @@ class FetchResult:
     10:42 — stored bars"). ``extended`` holds, per symbol, a pre-market or after-hours price newer
     than the last regular trade, when the source has one (Yahoo). ``quote_types`` holds, per
     symbol, the instrument type the live quote gave (Yahoo's ``quoteType``: "ETF", "INDEX", ...).
+    ``currencies``: per symbol, the currency its prices are in, when the source says (Yahoo's
+    quote: "USD", "GBp" = pence, "EUR").
     """
 
     bars: Mapping[str, pd.DataFrame]
@@ -46,6 +48,7 @@ class FetchResult:
     status: str = "live"
     extended: Mapping[str, ExtendedQuote] = field(default_factory=dict)
     quote_types: Mapping[str, str] = field(default_factory=dict)
+    currencies: Mapping[str, str] = field(default_factory=dict)
 
     def last_bar(self) -> datetime | None:
         """Timestamp of the newest bar across all symbols (None when there are none)."""

@@ -8,13 +8,16 @@
   bars;
 - "rate_limited": Yahoo refused every request with HTTP 429; the last good data stays;
 - "offline": Yahoo could not be reached (network, DNS, timeouts, server errors); the last good
-  data stays.
+  data stays;
+- "waiting": the dashboard's quick start: Yahoo has not answered its first fetch yet (it goes on
+  in the background), stored bars or the sample are shown meanwhile.
 
 ``FetchResult.note`` starts with the header line — "offline since 10:42 — stored bars",
 "rate limited since 10:42 — stored bars, retrying", "delayed: 3 symbols stale (KRE, XLF, SPY from
-stored bars)" — then, after "; ", why (Yahoo's reason in plain words) and any store warning. Times
-are local wall-clock time, with the date when it is not today. Recovery is automatic: the next
-refresh that gets through is "live" again and the "since" starts over at the next outage.
+stored bars)", "waiting for Yahoo since 10:42 — stored bars" — then, after "; ", why (Yahoo's
+reason in plain words) and any store warning. Times are local wall-clock time, with the date when
+it is not today. Recovery is automatic: the next refresh that gets through is "live" again and the
+"since" starts over at the next outage.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-STATUSES = ("live", "delayed", "rate_limited", "offline")
-_WORDS = {"rate_limited": "rate limited", "offline": "offline"}
+STATUSES = ("live", "delayed", "rate_limited", "offline", "waiting")
+_WORDS = {"rate_limited": "rate limited", "offline": "offline", "waiting": "waiting for Yahoo"}
 
 
 def clock_words(when: datetime, now: datetime) -> str:

@@ -2,7 +2,9 @@
 never written to the bar store as if it were final.
 
 - ``session_state(symbol, now)``: the session that has not closed yet (US: today's NYSE session
-  until its close; crypto: today, UTC), whether it is trading, and the last closed session.
+  until its close; crypto: today, UTC), whether it is trading, and the last closed session;
+  ``quote_state`` the same for a live quote, which may say the symbol's own exchange is trading
+  when the NYSE is not (London on a US holiday, futures): that session then counts.
 - ``LiveBars`` remembers, per symbol, the newest bar of the trading session: ``split`` takes it off
   a fetched frame (what remains is complete and may be stored), ``take_quote`` merges a quote into
   it (the day's high, low and volume only grow), ``attach`` puts it back on stored history for as
@@ -71,6 +73,27 @@ def session_state(symbol: str, now: datetime) -> SessionState:
                         days[i - 1], closes[i - 1])
 
 
+def quote_state(symbol: str, quote: Quote | None, now: datetime) -> SessionState:
+    """The session a live quote belongs to. By default ``session_state`` (the NYSE calendar;
+    crypto by the UTC day); but a symbol whose own exchange Yahoo says is trading (``marketState``
+    REGULAR: London on a US holiday, a future) trades its own session, dated by the last trade in
+    that exchange's time zone (``exchangeTimezoneName``), whatever the NYSE is doing."""
+    state = session_state(symbol, now)
+    if (quote is None or state.trading or quote.market_state != "REGULAR" or quote.time is None
+            or is_crypto(symbol)):
+        return state
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(quote.exchange_tz or "America/New_York")
+    except (ZoneInfoNotFoundError, ValueError):
+        return state
+    day = quote.time.astimezone(zone).date()
+    if day != now.astimezone(zone).date():  # "REGULAR" with a trade of another day: not live
+        return state
+    return SessionState(day, True, state.last_closed, state.closed_at)
+
+
 def _before(frame: pd.DataFrame, day: date) -> pd.DataFrame:
     """The bars of ``frame`` (midnight-stamped, in its own time zone) dated before ``day``."""
     import pandas as pd
@@ -83,6 +106,7 @@ class _Live:
     day: date
     bar: pd.DataFrame  # one row
     got_at: datetime
+    own: bool = False  # of the symbol's own exchange session while the NYSE does not trade
 
 
 class LiveBars:
@@ -92,10 +116,12 @@ class LiveBars:
         self._rows: dict[str, _Live] = {}
         self._lock = threading.Lock()
 
-    def split(self, symbol: str, frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    def split(self, symbol: str, frame: pd.DataFrame, now: datetime,
+              quote: Quote | None = None) -> pd.DataFrame:
         """``frame`` without bars of a session that has not closed; the trading session's bar
-        (if any) is remembered. What is returned may be stored."""
-        state = session_state(symbol, now)
+        (if any) is remembered. What is returned may be stored. ``quote``: the symbol's live
+        quote, which may say its own exchange is trading (``quote_state``)."""
+        state = quote_state(symbol, quote, now)
         if state.open_day is None or frame.empty:
             return frame
         done = _before(frame, state.open_day)
@@ -111,10 +137,11 @@ class LiveBars:
         the quote is not of the trading session (before the open, after the close, stale)."""
         import pandas as pd
 
-        state = session_state(symbol, now)
+        state = quote_state(symbol, quote, now)
+        own = state.trading and not session_state(symbol, now).trading  # dated in its own zone
         tz = tz_for(symbol)
         if (not state.trading or quote.time is None or quote.price is None
-                or pd.Timestamp(quote.time).tz_convert(tz).date() != state.open_day):
+                or (not own and pd.Timestamp(quote.time).tz_convert(tz).date() != state.open_day)):
             return False
         price = quote.price
         with self._lock:
@@ -132,18 +159,22 @@ class LiveBars:
                                 "low": [float(min(lows))], "close": [float(price)],
                                 "volume": [float(max(volumes, default=0.0))],
                                 "adj_close": [float(price)]}, index=index)
-            self._rows[symbol] = _Live(state.open_day, bar, now)
+            self._rows[symbol] = _Live(state.open_day, bar, now, own=own)
         return True
 
-    def attach(self, symbol: str, history: pd.DataFrame,
-               now: datetime) -> tuple[pd.DataFrame, datetime | None]:
+    def attach(self, symbol: str, history: pd.DataFrame, now: datetime,
+               quote: Quote | None = None) -> tuple[pd.DataFrame, datetime | None]:
         """``history`` without bars of a session that has not closed, plus the remembered bar of
-        the trading session (and when it was got), if there is one."""
+        the trading session (and when it was got), if there is one. Without a ``quote`` (Yahoo
+        is down) a bar of the symbol's own exchange session is kept until its day is over."""
         import pandas as pd
 
-        state = session_state(symbol, now)
+        state = quote_state(symbol, quote, now)
         with self._lock:
             live = self._rows.get(symbol)
+            if (live is not None and live.own and quote is None and not state.trading
+                    and live.day == now.astimezone(UTC).date()):
+                state = SessionState(live.day, True, state.last_closed, state.closed_at)
             if live is not None and live.day != state.open_day:
                 del self._rows[symbol]  # its session has closed (or a new one began)
                 live = None
@@ -162,7 +193,7 @@ def quote_only(symbols: Sequence[str], quotes: Mapping[str, Quote], store: BarSt
     out = []
     for sym in symbols:
         quote = quotes.get(sym)
-        state = session_state(sym, now)
+        state = quote_state(sym, quote, now)
         if quote is None or quote.time is None or not state.trading:
             continue
         if pd.Timestamp(quote.time).tz_convert(tz_for(sym)).date() != state.open_day:
@@ -183,5 +214,5 @@ def finish_live(live: LiveBars, bars: dict[str, pd.DataFrame], quotes: Mapping[s
     for sym in list(bars):
         if sym in quotes:
             live.take_quote(sym, quotes[sym], now)
-        bars[sym], _ = live.attach(sym, bars[sym], now)
+        bars[sym], _ = live.attach(sym, bars[sym], now, quotes.get(sym))
     return {s: e for s, q in quotes.items() if s in bars and (e := extended_quote(q)) is not None}

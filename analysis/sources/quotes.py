@@ -3,8 +3,10 @@ read into ``Quote``s, and what of it is an extended-hours price (``ExtendedQuote
 
 A quote carries the regular session so far (``regularMarketPrice/Open/DayHigh/DayLow/Volume`` and
 ``regularMarketTime``, the last regular trade), Yahoo's ``marketState`` (PREPRE PRE REGULAR POST
-POSTPOST CLOSED) and, where the symbol trades outside regular hours, the last pre-market and
-after-hours trades (``preMarketPrice/Time``, ``postMarketPrice/Time``). The request goes through
+POSTPOST CLOSED) for the symbol's own exchange, the ``currency`` its prices are in (USD; GBp =
+pence; EUR…), that exchange's time zone (``exchangeTimezoneName``) and, where the symbol trades
+outside regular hours, the last pre-market and after-hours trades (``preMarketPrice/Time``,
+``postMarketPrice/Time``). The request goes through
 yfinance's own ``YfData`` (it handles Yahoo's cookie and crumb), in a worker thread under our
 deadline (``yfcall.run_guarded``), like every other Yahoo call.
 
@@ -63,6 +65,8 @@ class Quote:
     post_price: float | None = None
     post_time: datetime | None = None
     quote_type: str | None = None  # Yahoo's quoteType: EQUITY, ETF, INDEX, CRYPTOCURRENCY, ...
+    currency: str | None = None
+    exchange_tz: str | None = None
 
 
 def _number(value: Any) -> float | None:
@@ -89,6 +93,14 @@ def _time(value: Any) -> datetime | None:
 def _price(value: Any) -> float | None:
     out = _number(value)
     return out if out is not None and out > 0 else None
+
+
+def _text(value: Any) -> str | None:
+    """A short plain word from Yahoo ("GBp", "Europe/London"), else None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if 0 < len(value) <= 40 and value.isprintable() else None
 
 
 def parse_quotes(payload: Any) -> dict[str, Quote]:
@@ -120,6 +132,8 @@ def parse_quotes(payload: Any) -> dict[str, Quote]:
             post_price=_price(row.get("postMarketPrice")),
             post_time=_time(row.get("postMarketTime")),
             quote_type=row["quoteType"] if isinstance(row.get("quoteType"), str) else None,
+            currency=_text(row.get("currency")),
+            exchange_tz=_text(row.get("exchangeTimezoneName")),
         )
     return out
 

@@ -42,11 +42,12 @@ def check_spec(spec: str, *, folder_must_exist: bool = True) -> str:
 
 
 def make_source(spec: str, *, session: Any = None, store: BarStore | None = None,
-                deadline: float = 45.0) -> Source:
+                deadline: float = 45.0, first_wait: float | None = None) -> Source:
     """The Source for ``spec``; ValueError with a clear message for a bad one.
 
     ``session`` (a curl_cffi Session) is passed to yfinance; ``store`` defaults to the user's bar
-    store, opened only for specs that use it; ``deadline`` bounds each Yahoo fetch (seconds).
+    store, opened only for specs that use it; ``deadline`` bounds each Yahoo fetch (seconds);
+    ``first_wait`` (auto only): the quick start, see ``analysis.sources.auto``.
     """
     kind = check_spec(spec)
     if kind.startswith(CSV_PREFIX):
@@ -69,4 +70,4 @@ def make_source(spec: str, *, session: Any = None, store: BarStore | None = None
         return yahoo
     from analysis.sources.auto import AutoSource
 
-    return AutoSource(yahoo, store)
+    return AutoSource(yahoo, store, first_wait=first_wait)

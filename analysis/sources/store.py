@@ -163,6 +163,11 @@ class BarStore:
                 self._conn = self._rebuild(exc)
                 return self._txn(fn) if write else fn(self._conn)
 
+    def run(self, fn, *, write: bool = False):
+        """``fn(conn)`` on the store's connection (``write``: in one immediate transaction), for
+        the modules keeping their own tables in this file (``analysis.sources.minute_store``)."""
+        return self._run(fn, write=write)
+
     def _txn(self, fn):
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")

@@ -15,7 +15,9 @@ How a fetch goes:
 - Symbols that failed for a passing reason (HTTP 429, 5xx, timeouts, an empty or garbled answer)
   are retried with a short exponential backoff (``backoff`` doubling up to ``backoff_cap``) while
   time is left, at most ``attempts`` times. A symbol Yahoo says it does not know is reported in
-  ``errors`` and the others still return their bars.
+  ``errors`` and the others still return their bars. A well-formed answer with no bars for the
+  range (a weekend, a holiday) is an answer, not a failure: the symbol's stored bars are served
+  as they are, or without any, ``errors`` says "no bars for that range".
 - New bars are upserted into the store; the bars returned are the store's full history per symbol.
   The re-fetched last stored session tells what changed since: its open off by more than a split
   could explain -> Yahoo rescaled the history (a split): it is fetched again in full; the same
@@ -50,6 +52,7 @@ from analysis.sources.health import delayed_note, is_rate_limit
 from analysis.sources.intraday import LiveBars, finish_live, quote_only
 from analysis.sources.quotes import Quote, quotes_or_why
 from analysis.sources.yfcall import (
+    EMPTY_ANSWER,
     Busy,
     TimedOut,
     configure_yfinance,
@@ -108,6 +111,7 @@ class YahooSource:
         self.quotes = quotes
         self.clock = clock or (lambda: datetime.now(UTC))
         self.live = LiveBars()
+        self.currencies: dict[str, str] = {}  # from the quotes, kept for when Yahoo is down
         self._weights = DailyWeights(
             lambda fund: fetch_sector_weights(fund, session=self.session,
                                               deadline=min(self.deadline, 20.0))
@@ -123,6 +127,10 @@ class YahooSource:
 
             self.session = curl_requests.Session(impersonate="chrome")
         return self.session
+
+    def http_session(self) -> Any:
+        """The HTTP session Yahoo is asked through (made on first use)."""
+        return self._session()
 
     def _abandon(self) -> None:
         """A call overran the deadline: close our own session so the stuck call fails fast."""
@@ -341,8 +349,8 @@ class YahooSource:
             raise YahooUnreachable(f"Yahoo cannot be reached: {why}",
                                    "rate_limited" if limited else "offline")
         notes: list[str] = []
-        fresh = {s: self.live.split(s, f, now) for s, f in fresh.items()}
-        whole = {s: (self.live.split(s, f, now), r) for s, (f, r) in whole.items()}
+        fresh = {s: self.live.split(s, f, now, quotes.get(s)) for s, f in fresh.items()}
+        whole = {s: (self.live.split(s, f, now, quotes.get(s)), r) for s, (f, r) in whole.items()}
         bars: dict[str, pd.DataFrame] = {**fresh, **{s: f for s, (f, _) in whole.items()}}
         if self.store is not None:
             from analysis.sources.store import StoreError
@@ -359,11 +367,17 @@ class YahooSource:
                                  "fetched it again in full")
                 for sym in by_quote:
                     bars[sym] = self.store.load(sym)
+                for sym in [s for s, e in errors.items() if e == f"{s}: {EMPTY_ANSWER}"]:
+                    stored = self.store.load(sym)  # Yahoo has nothing newer than the store
+                    if len(stored):
+                        bars[sym] = stored
+                        del errors[sym]
             except StoreError as exc:
                 notes.append(f"bars not saved: {exc}")
             if self.store.warning:
                 notes.append(self.store.warning)
         extended = finish_live(self.live, bars, quotes, now)
+        self.currencies.update({s: q.currency for s, q in quotes.items() if q.currency})
         for sym, why in passing.items():
             errors[sym] = f"{sym} not refreshed: {why}"
         if passing:
@@ -372,7 +386,8 @@ class YahooSource:
                            note="; ".join(notes), status="delayed" if passing else "live",
                            extended=extended,
                            quote_types={s: q.quote_type for s, q in quotes.items()
-                                        if s in bars and q.quote_type})
+                                        if s in bars and q.quote_type},
+                           currencies={s: self.currencies[s] for s in bars if s in self.currencies})
 
 
 def _ratio_words(ratio: float) -> str:

@@ -28,9 +28,21 @@ _TRANSIENT = re.compile(
 )
 
 
+EMPTY_ANSWER = "no bars for that range"
+
+
+def is_empty_answer(why: str) -> bool:
+    """True when Yahoo answered properly with no bars for the range asked (a weekend, a holiday,
+    nothing new yet): yfinance's "no price data found", which it raises (with its exceptions
+    shown, as ``yfinance_reasons`` has it) only for a well-formed answer without prices; an empty
+    or garbled body raises a JSON error instead."""
+    return "no price data found" in why.lower() or EMPTY_ANSWER in why
+
+
 def is_transient(why: str) -> bool:
-    """True when a failure may go away on retry (rate limit, 5xx, network, bad answer)."""
-    return bool(_TRANSIENT.search(why))
+    """True when a failure may go away on retry (rate limit, 5xx, network, bad answer); an empty
+    but well-formed answer is an answer, not a failure."""
+    return not is_empty_answer(why) and bool(_TRANSIENT.search(why))
 
 
 @dataclass
@@ -141,6 +153,8 @@ def yfinance_reasons():
 def plain(why: str) -> str:
     """yfinance's wording (often an exception repr) -> what happened, for the header."""
     low = why.lower()
+    if is_empty_answer(why):
+        return EMPTY_ANSWER
     for needles, words in (
         (("too many requests", "rate limit"), "Yahoo is rate-limiting requests (HTTP 429)"),
         (("could not resolve", "dnserror"), "cannot resolve Yahoo's address (no network or DNS)"),

@@ -14,11 +14,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tui.chart.levels import Levels
+from tui.chart.levels import Levels, price_range
 from tui.keys.drilldown import TIMEFRAMES as TIMEFRAMES  # re-exported
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 MODES: tuple[str, ...] = ("candles", "line", "ohlc")
 MONTHS: dict[str, int] = {"1M": 1, "3M": 3, "6M": 6, "1Y": 12, "3Y": 36, "5Y": 60}
 MA_WINDOWS: tuple[int, ...] = (50, 200)
-LEVEL_MARGIN = 0.35  # a level this far (share of the price span) outside the bars still widens ylim
 VOLUME_LABEL_WIDTH = 6  # "180.5M": the price and volume panels share one label width
 CLOSE_LINE_TIMEFRAMES: tuple[str, ...] = ("6M", "1Y")
 """Timeframes whose daily bars, when too many for candles, are drawn as a daily close line rather
@@ -264,6 +263,7 @@ class PriceView:
     label_width: int
     tz: str
     close_line: bool = False  # daily bars too many for candles: drawn as a line of the closes
+    intraday: Any = None  # 1D / 5D: tui.chart.intraday.IntradayExtras (sessions, VWAP, ...)
 
     @property
     def n(self) -> int:
@@ -272,20 +272,6 @@ class PriceView:
     @property
     def has_volume(self) -> bool:
         return bool(self.n) and float(self.frame["volume"].max()) > 0
-
-
-def _price_range(frame: pd.DataFrame, levels: Levels) -> tuple[float, float]:
-    lo, hi = float(frame["low"].min()), float(frame["high"].max())
-    span = max(hi - lo, abs(hi) * 1e-3, 1e-9)
-    candidates = [levels.pivot, levels.buy_zone_top]
-    if levels.zone is not None:
-        candidates += [levels.zone.low, levels.zone.high]
-    for v in candidates:
-        if v is not None and math.isfinite(v) and lo - LEVEL_MARGIN * span <= v <= hi + (
-                LEVEL_MARGIN * span):
-            lo, hi = min(lo, v), max(hi, v)
-    pad = (hi - lo) * 0.03 or abs(hi) * 0.01 or 1.0
-    return lo - pad, hi + pad
 
 
 def label_width(labels: Sequence[str]) -> int:
@@ -306,7 +292,7 @@ def prepare_price(bars: pd.DataFrame, asof: date | None, timeframe: str, width: 
                          empty, empty, {}, levels, empty, 1, tz)
     # The y range does not depend on the aggregation, so the labels (and so the canvas width) can
     # be known before choosing it.
-    ylim = _price_range(daily, levels)
+    ylim = price_range(daily, levels)
     rows = max(height - 3, 2)
     yt = nice_ticks(ylim[0], ylim[1], max(2, min(8, rows // 3)))
     ylabels = price_labels(yt)

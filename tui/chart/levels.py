@@ -3,11 +3,13 @@
 ``levels_from_facts`` picks the pivot and its buy zone, the base to outline, the nearest overhead
 resistance zone and the sessions of breakouts; ``past_breakouts`` reads the symbol's confirmed
 breakouts from the analysis' history mode; ``rs_facts`` measures RS against a benchmark the
-snapshot did not use. Only analysis functions compute here; this module chooses and shapes.
+snapshot did not use; ``price_range`` is the price span a chart shows: its bars, widened to the
+levels near them. Only analysis functions compute here; this module chooses and shapes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -153,3 +155,22 @@ def rs_facts(bars: pd.DataFrame, bench: pd.DataFrame, asof: date | None, symbol:
     if a.empty or b.empty:
         return None
     return relative_strength(a, b, symbol, benchmark)
+
+
+LEVEL_MARGIN = 0.35  # a level this far (share of the price span) outside the bars still widens ylim
+
+
+def price_range(frame: pd.DataFrame, levels: Levels, extra: Sequence[float] = ()
+                ) -> tuple[float, float]:
+    """The bars' low to high, widened to any level (or ``extra`` value) near them, padded."""
+    lo, hi = float(frame["low"].min()), float(frame["high"].max())
+    span = max(hi - lo, abs(hi) * 1e-3, 1e-9)
+    candidates = [levels.pivot, levels.buy_zone_top, *extra]
+    if levels.zone is not None:
+        candidates += [levels.zone.low, levels.zone.high]
+    for v in candidates:
+        if v is not None and math.isfinite(v) and lo - LEVEL_MARGIN * span <= v <= hi + (
+                LEVEL_MARGIN * span):
+            lo, hi = min(lo, v), max(hi, v)
+    pad = (hi - lo) * 0.03 or abs(hi) * 0.01 or 1.0
+    return lo - pad, hi + pad

@@ -15,6 +15,13 @@ from rich.text import Text
 from textual.color import Color
 
 from tui.chart.canvas import CellChart, ChartPalette, can_tint, plotext_colour, tint_colour
+from tui.chart.intraday import (
+    INTRADAY_TIMEFRAMES,
+    MinuteInput,
+    intraday_cells,
+    prepare_intraday,
+    vwap_segments,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +48,21 @@ def _configure_axes(sub: Any, n: int, ylim: tuple[float, float], yticks: Any,
     sub.scatter([-0.5], [ylim[0]], marker=" ")
 
 
+def _plot_lines(price: Any, view: PriceView, palette: ChartPalette) -> None:
+    """The 50- and 200-day moving averages (daily views) or the day's VWAP (intraday), braille."""
+    x = np.arange(view.n)
+    for w, role in ((50, "ma_fast"), (200, "ma_slow")):
+        values = view.ma.get(w)
+        if values is None:
+            continue
+        ok = x[np.isfinite(np.asarray(values, float))]
+        if len(ok) > 1:
+            price.plot(ok.tolist(), np.asarray(values, float)[ok].tolist(), marker="braille",
+                       color=plotext_colour(palette.role(role)))
+    for xs, ys in vwap_segments(view):
+        price.plot(xs, ys, marker="braille", color=plotext_colour(palette.role("ma_fast")))
+
+
 class PriceChart(CellChart):
     """Candles / line / OHLC for one symbol and timeframe, with volume and the facts overlaid."""
 
@@ -59,7 +81,8 @@ class PriceChart(CellChart):
         self.mode = "candles"
         self.show_volume = True
         self.show_overlays = True
-        self.cursor: date | None = None  # the session under the bar cursor (None: no cursor)
+        self.cursor: date | None = None  # the session (intraday: bar start) under the cursor
+        self.minutes: MinuteInput | None = None  # 5-minute bars for the 1D / 5D timeframes
         self.version = 0
         self.view: PriceView | None = None
 
@@ -78,7 +101,7 @@ class PriceChart(CellChart):
 
     def inputs_key(self) -> tuple:
         return (self.version, self.timeframe, self.mode, self.show_volume, self.show_overlays,
-                self.cursor)
+                self.cursor, id(self.minutes))
 
     def cursor_bar(self) -> int | None:
         """Index in the drawn view of the bar under the cursor (None: no cursor or no view)."""
@@ -98,8 +121,12 @@ class PriceChart(CellChart):
             self.view = None
             return []
         levels = self.levels if self.show_overlays else None
-        view = cd.prepare_price(self.bars, self.asof, self.timeframe, width, height,
-                                levels=levels, mode=self.mode, symbol=self.symbol)
+        if self.timeframe in INTRADAY_TIMEFRAMES:
+            view = prepare_intraday(self.minutes, self.timeframe, width, height, levels=levels,
+                                    mode=self.mode, symbol=self.symbol)
+        else:
+            view = cd.prepare_price(self.bars, self.asof, self.timeframe, width, height,
+                                    levels=levels, mode=self.mode, symbol=self.symbol)
         self.view = view
         if view.n == 0:
             return []
@@ -120,15 +147,7 @@ class PriceChart(CellChart):
         if vol_rows:
             price.xaxes(True, True)
         if self.show_overlays:
-            x = list(range(view.n))
-            for w, role in ((50, "ma_fast"), (200, "ma_slow")):
-                values = view.ma.get(w)
-                if values is None:
-                    continue
-                ok = [i for i in x if values[i] == values[i]]
-                if len(ok) > 1:
-                    price.plot(ok, [float(values[i]) for i in ok], marker="braille",
-                               color=plotext_colour(palette.role(role)))
+            _plot_lines(price, view, palette)
         if self.mode == "line" or view.close_line:
             closes = view.frame["close"].tolist()
             price.plot(list(range(view.n)), closes, marker="braille",
@@ -146,6 +165,7 @@ class PriceChart(CellChart):
             if overlays:
                 out.append(cc.event_cells(view, pw, ph))
                 out.extend(cc.level_cells(view, pw, ph))
+            out.extend(intraday_cells(view, pw, ph, overlays))
             return out
 
         layers: list[Layers] = [(price, price_cells)]
@@ -188,10 +208,22 @@ class PriceChart(CellChart):
             text.append("┊ ", style="bold")
             text.append(cursor_text(bar_info(view, at), narrow=self.size.width < 72))
             return text
+        intraday = self.timeframe in INTRADAY_TIMEFRAMES
+        note = self.minutes.note if intraday and self.minutes is not None else ""
+        if intraday and view.n == 0:
+            return text.append(note or ("loading 5-minute bars…" if self.minutes is None
+                                        else "no intraday bars"))
         text.append("daily closes" if view.close_line else view.period, style="bold")
+        text.append(f" · {note}" if note else "")  # first: it says the bars are not live
         if not self.show_overlays:
-            text.append("  overlays off")
-            return text
+            return text.append("  overlays off")
+        extra = view.intraday
+        if extra is not None:
+            vwap = extra.vwap[np.isfinite(extra.vwap)]
+            if vwap.size:
+                item("⠒", "ma_fast", f"VWAP {_price(float(vwap[-1]))}")
+            if extra.prior_close is not None:
+                item("╌", "stale", f"prior close {_price(extra.prior_close)}")
         daily = view.period == "daily"
         if any(v == v for v in view.ma.get(50, [])):
             item("⠒", "ma_fast", "MA50" if daily else "50-day MA")
@@ -200,7 +232,9 @@ class PriceChart(CellChart):
         lv = view.levels
         if lv.pivot is not None:
             item("─", "pivot", f"pivot {_price(lv.pivot)}")
-            item("┄", "pivot", f"+5% {_price(lv.buy_zone_top)}")
+            top = lv.buy_zone_top
+            if extra is None or top is not None and view.ylim[0] <= top <= view.ylim[1]:
+                item("┄", "pivot", f"+5% {_price(top)}")  # intraday: only when drawn
         if lv.zone is not None:
             words = f"zone {_price(lv.zone.low)}-{_price(lv.zone.high)}"
             tint = (tint_colour("zone", palette, self.rich_style)
@@ -217,6 +251,8 @@ class PriceChart(CellChart):
             item("▲", "breakout", "breakout")
         if lv.failures:
             item("✕", "failed", "failed")
+        if extra is not None and extra.extended.any():
+            item("░", "stale", "pre/post")  # last: the first to go where the line is too long
         return text
 
 

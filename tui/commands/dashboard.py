@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from analysis.config import Config
     from analysis.feed import Feed
 
+QUICK_START = 1.0
+"""Seconds the first live fetch waits for Yahoo before stored or bundled bars are shown (Yahoo is
+still asked, in the background)."""
+
+
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Dashboard options on the top-level parser (``basewatch --theme NAME``, replay)."""
     parser.add_argument("--theme", metavar="NAME",
@@ -52,7 +57,8 @@ def live_feed_factory(config: Config, spec: str) -> Callable[[], Feed]:
         from analysis.pipeline import Pipeline
         from analysis.sources.select import make_source
 
-        source = make_source(spec, deadline=float(config.refresh.deadline))
+        source = make_source(spec, deadline=float(config.refresh.deadline),
+                             first_wait=QUICK_START)
         return LiveFeed(Pipeline(config, source))
 
     return make

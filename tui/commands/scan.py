@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_history(args, config, fetched, wanted)
     import dataclasses
 
+    from analysis.freshness import freshness
     from analysis.pipeline import Pipeline
     from analysis.report import snapshot_to_json
 
@@ -89,15 +90,16 @@ def run(args: argparse.Namespace) -> int:
         symbols={s: snap.symbols[s] for s in wanted if s in snap.symbols},
         errors={s: e for s, e in snap.errors.items() if s in wanted},
     )
+    fresh = freshness(snap, history=args.asof is not None)
     if args.json:
         import json
 
-        json.dump(snapshot_to_json(snap), sys.stdout, indent=2)
+        json.dump(snapshot_to_json(snap, fresh), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         from tui.commands.scan_table import print_scan
 
-        print_scan(snap)
+        print_scan(snap, fresh)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.facts.watched import nearest_overhead
+from analysis.freshness import Freshness
 from analysis.snapshot import Snapshot, SymbolFacts
 from tui import format as fmt
 
@@ -36,9 +37,23 @@ def _state(f: SymbolFacts) -> str:
     return f"{f.breakout.state} {fmt.price(f.breakout.level)}"
 
 
-def market_lines(snap: Snapshot) -> list[str]:
+def freshness_line(fresh: Freshness) -> str | None:
+    """"SAMPLE data of 2025-12-31, not today's market (the last session was 2026-12-04)" when the
+    data is old; None when it is current."""
+    if fresh.current:
+        return None
+    return (f"{fresh.label} data of {fresh.data_date}, not today's market "
+            f"(the last session was {fresh.last_session})")
+
+
+def market_lines(snap: Snapshot, fresh: Freshness) -> list[str]:
+    """The lines above the table. With old data the market clock and the next FOMC decision are
+    said to be now's, not the data's."""
     m = snap.market
     lines = [f"as of {snap.asof}  source {snap.source}" + (f" ({snap.note})" if snap.note else "")]
+    old = freshness_line(fresh)
+    if old:
+        lines.append(old)
     if m.pair:
         one = fmt.rs_change(m.pair.trend, m.pair.change_1m)
         lines.append(
@@ -59,21 +74,23 @@ def market_lines(snap: Snapshot) -> list[str]:
         lines.append(f"race from {r.reference_date} high: {r.status}"
                      + (f", {r.winner} first" if r.winner else "") + f" ({who})")
     clock = m.clock
-    lines.append(f"NYSE {clock.status}" + (" (early close)" if clock.early_close else ""))
+    now = f"now ({clock.now:%Y-%m-%d %H:%M %Z}): " if old else ""
+    lines.append(f"{now}NYSE {clock.status}" + (" (early close)" if clock.early_close else ""))
     if m.fomc.next_decision:
-        lines.append(f"next FOMC decision {m.fomc.next_decision} (in {m.fomc.days_until} days)"
+        lines.append(f"{now}next FOMC decision {m.fomc.next_decision} "
+                     f"(in {m.fomc.days_until} days)"
                      + (f" — {m.fomc.banner}" if m.fomc.banner else ""))
     return lines
 
 
-def print_scan(snap: Snapshot) -> None:
+def print_scan(snap: Snapshot, fresh: Freshness) -> None:
     import sys
 
     from rich.console import Console
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 200)
-    for line in market_lines(snap):
+    for line in market_lines(snap, fresh):
         console.print(line, highlight=False)
     table = Table(show_lines=False, header_style="bold")
     for col, justify in (("Symbol", "left"), ("Last", "right"), ("Chg", "right"),
@@ -83,7 +100,7 @@ def print_scan(snap: Snapshot) -> None:
         table.add_column(col, justify=justify, no_wrap=True)
     for f in snap.symbols.values():
         table.add_row(
-            f.symbol, fmt.price(f.last), fmt.pct(f.change_pct, 2), _ath(f),
+            f.symbol, fmt.money(f.last, f.currency), fmt.pct(f.change_pct, 2), _ath(f),
             fmt.streak(f.streak.length), fmt.pct(f.rs.change_3m) if f.rs else fmt.DASH,
             (f.rs.quadrant or fmt.DASH) if f.rs else fmt.DASH,
             _base(f), _zone(f), _state(f),

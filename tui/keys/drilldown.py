@@ -7,6 +7,8 @@ from __future__ import annotations
 from textual.binding import Binding
 
 TIMEFRAMES: tuple[str, ...] = ("1M", "3M", "6M", "1Y", "3Y", "5Y")
+INTRADAY_TIMEFRAMES: tuple[str, ...] = ("1D", "5D")
+"""Charts of 5-minute bars (``i``: the last session, ``I``: the last five)."""
 
 _TIMEFRAME_KEYS = Binding.Group("Timeframe", compact=True)
 _STEP_KEYS = Binding.Group("Symbol", compact=True)
@@ -16,6 +18,8 @@ DRILLDOWN_BINDINGS: tuple[Binding, ...] = (
     *(Binding(str(i), f"timeframe('{tf}')", tf, id=f"drilldown_{tf.lower()}",
               group=_TIMEFRAME_KEYS)
       for i, tf in enumerate(TIMEFRAMES, start=1)),
+    *(Binding(key, f"timeframe('{tf}')", tf, id=f"drilldown_{tf.lower()}", group=_TIMEFRAME_KEYS)
+      for key, tf in zip(("i", "I"), INTRADAY_TIMEFRAMES, strict=True)),
     Binding("c", "cycle_mode", "Chart", id="drilldown_mode"),
     Binding("v", "toggle_volume", "Volume", show=False, id="drilldown_volume"),
     Binding("o", "toggle_overlays", "Overlays", show=False, id="drilldown_overlays"),
@@ -56,6 +60,8 @@ DRILLDOWN_HELP: dict[str, str] = {
     **{f"drilldown_{tf.lower()}": "chart the last " + (
         ("" if tf[:-1] == "1" else f"{tf[:-1]} ") + ("month" if tf.endswith("M") else "year")
         + ("" if tf[:-1] == "1" else "s")) for tf in TIMEFRAMES},
+    "drilldown_1d": "intraday: the last session in 5-minute bars (VWAP, prior close)",
+    "drilldown_5d": "intraday: the last five sessions (5-minute bars, grouped to fit)",
     "drilldown_mode": "candles, line, OHLC bars",
     "drilldown_volume": "show / hide volume",
     "drilldown_overlays": "show / hide moving averages, base, pivot, zone and breakouts",

@@ -5,6 +5,9 @@ Events are queued as refreshes produce them; one thread worker drains the queue,
 in one drained batch are reported together, once: a toast and a line in the Events pane. A command
 that keeps hanging cannot pile up work without bound: past ``MAX_PENDING`` waiting events the
 oldest are dropped, and that is reported too.
+
+Quitting never waits for alerts: ``stop`` kills the command that is running (with its process
+group), drops the waiting events and says so in a line of the event log (kind "alerts").
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import subprocess
+
     from textual.app import App
 
     from analysis.config import Alerts
@@ -33,6 +38,9 @@ class AlertQueue:
         self._lock = threading.Lock()
         self._running = False
         self._dropped = 0
+        self._closed = False
+        self._left = 0
+        self._proc: subprocess.Popen | None = None
         self.delivered = 0
         self.failed = 0
 
@@ -45,6 +53,8 @@ class AlertQueue:
         if not self.enabled:
             return
         with self._lock:
+            if self._closed:
+                return
             self._queue.extend(events)
             while len(self._queue) > MAX_PENDING:
                 self._queue.popleft()
@@ -67,9 +77,17 @@ class AlertQueue:
                 self._queue.clear()
                 self._dropped = 0
             errors: list[str] = []
-            for event in batch:
+            for i, event in enumerate(batch):
+                with self._lock:
+                    if self._closed:
+                        return
+                    self._left = len(batch) - i - 1  # taken from the queue, not yet run
                 outcome = run_alert_command(self.alerts.command, event,
-                                            self.alerts.timeout_seconds)
+                                            self.alerts.timeout_seconds, self._started)
+                with self._lock:
+                    self._proc = None
+                    if self._closed:
+                        return
                 if outcome.ok:
                     self.delivered += 1
                 else:
@@ -78,9 +96,55 @@ class AlertQueue:
             if errors or dropped:
                 self._report(failure_line(len(errors), len(batch), errors, dropped))
 
+    def _started(self, proc: subprocess.Popen) -> None:
+        from analysis.alerts import kill
+
+        with self._lock:
+            self._proc = proc
+            closed = self._closed
+        if closed:  # stopped while it was starting
+            kill(proc)
+
+    def stop(self, log: bool = False) -> str:
+        """Quitting: kill the running command, drop the waiting events, accept no more. Returns
+        what was given up ("" when nothing was); ``log``: also write it to the event log."""
+        from analysis.alerts import kill
+
+        with self._lock:
+            self._closed = True
+            waiting = len(self._queue) + self._left
+            self._queue.clear()
+            self._left = 0
+            proc = self._proc
+        killed = proc is not None and kill(proc)
+        line = quit_line(killed, waiting)
+        if line and log:
+            log_note(line)
+        return line
+
     def _report(self, line: str) -> None:
         with contextlib.suppress(RuntimeError):  # the app is closing: nobody left to tell
             self.app.call_from_thread(self.report, line)
+
+
+def log_note(line: str) -> None:
+    """``line`` as an "alerts" entry of the event log (an unwritable log is not an error here)."""
+    from datetime import UTC, datetime
+
+    from analysis.events import Event, EventLog
+
+    now = datetime.now(UTC)
+    with contextlib.suppress(OSError):
+        EventLog().append([Event(kind="alerts", symbol=None, asof=now.astimezone().date(),
+                                 at=now, message=line)])
+
+
+def quit_line(killed: bool, dropped: int) -> str:
+    """'on quit: the running alert command was killed; 57 waiting alerts were dropped'."""
+    parts = (["the running alert command was killed"] if killed else []) + (
+        [f"{dropped} waiting alert{'s' * (dropped != 1)} {'were' if dropped != 1 else 'was'} "
+         "dropped"] if dropped else [])
+    return "on quit: " + "; ".join(parts) if parts else ""
 
 
 def failure_line(failed: int, total: int, errors: list[str], dropped: int = 0) -> str:

@@ -151,6 +151,7 @@ class DashboardScreen(Screen):
             updated_at=app.updated_at, busy_since=app.busy_since,
             semantic=app.semantic_colors, paused=app.paused, busy=app.busy,
             error=app.last_error, error_at=app.last_error_at, stale_after=app.stale_after,
+            replay=app.replaying,
         ))
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:

@@ -24,10 +24,12 @@ from textual.widgets import Static
 
 from tui.chart import levels as lv
 from tui.chart.data import MODES, TIMEFRAMES
+from tui.chart.intraday import INTRADAY_TIMEFRAMES
 from tui.chart.price import PriceChart
 from tui.chart.rs import RSChart
 from tui.keys.drilldown import DRILLDOWN_BINDINGS, NARROW_FOOTER, QUIET_APP_KEYS, WIDE_ONLY
 from tui.messages import SnapshotReady
+from tui.screens.drilldown_intraday import IntradayCharts
 from tui.semantic import SemanticColors
 from tui.widgets.facts_panel import FactsPanel
 from tui.widgets.footer import Footer
@@ -61,8 +63,8 @@ def _config(app: Any) -> Config:
     return getattr(app, "config", None) or Config()
 
 
-class DrilldownScreen(Screen):
-    """Chart, RS panel, side facts and the streak study of ``symbol``."""
+class DrilldownScreen(IntradayCharts, Screen):
+    """Chart, RS panel, side facts and the streak study of ``symbol`` (intraday: 1D, 5D)."""
 
     BINDINGS = [*DRILLDOWN_BINDINGS, *QUIET_APP_KEYS]
     HELP_SECTIONS = ("In a chart (Enter on a row)",)
@@ -104,6 +106,8 @@ class DrilldownScreen(Screen):
         self._fit_side(self.app.size.width)
         self.load(force=True)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.intraday_mount()
+        self.intraday_load()
 
     def _theme_changed(self, _theme: Any) -> None:
         # After the app has taken the theme's semantic colours: facts and titles in them.
@@ -205,6 +209,7 @@ class DrilldownScreen(Screen):
         self.query_one(FactsPanel).show(facts, self.benchmark, rs_now)
         self.query_one(StudyTable).show(facts.streak)
         self._show_histogram()
+        self._intraday_show()  # the prior close may have changed
         self._update_titles()
 
     # ------------------------------------------------------------------ past breakouts
@@ -239,7 +244,7 @@ class DrilldownScreen(Screen):
     # ------------------------------------------------------------------ titles
 
     def _update_titles(self) -> None:
-        from tui.format import pct, price
+        from tui.format import money, pct
 
         refresh = self.refresh_data
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
@@ -254,7 +259,7 @@ class DrilldownScreen(Screen):
         pos = f"{self.symbols.index(self.symbol) + 1}/{len(self.symbols)}"
         live = " live" if facts.intraday else ""
         change_text = f"[{colour}]{pct(change)}[/]" if colour else pct(change)
-        self._title = (f"[b]{self.symbol}[/b] {price(facts.last)} {change_text}  "
+        self._title = (f"[b]{self.symbol}[/b] {money(facts.last, facts.currency)} {change_text}  "
                        f"[dim]as of {facts.asof:%Y-%m-%d} {tz}{live} · {pos}[/]  "
                        f"[b]{self.timeframe}[/b] ")
         self._show_title()
@@ -279,11 +284,13 @@ class DrilldownScreen(Screen):
     # ------------------------------------------------------------------ actions
 
     def action_timeframe(self, timeframe: str) -> None:
-        if timeframe not in TIMEFRAMES or timeframe == self.timeframe:
+        if timeframe not in TIMEFRAMES + INTRADAY_TIMEFRAMES or timeframe == self.timeframe:
             return
         self.timeframe = timeframe
         self.query_one(PriceChart).configure(timeframe=timeframe)
-        self.query_one(RSChart).configure(timeframe=timeframe)
+        if timeframe in TIMEFRAMES:  # RS stays on the last daily timeframe
+            self.query_one(RSChart).configure(timeframe=timeframe)
+        self.intraday_load()
         self._update_titles()
 
     def action_cycle_mode(self) -> None:
@@ -354,22 +361,12 @@ class DrilldownScreen(Screen):
         self.histogram = -1
         self.query_one("#dd-side", VerticalScroll).scroll_home(animate=False)
         self.load(force=True)
+        self.intraday_load()
 
     def action_alert(self) -> None:
         opener = getattr(self.app, "action_alert_for", None)
         if opener is not None:
             opener(self.symbol)
-
-    def action_cursor(self, move: str) -> None:
-        """Move the bar cursor (the first press puts it on the last bar); the legend line then
-        reads the bar under it."""
-        from tui.chart.cursor import step_cursor
-
-        chart = self.query_one(PriceChart)
-        if chart.view is None or chart.view.n == 0:
-            return
-        chart.configure(cursor=step_cursor(chart.view.frame.index, chart.cursor, move))
-        self.call_after_refresh(self._update_captions)
 
     def action_study(self) -> None:
         """Scroll the side panel to the streak study, or back to the top when it is there."""

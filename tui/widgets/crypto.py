@@ -9,7 +9,7 @@ from rich.text import Text
 
 from tui import format as fmt
 from tui.widgets import cells
-from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale
+from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, is_stale, lags
 
 if TYPE_CHECKING:
     from analysis.facts.race import RaceResult
@@ -103,14 +103,14 @@ class CryptoTable(PaneTable):
         stale = is_stale(snap, facts)
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts),
-            "last": colored(fmt.price(facts.last, True), None, right=True),
+            "last": colored(fmt.money(facts.last, facts.currency, True, 9), None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
             "chg7": cells.change_cell(facts.change_7d_pct, sem),
             "spark": cells.spark_cell(facts.spark, SPARK[1] if compact else SPARK[0], sem),
             "ratio": ratio_cell(sym, snap.market.crypto_ratio, sem),
             "race": race_cell(sym, snap.market.race, sem),
         }
-        if stale and not snap.fallback:
+        if stale and lags(snap, facts) and not snap.fallback:
             out["race"] = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         return Row(sym, out, tone="stale" if stale else None, search=sym,
                    sort={"chg": facts.change_pct, "chg7": facts.change_7d_pct})

@@ -3,7 +3,11 @@
 1. feed status (LIVE / REPLAY / PAUSED), the market clock with its countdown, the next FOMC
    decision (a banner the day before and the day of), the data source and its as-of time; while
    the snapshot is the one cached from the last session: CACHED, when it was saved, and no clock
-   (it was computed for that time);
+   (it was computed for that time). Data that is not from the current or the last session
+   (``analysis.freshness``) is never LIVE: SAMPLE / STORED / STALE, the data's date with its year
+   and how old it is, and no market clock or FOMC countdown (they would not apply to those bars).
+   A failed refresh is the one part never dropped, at any width (with no data yet, why it failed
+   takes the second line);
 2. the benchmark pair (small vs large caps): record-high status, % vs the prior-cycle peak, RS
    trend;
 3. leaders (who made a new high first) and the reference-high race.
@@ -23,6 +27,7 @@ from rich.text import Text
 from textual.color import Color
 from textual.widget import Widget
 
+from analysis.freshness import Freshness, freshness
 from tui import format as fmt
 from tui.semantic import SemanticColors
 
@@ -52,6 +57,7 @@ class StripState:
     error_at: datetime | None = None
     stale_after: float | None = None
     cached_at: datetime | None = None
+    replay: bool = False
 
 
 def _c(semantic_color: str | None, **kw: bool) -> Style:
@@ -60,7 +66,8 @@ def _c(semantic_color: str | None, **kw: bool) -> Style:
 
 def _fit(full: list[tuple[int, Text]], short: list[tuple[int, Text]], width: int) -> Text:
     """Join parts with separators to fit ``width``: first swap the lowest-priority parts (highest
-    number) for their short form, then drop them. ``full`` and ``short`` list the same parts."""
+    number) for their short form, then drop them; parts of priority -1 are never dropped (what is
+    left is cut at the width). ``full`` and ``short`` list the same parts."""
     chosen = [(p, text, alt[1]) for (p, text), alt in zip(full, short, strict=True)]
     while chosen:
         joined = Text(SEP).join(t for _, t, _ in chosen)
@@ -74,6 +81,9 @@ def _fit(full: list[tuple[int, Text]], short: list[tuple[int, Text]], width: int
             chosen[i] = (chosen[i][0], chosen[i][2], chosen[i][2])
             continue
         worst = max(range(len(chosen)), key=lambda i: (chosen[i][0], i))
+        if chosen[worst][0] < 0:  # only parts that must stay: cut the line instead
+            joined.truncate(width, overflow="ellipsis")
+            return joined
         del chosen[worst]
     return Text("")
 
@@ -86,27 +96,38 @@ def _overdue(st: StripState) -> bool:
 
 def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     sem = st.semantic
-    cached = st.cached_at is not None and st.snapshot is not None
-    label = Text(f" {'CACHED' if cached else st.label} ", style=Style(reverse=True, bold=True))
+    snap = st.snapshot
+    cached = st.cached_at is not None and snap is not None
+    fresh = None if snap is None or cached or st.replay else freshness(snap, st.now)
+    old = fresh is not None and not fresh.current
+    word = "CACHED" if cached else fresh.label if old else st.label
+    if snap is None and st.error:
+        word = "NO DATA"
+    label = Text(f" {word} ", style=Style(reverse=True, bold=True))
     if st.paused:
         label.append(" PAUSED ", style=_c(sem.failed, reverse=True, bold=True))
     if st.busy:
         waited = (st.wall_now - st.busy_since).total_seconds() if (
             st.wall_now and st.busy_since) else 0.0
         label.append(" ⟳" + (f" {waited:.0f}s" if waited >= 5 else ""), style=_c(sem.pivot))
-    parts: list[tuple[int, Text]] = [(0, label)]
-    snap = st.snapshot
+    parts: list[tuple[int, Text]] = [(-1, label)]
+    when = f" {st.error_at:%H:%M}" if st.error_at else ""
+    if st.error and snap is None:  # why is on the next line, whole (nothing else is there)
+        parts.append((-1, Text(f"⚠ refresh failed{when}:", style=_c(sem.down, bold=True))))
+    elif st.error:  # the one thing that must be seen at any width
+        head = "⚠ " if compact else f"⚠ refresh failed{when}: "
+        parts.append((-1, Text(f"{head}{st.error}", style=_c(sem.down))))
     if snap is None:
-        parts.append((0, Text("loading market data…", style=_c(sem.stale, italic=True))))
-    if st.error:
-        when = f" {st.error_at:%H:%M}" if st.error_at else ""
-        parts.append((0, Text(f"⚠ refresh failed{when}: {st.error}", style=_c(sem.down))))
-    if snap is None:
+        if not st.error:
+            parts.append((0, Text("loading market data…", style=_c(sem.stale, italic=True))))
         return parts
     if cached:
         parts.append((0, cached_text(st, compact)))
-        parts.append((2, Text(f"{snap.source} {snap.asof:%Y-%m-%d}" if not compact
-                              else f"{snap.source} {fmt.short_date(snap.asof)}")))
+        day = freshness(snap, st.wall_now or st.now).date_text(short=compact)
+        parts.append((2, Text(f"{snap.source} {day}")))
+        return parts
+    if old:  # no market clock, no FOMC countdown: they are about now, not about these bars
+        parts.append((0, source_text(st, compact, fresh)))
         return parts
     clock = snap.market.clock
     status = (SHORT_STATUS.get(clock.status, clock.status) if compact else clock.status) + (
@@ -128,7 +149,7 @@ def status_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
         days = f" ({fomc.days_until}d)" if fomc.days_until is not None else ""
         parts.append((4, Text(f"FOMC {fomc.next_decision:%b %d}{days}")))
     warn = snap.fallback or snap.status != "live" or _overdue(st)
-    parts.append((0 if warn else 2, source_text(st, compact)))
+    parts.append((0 if warn else 2, source_text(st, compact, fresh)))
     return parts
 
 
@@ -143,12 +164,21 @@ def cached_text(st: StripState, compact: bool) -> Text:
     return Text(f"cached {when}{after}", style=_c(st.semantic.stale, bold=True))
 
 
-def source_text(st: StripState, compact: bool) -> Text:
+def source_text(st: StripState, compact: bool, fresh: Freshness | None = None) -> Text:
+    """"yahoo 2025-12-09 · 5s ago": the source and the data's date (with its year unless it is
+    today's); old data (``fresh`` not current) says how old, in the colour of stale data."""
     snap = st.snapshot
     assert snap is not None
     sem = st.semantic
     out = Text(snap.source)
-    out.append(f" {snap.asof:%Y-%m-%d}" if not compact else f" {fmt.short_date(snap.asof)}")
+    if fresh is not None:
+        out.append(f" {fresh.date_text(short=compact)}")
+        if not fresh.current:
+            days = (fresh.today - fresh.data_date).days
+            age = f"{days}d" if compact else f"{days} day{'s' * (days != 1)}"
+            out.append(f" · {age} old", style=_c(sem.stale, bold=True))
+    else:
+        out.append(f" {snap.asof:%Y-%m-%d}" if not compact else f" {fmt.short_date(snap.asof)}")
     quiet = snap.fallback or snap.status != "live"
     if st.wall_now is not None and st.updated_at is not None and not compact and not quiet:
         out.append(f" · {fmt.age(st.updated_at, st.wall_now)} ago", style=_c(sem.stale))
@@ -158,7 +188,7 @@ def source_text(st: StripState, compact: bool) -> Text:
         head = snap.note.split("; ")[0] if snap.note else status.replace("_", " ")
         if compact:  # "offline since 10:42": leaves room for the market clock at 80 columns
             head = head.split(" — ")[0]
-        color = sem.stale if status == "delayed" else sem.failed
+        color = sem.stale if status in ("delayed", "waiting") else sem.failed
         out.append(f" · {head}", style=_c(color, bold=True))
     elif snap.fallback:
         why = f": {snap.note.split('; ')[0]}" if snap.note else ""
@@ -171,8 +201,8 @@ def source_text(st: StripState, compact: bool) -> Text:
 
 def pair_parts(st: StripState, compact: bool) -> list[tuple[int, Text]]:
     snap, sem = st.snapshot, st.semantic
-    if snap is None:
-        return []
+    if snap is None:  # no data yet: this line says why the refresh failed, if it did
+        return [(-1, Text(st.error, style=_c(sem.down)))] if st.error else []
     pair = snap.market.pair
     parts: list[tuple[int, Text]] = []
     names = [pair.symbol, pair.benchmark] if pair else []

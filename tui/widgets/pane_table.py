@@ -80,12 +80,21 @@ class Sort:
 
 
 def is_stale(snapshot: Snapshot, facts: SymbolFacts) -> bool:
-    """A row is stale when the data came from a fallback source, or its last bar is older than
-    the newest bar of its kind (equities vs crypto) in the same snapshot."""
+    """A row is stale when the data came from a fallback source, its last bar is not from the
+    current or the last session when the snapshot was computed (``analysis.freshness``), or it
+    lags the newest bar of its kind (equities vs crypto) in the same snapshot."""
+    from analysis.freshness import is_current
+
+    if snapshot.fallback or lags(snapshot, facts):
+        return True
+    return not is_current(facts.symbol, facts.asof, snapshot.market.clock.now)
+
+
+def lags(snapshot: Snapshot, facts: SymbolFacts) -> bool:
+    """The row's last bar is older than the newest bar of its kind (equities vs crypto) in the
+    same snapshot (the row then says "stale <date>" instead of its state)."""
     from analysis.symbols import is_crypto
 
-    if snapshot.fallback:
-        return True
     crypto = is_crypto(facts.symbol)
     newest = max(
         (f.asof for f in snapshot.symbols.values() if is_crypto(f.symbol) == crypto),

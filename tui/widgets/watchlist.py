@@ -14,6 +14,7 @@ from tui.widgets.pane_table import (
     View,
     colored,
     is_stale,
+    lags,
     signed_color,
 )
 
@@ -88,11 +89,12 @@ class WatchlistTable(PaneTable):
             facts.volume_pace >= view.config.thresholds.confirm_volume_ratio)
         stale = is_stale(snap, facts)
         state = cells.state_cell(facts.breakout, sem, compact)
-        if stale and not snap.fallback:
+        if stale and lags(snap, facts) and not snap.fallback:
             state = colored(f"stale {fmt.short_date(facts.asof)}", sem.stale, bold=True)
         out = {
             "symbol": cells.symbol_cell(sym, sem, facts, compact=compact),
-            "last": colored(fmt.price(facts.last, compact), None, right=True),
+            "last": colored(fmt.money(facts.last, facts.currency, compact, 8 if compact else 10),
+                            None, right=True),
             "chg": cells.change_cell(facts.change_pct, sem),
             **cells.extended_cells(facts.extended, sem, compact),
             "spark": cells.spark_cell(facts.spark, SPARK[1] if compact else SPARK[0], sem),
