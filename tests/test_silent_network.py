@@ -11,14 +11,13 @@ import threading
 import time
 
 import pytest
-from fakeyahoo import reset_yfinance
+from fakeyahoo import reset_yfinance, wait_idle
 
 from analysis.config import Config
 from analysis.sources.auto import AutoSource
 from analysis.sources.sample import SampleSource
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
-from analysis.sources.yfcall import wait_idle
 from tests.frozen_feed import loaded
 
 SYMBOLS = ["SPY", "XLK", "KRE"]

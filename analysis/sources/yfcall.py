@@ -69,6 +69,16 @@ class TimedOut(Exception):
     """The call overran its timeout; it keeps running in its daemon thread."""
 
 
+def wait_idle(timeout: float) -> bool:
+    """Wait up to ``timeout`` s for a running yfinance call to finish; True when idle."""
+    with _GUARD:
+        call = _INFLIGHT
+    if call is not None:
+        call.thread.join(timeout)
+        return not call.thread.is_alive()
+    return True
+
+
 def run_guarded(fn: Callable[[], Any], timeout: float, what: str) -> Any:
     """Run ``fn`` in a daemon thread; raise TimedOut after ``timeout`` s, Busy if one is stuck."""
     global _INFLIGHT
