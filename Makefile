@@ -27,7 +27,7 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP_TEST)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 eval: $(STAMP_TEST)
 	$(BIN)/python -m evaluation $(ARGS)

@@ -99,7 +99,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Refresh:
+class RefreshCadence:
     """Refresh cadence in seconds: often while the market is open, rarely when it is closed."""
 
     market_open: int = 60
@@ -158,7 +158,7 @@ class Config:
     benchmark: Benchmark = field(default_factory=Benchmark)
     race: Race = field(default_factory=Race)
     thresholds: Thresholds = field(default_factory=Thresholds)
-    refresh: Refresh = field(default_factory=Refresh)
+    refresh: RefreshCadence = field(default_factory=RefreshCadence)
     alerts: Alerts = field(default_factory=Alerts)
     universe_spec: UniverseSpec = field(default_factory=UniverseSpec)  # the [universe] table
     theme: str = "basewatch-dark"
@@ -180,7 +180,7 @@ _SECTIONS: dict[str, type] = {
     "benchmark": Benchmark,
     "race": Race,
     "thresholds": Thresholds,
-    "refresh": Refresh,
+    "refresh": RefreshCadence,
     "alerts": Alerts,
     "universe": UniverseSpec,
 }

@@ -207,11 +207,6 @@ def _fomc_rows() -> tuple[tuple[date, str], ...]:
     return tuple(sorted(out))
 
 
-def fomc_dates() -> tuple[date, ...]:
-    """The bundled FOMC decision dates, ascending."""
-    return tuple(d for d, _ in _fomc_rows())
-
-
 def fomc_info(today: date) -> FomcInfo:
     """The next FOMC decision on or after ``today`` (an Eastern-time date) and its banner.
 

@@ -1,7 +1,8 @@
 """One immutable snapshot of everything the faces show: ``analyze(bars, config, asof)`` builds it
 (`analysis.changes.diff` turns what changed between two of them into events).
 
-The scan (`basewatch scan --json`), the dashboard and replay all render this same object.
+The scan (`basewatch scan --json`), the dashboard and replay all render this same object. One
+symbol's facts are computed in `analysis.symbol_facts`.
 """
 
 from __future__ import annotations
@@ -12,66 +13,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
-from analysis.facts.bases import Base
-from analysis.facts.breakout import Breakout
-from analysis.facts.highs import RecordHighs
 from analysis.facts.leaders import Leaders, LeaderTail
 from analysis.facts.race import RaceResult
-from analysis.facts.streaks import Streak
 from analysis.facts.strength import RelativeStrength
-from analysis.facts.zones import Zone
 from analysis.instruments import InstrumentKind
 from analysis.market import FomcInfo, MarketClock, SectorWeights
+from analysis.symbol_facts import (
+    SymbolFacts,
+    bases_many,
+    last_stamp,
+    leader_tail_of,
+    session_fraction,
+    symbol_facts,
+)
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from analysis.config import Config
     from analysis.facts_cache import FactsCache
     from analysis.sources.base import FetchResult
-    from analysis.sources.quotes import ExtendedQuote
     from analysis.universe import Universe
     from analysis.universe_facts import UniverseFacts
 
 log = logging.getLogger(__name__)
-SPARK_SESSIONS = 30
 BATCH = 48  # symbols analysed together (bases evaluated in one pass); under frame_arrays' memo
-
-
-@dataclass(frozen=True)
-class SymbolFacts:
-    """Everything known about one symbol as of its last bar (``asof``).
-
-    ``change_pct`` is the last close vs the previous close (for crypto: 24h); ``change_7d_pct`` vs
-    the close 7 calendar days earlier; ``spark`` the last closes for a sparkline; ``volume_pace``
-    the session's volume / (50-day average x the fraction of the session elapsed; 1 after the
-    close). ``extended`` is a pre-market or after-hours price newer than the last regular trade,
-    when the source has one (live only, never in history/replay). ``instrument`` is its kind
-    (`analysis.instruments`); a volatility index has no ``highs``, ``bases`` or ``breakout``.
-    ``currency``: what the prices are in when the source said (Yahoo: "USD", "GBp" = pence,
-    "EUR"); None: not known (USD for the bundled data).
-    """
-
-    symbol: str
-    asof: date
-    bar_time: datetime
-    last: float
-    prev_close: float | None
-    change_pct: float | None
-    change_7d_pct: float | None
-    spark: tuple[float, ...]
-    highs: RecordHighs | None
-    streak: Streak
-    rs: RelativeStrength | None
-    volume_pace: float | None
-    bases: tuple[Base, ...]
-    zones: tuple[Zone, ...]
-    breakout: Breakout | None
-    intraday: bool = False
-    extended: ExtendedQuote | None = None  # issue 7: pre-/after-hours quote (live data path)
-    instrument: InstrumentKind = InstrumentKind.EQUITY
-    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +70,7 @@ class Snapshot:
     errors: Mapping[str, str] = field(default_factory=dict)
     fallback: bool = False
     note: str = ""
-    status: str = "live"  # issue 7: FetchResult.status, carried as is
+    status: str = "live"  # FetchResult.status, carried as is
     universe: UniverseFacts | None = None  # RS ratings, breadth and sectors of the scanned members
 
 
@@ -113,156 +79,6 @@ def _default_now(asof: date) -> datetime:
     from zoneinfo import ZoneInfo
 
     return datetime.combine(asof, time(16, 30), tzinfo=ZoneInfo("America/New_York"))
-
-
-def _session_fraction(bar_time: datetime, clock: MarketClock, crypto: bool) -> float:
-    """Share of the session of the last bar (at ``bar_time``) that has elapsed: 1 for a finished
-    session."""
-    last_day = bar_time.date()
-    if crypto:
-        now_utc = clock.now.astimezone(UTC)
-        if last_day < now_utc.date():
-            return 1.0
-        midnight = datetime.combine(now_utc.date(), time(0), tzinfo=UTC)
-        return max(min((now_utc - midnight).total_seconds() / 86400.0, 1.0), 1e-3)
-    from zoneinfo import ZoneInfo
-
-    today_ny = clock.now.astimezone(ZoneInfo("America/New_York")).date()
-    if last_day < today_ny or clock.status != "open":
-        return 1.0
-    return max(clock.session_fraction, 1e-3)
-
-
-def _last_stamp(df: pd.DataFrame) -> datetime:
-    """The last bar's timestamp as a datetime (one conversion, not one per use)."""
-    return df.index[-1].to_pydatetime()
-
-
-def _volume_pace(vol: np.ndarray, fraction: float) -> float | None:
-    if len(vol) < 2:
-        return None
-    from analysis.facts.ranges import trailing_mean
-
-    avg = trailing_mean(vol[-51:-1], 50, min_count=1)[-1]  # the 50 sessions before the last
-    if not avg > 0:
-        return None
-    return float(vol[-1] / (avg * fraction))
-
-
-def _change_pct(a: float, b: float | None) -> float | None:
-    if b is None or not b:
-        return None
-    return (a / b - 1.0) * 100.0
-
-
-def _symbol_facts(
-    symbol: str,
-    df: pd.DataFrame,
-    bench: pd.DataFrame | None,
-    config: Config,
-    clock: MarketClock,
-    found_bases: tuple[Base, ...] | None = None,
-    bar_time: datetime | None = None,
-    fraction: float | None = None,
-    kind: InstrumentKind | None = None,
-) -> SymbolFacts:
-    """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
-    found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
-    when already known; ``kind`` its instrument kind (default: `instrument_kind` of the symbol).
-    An instrument without setups (a volatility index) gets no bases, breakout or record highs."""
-    import numpy as np
-
-    from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
-    from analysis.facts.pivots import frame_arrays
-    from analysis.instruments import instrument_kind
-    from analysis.symbols import is_crypto
-
-    crypto = is_crypto(symbol)
-    kind = kind or instrument_kind(symbol)
-    setups = kind.has_setups
-    th = config.thresholds
-    arrays = frame_arrays(df)  # shared with the facts below
-    closes = arrays.close
-    last = float(closes[-1])
-    prev = float(closes[-2]) if len(closes) > 1 else None
-    stamps = df.index.asi8  # UTC instants: the bar a week (7 x 24 h) before the last, if any
-    week = int(np.timedelta64(7, "D").astype(f"m8[{df.index.unit}]").astype(np.int64))
-    week_ago = int(np.searchsorted(stamps, stamps[-1] - week, "right")) - 1
-    bar_time = bar_time or _last_stamp(df)
-    if fraction is None:
-        fraction = _session_fraction(bar_time, clock, crypto)
-    rs = None
-    if bench is not None and symbol != config.benchmark.rs_against:
-        rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
-    found_zones = zones.find_zones(df)
-    if not setups:
-        found_bases = ()
-    elif found_bases is None:
-        found_bases = bases.find_bases(df, bases.rules_for_symbol(symbol, kind=kind))
-    # The first base is the one being watched, also after it broke out (so confirmed, extended
-    # and failed stay measured against its pivot).
-    active = found_bases[0] if found_bases else None
-    state = breakout.breakout_state(
-        df,
-        active,
-        found_zones,
-        th.breakout_rules(),
-        session_fraction=fraction,
-    ) if setups else None
-    return SymbolFacts(
-        symbol=symbol,
-        asof=bar_time.date(),
-        bar_time=bar_time,
-        last=last,
-        prev_close=prev,
-        change_pct=_change_pct(last, prev),
-        change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
-        spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
-        highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct) if setups else None,
-        streak=streaks.streak(df),
-        rs=rs,
-        volume_pace=_volume_pace(arrays.volume, fraction),
-        bases=watched.with_state(found_bases, state),  # its status agrees with the state
-        zones=found_zones,
-        breakout=state,
-        intraday=fraction < 1.0,
-        instrument=kind,
-    )
-
-
-def _leader_tail(df: pd.DataFrame, window: int) -> LeaderTail | None:
-    from analysis.facts.leaders import leader_tail
-    from analysis.facts.pivots import frame_arrays
-
-    a = frame_arrays(df)
-    return leader_tail(a.day, a.close, window)
-
-
-def _bases_many(frames: list[tuple[str, pd.DataFrame]], kinds: Mapping[str, InstrumentKind]
-                ) -> dict[str, tuple[Base, ...]]:
-    """The bases of many symbols found together (`find_bases_many`: one set of array operations
-    per batch instead of one per symbol), one batch per rule set (index and coin symbols have no
-    tick); none for an instrument without setups (``kinds``: each symbol's). A batch that fails
-    is left out: its symbols are then analysed one by one, so a bad frame costs only its own
-    symbol."""
-    from analysis.facts import bases
-
-    frames = [(sym, df) for sym, df in frames if kinds[sym].has_setups]
-    if len(frames) < 2:
-        return {}
-    groups: dict[bases.BaseRules, list[tuple[str, pd.DataFrame]]] = {}
-    for sym, df in frames:
-        groups.setdefault(bases.rules_for_symbol(sym, kind=kinds[sym]), []).append((sym, df))
-    out: dict[str, tuple[Base, ...]] = {}
-    for rules, members in groups.items():
-        try:
-            found = bases.find_bases_many([df for _, df in members], rules)
-        except Exception:
-            log.warning("batched bases failed; analysing %d symbols one by one", len(members),
-                        exc_info=True)
-            continue
-        out.update(zip((sym for sym, _ in members), found, strict=True))
-    return out
 
 
 def analyze(
@@ -283,30 +99,73 @@ def analyze(
     ratings, breadth, sectors); its members not among the config's symbols are not leaders.
     """
     from analysis import market
-    from analysis.bars import upto
-    from analysis.facts import leaders, race, strength
-    from analysis.facts.clean import usable
-    from analysis.facts_cache import fingerprint
     from analysis.instruments import instrument_kind
-    from analysis.symbols import is_crypto
     from analysis.universe_facts import universe_facts
+
+    errors: dict[str, str] = dict(fetched.errors)
+    bars = _priced_bars(fetched, asof, errors)
+    stamps = {s: last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
+    day = asof or max((t.date() for t in stamps.values()), default=date.today())
+    now = now or (_default_now(asof) if asof else datetime.now(UTC))
+    clock = market.market_clock(now)
+    kinds = {s: instrument_kind(s, fetched.quote_types.get(s)) for s in bars}
+    symbols, tails = _all_symbol_facts(bars, stamps, kinds, config, clock, cache, errors)
+    # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
+    # date the bars are history and today's quote does not belong to them)
+    if fetched.extended and asof is None:
+        from dataclasses import replace
+
+        symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
+                   for s, f in symbols.items()}
+    if fetched.currencies:  # outside the facts memo too: it is not a fact of the bars
+        from dataclasses import replace
+
+        symbols = {s: replace(f, currency=fetched.currencies[s]) if s in fetched.currencies
+                   else f for s, f in symbols.items()}
+    return Snapshot(
+        asof=day,
+        source=fetched.source,
+        fetched_at=fetched.fetched_at,
+        market=_market_facts(bars, tails, kinds, config, clock, now, day, live_weights,
+                             universe),
+        symbols=symbols,
+        errors=errors,
+        fallback=fetched.fallback,
+        note=fetched.note,
+        status=fetched.status,
+        universe=universe_facts(universe, bars, symbols) if universe is not None else None,
+    )
+
+
+def _priced_bars(fetched: FetchResult, asof: date | None, errors: dict[str, str]
+                 ) -> dict[str, pd.DataFrame]:
+    """Each symbol's bars up to ``asof`` that carry a price; a symbol left with none gets an entry
+    in ``errors`` (unless it has one already) and is left out."""
+    from analysis.bars import upto
+    from analysis.facts.clean import usable
 
     # Bars without a price (NaN, zero or negative close) are not quotes: drop them up front, so
     # the last price, the change and every fact see the same bars.
     cut = {s: upto(df, asof) for s, df in fetched.bars.items()}
     bars = {s: usable(df) for s, df in cut.items()}
-    errors: dict[str, str] = dict(fetched.errors)
     for sym, df in bars.items():
         if df.empty and sym not in errors:
             errors[sym] = f"no bars for {sym}" + (f" on or before {asof}" if asof else "")
             if len(cut[sym]):
                 errors[sym] += " with a price (every close is missing, zero or negative)"
-    bars = {s: df for s, df in bars.items() if not df.empty}
-    kinds = {s: instrument_kind(s, fetched.quote_types.get(s)) for s in bars}
-    stamps = {s: _last_stamp(df) for s, df in bars.items()}  # each last bar's time, once
-    day = asof or max((t.date() for t in stamps.values()), default=date.today())
-    now = now or (_default_now(asof) if asof else datetime.now(UTC))
-    clock = market.market_clock(now)
+    return {s: df for s, df in bars.items() if not df.empty}
+
+
+def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
+                      kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
+                      cache: FactsCache | None, errors: dict[str, str]
+                      ) -> tuple[dict[str, SymbolFacts], dict[str, LeaderTail | None]]:
+    """Every symbol's facts (from the memo where its inputs are unchanged) and what the leaders
+    need of it, in the order of ``bars``; a symbol whose analysis fails gets an entry in
+    ``errors`` instead."""
+    from analysis.facts_cache import fingerprint
+    from analysis.symbols import is_crypto
+
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
     tails: dict[str, LeaderTail | None] = {}  # what the leaders need of each symbol
@@ -316,7 +175,7 @@ def analyze(
     for sym, df in bars.items():
         key = None
         try:
-            fraction = _session_fraction(stamps[sym], clock, is_crypto(sym))
+            fraction = session_fraction(stamps[sym], clock, is_crypto(sym))
             if cache is not None:
                 key = (sym, kinds[sym], fingerprint(df), bench_print, config.thresholds,
                        config.benchmark, round(fraction, 4), clock.status == "open")
@@ -333,31 +192,32 @@ def analyze(
     # frames) when its other facts follow its bases.
     for lo in range(0, len(todo), BATCH):
         chunk = todo[lo : lo + BATCH]
-        batched = _bases_many([(sym, df) for sym, df, _, _ in chunk], kinds)
+        batched = bases_many([(sym, df) for sym, df, _, _ in chunk], kinds)
         for sym, df, key, fraction in chunk:
             try:
-                symbols[sym] = _symbol_facts(sym, df, bench, config, clock, batched.get(sym),
+                symbols[sym] = symbol_facts(sym, df, bench, config, clock, batched.get(sym),
                                              stamps[sym], fraction, kinds[sym])
-                tails[sym] = _leader_tail(df, window)
+                tails[sym] = leader_tail_of(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)
                 errors[sym] = f"analysis failed: {exc}"
                 continue
             if cache is not None:
                 cache.put(key, (symbols[sym], tails[sym]))
-    symbols = {s: symbols[s] for s in bars if s in symbols}  # the fetch's order
-    # issue 7: extended-hours quotes ride along outside the facts memo; live only (with an as-of
-    # date the bars are history and today's quote does not belong to them)
-    if fetched.extended and asof is None:
-        from dataclasses import replace
+    return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
-        symbols = {s: replace(f, extended=fetched.extended[s]) if s in fetched.extended else f
-                   for s, f in symbols.items()}
-    if fetched.currencies:  # outside the facts memo too: it is not a fact of the bars
-        from dataclasses import replace
 
-        symbols = {s: replace(f, currency=fetched.currencies[s]) if s in fetched.currencies
-                   else f for s, f in symbols.items()}
+def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTail | None],
+                  kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
+                  now: datetime, day: date, live_weights: Mapping[str, float] | None,
+                  universe: Universe | None = None) -> MarketFacts:
+    """The facts about the market as a whole: small vs large caps, leaders (never a universe's
+    members that are not among the config's symbols), the race, the clock, the next FOMC
+    decision, the sector weights and the crypto ratio."""
+    from zoneinfo import ZoneInfo
+
+    from analysis import market
+    from analysis.facts import leaders, race, strength
 
     small, large = bars.get(config.benchmark.small), bars.get(config.benchmark.large)
     pair = None
@@ -369,23 +229,19 @@ def analyze(
     if len(crypto) >= 2:
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
+    window = config.thresholds.leaders_window
     member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
-    equities = {s: tails[s] if s in tails else _leader_tail(df, window)
+    equities = {s: tails[s] if s in tails else leader_tail_of(df, window)
                 for s, df in bars.items()
                 if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)
                 and s not in member_only}
     race_cfg = config.race
     race_result = None
     if race_cfg.symbols and all(s in bars for s in race_cfg.symbols):
-        race_result = race.reference_race(
-            bars,
-            race_cfg.symbols,
-            date.fromisoformat(race_cfg.reference_date),
-            date.fromisoformat(race_cfg.start) if race_cfg.start else day,
-        )
-    from zoneinfo import ZoneInfo
-
-    market_facts = MarketFacts(
+        start = date.fromisoformat(race_cfg.start) if race_cfg.start else day
+        race_result = race.reference_race(bars, race_cfg.symbols,
+                                          date.fromisoformat(race_cfg.reference_date), start)
+    return MarketFacts(
         pair=pair,
         leaders=leaders.leaders_of(equities, window) if equities else None,
         race=race_result,
@@ -394,16 +250,3 @@ def analyze(
         sector_weights=market.sector_weights(live_weights, fund=config.benchmark.weights_of),
         crypto_ratio=crypto_ratio,
     )
-    return Snapshot(
-        asof=day,
-        source=fetched.source,
-        fetched_at=fetched.fetched_at,
-        market=market_facts,
-        symbols=symbols,
-        errors=errors,
-        fallback=fetched.fallback,
-        note=fetched.note,
-        status=fetched.status,  # issue 7
-        universe=universe_facts(universe, bars, symbols) if universe is not None else None,
-    )
-

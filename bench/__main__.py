@@ -1,14 +1,38 @@
-"""Run every benchmark module and print measured vs target (`python -m bench [NAME ...]`)."""
+"""Run the benchmarks, check each figure against its target and against the stored baseline, and
+exit non-zero when one misses (`python -m bench [NAME ...] [--update-baseline]`); render the
+performance table from the stored results (`python -m bench --write-docs`, which runs nothing).
+
+Every benchmark module has ``run() -> list[dict]``; each row: ``id`` (stable, the baseline's key),
+``name``, ``measured``, ``target``, ``unit``, optional ``lower_is_better`` (default True),
+``note`` and ``baseline`` (compare with the stored baseline; default: for timings and ratios).
+
+A row fails when it has no target, misses its target, or (``baseline``) is more than
+``TOLERANCE_PCT`` worse than ``bench/baseline.json`` (timings on a shared machine vary by 15-30%
+between runs, so a smaller tolerance would fail on noise). The results of the modules run are
+merged into ``bench/results.json``; ``--write-docs`` renders the table in docs/performance.md
+from that file, between its markers; ``--update-baseline`` stores the run as the baseline.
+"""
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import json
 import os
 import pkgutil
 import platform
 import sys
 import time
+from datetime import date
 from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASELINE = HERE / "baseline.json"
+RESULTS = HERE / "results.json"
+DOC = HERE.parent / "docs" / "performance.md"
+START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+TOLERANCE_PCT = 50.0
+BASELINE_UNITS = frozenset({"ms", "s", "x"})
 
 
 def _machine() -> str:
@@ -23,38 +47,137 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def main(names: list[str]) -> int:
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _write(path: Path, doc: dict) -> None:
+    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def met(row: dict) -> bool:
+    """Is the row's figure on the right side of its target?"""
+    if row.get("lower_is_better", True):
+        return row["measured"] <= row["target"]
+    return row["measured"] >= row["target"]
+
+
+def compared(row: dict) -> bool:
+    """Is the row checked against the baseline? Timings and ratios are, unless the row says."""
+    return row.get("baseline", row["unit"] in BASELINE_UNITS)
+
+
+def problems(row: dict, baseline: dict[str, dict]) -> list[str]:
+    """Why the row fails: no target, target missed, or a regression beyond the tolerance."""
+    if row.get("target") is None:
+        return ["no target"]
+    found = [] if met(row) else [f"target missed ({row['measured']:,.3g} vs {row['target']:,.3g})"]
+    base = baseline.get(row["id"])
+    if compared(row) and base is not None and base["measured"] > 0:
+        change = (row["measured"] / base["measured"] - 1.0) * 100.0
+        worse = change if row.get("lower_is_better", True) else -change
+        if worse > TOLERANCE_PCT:
+            found.append(f"{worse:.0f}% worse than the baseline {base['measured']:,.3g} "
+                         f"(tolerance {TOLERANCE_PCT:.0f}%)")
+    return found
+
+
+def run_modules(names: list[str]) -> tuple[dict[str, list[dict]], list[str]]:
+    """Each module's rows (id filled in), and the modules that raised."""
     import bench
 
-    modules = sorted(
-        m.name for m in pkgutil.iter_modules(bench.__path__) if not m.name.startswith("_")
-    )
-    if names:
-        modules = [m for m in modules if m in names]
-    print(f"machine: {_machine()}")
-    print(f"{'benchmark':<52} {'measured':>12} {'target':>12}  unit   ok")
-    worst = 0
-    for name in modules:
+    modules = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
+                     if not m.name.startswith("_"))
+    unknown = sorted(set(names) - set(modules))
+    if unknown:
+        raise SystemExit(f"no such benchmark: {', '.join(unknown)} (known: {', '.join(modules)})")
+    results: dict[str, list[dict]] = {}
+    broken: list[str] = []
+    for name in [m for m in modules if not names or m in names]:
         started = time.perf_counter()
         try:
-            results = importlib.import_module(f"bench.{name}").run()
+            rows = importlib.import_module(f"bench.{name}").run()
         except Exception as exc:  # report and go on: one broken bench must not hide the rest
-            print(f"{name:<52} FAILED: {exc!r}")
-            worst = 1
+            print(f"{name:<58} FAILED: {exc!r}")
+            broken.append(name)
             continue
-        for r in results:
-            target = r.get("target")
-            lower_is_better = r.get("lower_is_better", True)
-            ok = "" if target is None else (
-                "yes" if (r["measured"] <= target if lower_is_better else r["measured"] >= target)
-                else "NO"
-            )
-            tgt = "—" if target is None else f"{target:,.3g}"
-            print(f"{r['name']:<52} {r['measured']:>12,.3g} {tgt:>12}  {r['unit']:<6} {ok}")
-            if r.get("note"):
-                print(f"    {r['note']}")
+        results[name] = [{"id": f"{name}: {r['name']}", **r} for r in rows]
+        for r in results[name]:
+            _print_row(r)
         print(f"    ({name}: {time.perf_counter() - started:.1f} s)")
-    return worst
+    return results, broken
+
+
+def _print_row(r: dict) -> None:
+    target = "—" if r.get("target") is None else f"{r['target']:,.3g}"
+    print(f"{r['name']:<58} {r['measured']:>10,.3g} {target:>10}  {r['unit']:<6}")
+    if r.get("note"):
+        print(f"    {r['note']}")
+
+
+def table(results: dict) -> str:
+    """The markdown table of docs/performance.md, from ``bench/results.json``."""
+    lines = [f"Generated by `python -m bench --write-docs` from `bench/results.json` "
+             f"({results.get('machine', '?')}; {results.get('date', '?')}). A row fails "
+             f"`make bench` when it misses its target or is more than {TOLERANCE_PCT:.0f}% worse "
+             "than `bench/baseline.json`.", "",
+             "| benchmark | measured | target | met | detail |", "|---|---|---|---|---|"]
+    for module in sorted(results.get("modules", {})):
+        for r in results["modules"][module]:
+            op = "<=" if r.get("lower_is_better", True) else ">="
+            unit = f" {r['unit']}" if r["unit"] else ""
+            target = "none" if r.get("target") is None else f"{op} {r['target']:,.3g}{unit}"
+            ok = "—" if r.get("target") is None else ("yes" if met(r) else "**no**")
+            note = (r.get("note") or "").replace("|", "/")
+            lines.append(f"| {r['name']} | {r['measured']:,.3g}{unit} | {target} | {ok} "
+                         f"| {note} |")
+    return "\n".join(lines)
+
+
+def write_docs(results: dict, doc: Path = DOC) -> None:
+    text = doc.read_text(encoding="utf-8")
+    head, sep, rest = text.partition(START)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise SystemExit(f"{doc}: the markers {START} / {END} are missing")
+    doc.write_text(f"{head}{START}\n{table(results)}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="only render docs/performance.md's table from bench/results.json")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="store this run's figures as the baseline")
+    args = parser.parse_args(argv)
+    if args.write_docs:  # renders what the runs stored; runs nothing
+        write_docs(_load(RESULTS))
+        print(f"wrote the table of {DOC.relative_to(HERE.parent)} from {RESULTS.name}")
+        return 0
+    print(f"machine: {_machine()}")
+    results, broken = run_modules(args.names)
+    baseline = _load(BASELINE).get("rows", {})
+    failures = [f"{name}: raised" for name in broken]
+    for rows in results.values():
+        failures += [f"{r['name']}: {why}" for r in rows for why in problems(r, baseline)]
+    stored = _load(RESULTS) or {"modules": {}}
+    stored["modules"].update(results)
+    stored.update(machine=_machine(), date=date.today().isoformat())
+    _write(RESULTS, stored)
+    if args.update_baseline:
+        base = _load(BASELINE) or {"rows": {}}
+        base["rows"].update({r["id"]: {"measured": r["measured"], "unit": r["unit"]}
+                             for rows in results.values() for r in rows if compared(r)})
+        base.update(machine=_machine(), date=date.today().isoformat())
+        _write(BASELINE, base)
+    for line in failures:
+        print(f"FAIL {line}")
+    print("bench: " + (f"{len(failures)} failure(s)" if failures else "every target met"))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 TARGET_MS = 60.0
+TARGET_OPEN_MS = 500.0  # Enter to both charts on screen: well under a second
+TARGET_HISTORY_MS = 3000.0  # the past-breakout markers follow within 3 s
 REPEATS = 9
 ASOF = date(2025, 12, 9)
 
@@ -120,7 +122,7 @@ def run() -> list[dict]:
         tag = f"{term[0]}x{term[1]}"
         results.append({
             "name": f"chart: drill-down {tag} open to charts painted (headless, 1Y)",
-            "measured": opened, "target": None, "unit": "ms",
+            "measured": opened, "target": TARGET_OPEN_MS, "unit": "ms",
             "note": "push the screen -> compose, CSS, layout, both charts built and painting",
         })
         for tf in TIMEFRAMES:
@@ -138,7 +140,7 @@ def run() -> list[dict]:
     results.append({
         "name": "chart: past breakouts, 5 years (worker thread)",
         "measured": _median_ms(lambda: past_breakouts(bars, ASOF, "KRE"), repeats=3),
-        "target": None, "unit": "ms",
+        "target": TARGET_HISTORY_MS, "unit": "ms",
         "note": "analysis history mode off the UI thread; markers appear when it is done",
     })
     return results

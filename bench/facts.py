@@ -52,6 +52,7 @@ def run() -> list[dict]:
     rows = sum(len(f) for f in frames.values())
     return [
         {
+            "id": "facts: the bundled universe",
             "name": f"facts: {len(symbols)} symbols ({rows:,} bars), median",
             "measured": times[len(times) // 2],
             "target": TARGET_MS,

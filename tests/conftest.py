@@ -32,9 +32,7 @@ def fake_yahoo(user_dirs):
     Hanging requests are released at teardown and the test waits for the worker to finish, so one
     test's stuck call never blocks the next one.
     """
-    from fakeyahoo import FakeYahoo, reset_yfinance
-
-    from analysis.sources.yfcall import wait_idle
+    from fakeyahoo import FakeYahoo, reset_yfinance, wait_idle
 
     reset_yfinance()
     fake = FakeYahoo(hang_seconds=10.0)

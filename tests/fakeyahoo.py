@@ -394,6 +394,20 @@ def _chart_json(real: str, symbol: str, bars: pd.DataFrame) -> dict:
     }], "error": None}}
 
 
+def yahoo_calls() -> list[threading.Thread]:
+    """The yfinance calls still running in this process: each runs in its own daemon thread
+    named ``yahoo-N <what>`` (``analysis.sources.yfcall.run_guarded``)."""
+    return [t for t in threading.enumerate() if t.name.startswith("yahoo-") and t.is_alive()]
+
+
+def wait_idle(timeout: float) -> bool:
+    """Wait up to ``timeout`` s for the running yfinance calls to finish; True when none runs."""
+    deadline = time.monotonic() + timeout
+    for call in yahoo_calls():
+        call.join(max(0.0, deadline - time.monotonic()))
+    return not yahoo_calls()
+
+
 def reset_yfinance(cache_dir=None) -> None:
     """Forget yfinance's process-wide state between tests (its singleton with the session, cookie
     and crumb, its response cache, the tz/cookie caches' open databases), and point its caches at

@@ -1,5 +1,6 @@
 """The layout rules a reader relies on, checked on the source: no import cycle in analysis/ and
-tui/, and the dashboard screen sees the app only through its protocol.
+tui/, the dashboard screen sees the app only through its protocol, and no file over 400 lines or
+function over 80 (product code: analysis/ and tui/).
 
 Every import counts towards a cycle: module level, ``if TYPE_CHECKING`` blocks (a type-only cycle
 still ties two modules together for a reader) and imports inside functions (deferred for start-up
@@ -103,8 +104,9 @@ def test_the_import_graph_sees_relative_deferred_and_type_only_imports():
 
 
 def test_analysis_and_tui_have_no_import_cycle():
-    found = [sorted(c) for c in cycles(import_graph()) if c not in KNOWN_CYCLES]
-    assert found == [], f"import cycles: {found}"
+    found = cycles(import_graph())
+    assert [sorted(c) for c in found if c not in KNOWN_CYCLES] == [], "import cycles"
+    assert [sorted(c) for c in KNOWN_CYCLES if c not in found] == [], "gone: drop from KNOWN_CYCLES"
 
 
 def test_the_commands_never_import_the_command_line_entry():
@@ -141,3 +143,36 @@ def test_the_dashboard_screen_uses_only_what_the_host_protocol_names():
             used.add(node.attr)
     assert used, "the screen reads nothing of the app? the check is looking at the wrong file"
     assert used - host_members() == set()
+
+
+MAX_FILE_LINES = 400
+MAX_FUNCTION_LINES = 80
+SIZE_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("analysis/facts/breakout.py", "state_from_arrays"):
+        "the breakout states are rewritten on the signals branch (lead: drop at merge)",
+    ("analysis/sources/yahoo.py", ""):
+        "402 lines after the fresh branch's freshness rule; to split (lead)",
+}
+"""(file, function; "" for the file's own length) over a limit, each with the reason. Short."""
+
+
+def oversized() -> set[tuple[str, str]]:
+    found = set()
+    for pkg in PACKAGES:
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            name = path.relative_to(ROOT).as_posix()
+            text = path.read_text(encoding="utf-8")
+            if len(text.splitlines()) > MAX_FILE_LINES:
+                found.add((name, ""))
+            for node in ast.walk(ast.parse(text)):
+                if (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES):
+                    found.add((name, node.name))
+    return found
+
+
+def test_no_file_over_400_lines_and_no_function_over_80():
+    found = oversized()
+    assert sorted(found - set(SIZE_EXCEPTIONS)) == []
+    stale = sorted(set(SIZE_EXCEPTIONS) - found)
+    assert stale == [], f"no longer over the limit: remove from SIZE_EXCEPTIONS: {stale}"

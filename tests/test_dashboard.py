@@ -147,7 +147,7 @@ async def test_adding_a_symbol_fetches_it_and_saves_the_watchlist(user_dirs):
         await loaded(pilot, app, 2)
         wl = table(app, "watchlist")
         assert wl.visible_keys()[-1] == "XLY"
-        assert wl.cell_text("XLY", "last") == f"{app.latest.snapshot.symbols['XLY'].last:,.2f}"
+        assert wl.get_cell("XLY", "last").plain == f"{app.latest.snapshot.symbols['XLY'].last:,.2f}"
         saved = json.loads((user_dirs["data"] / "state.json").read_text())
         assert saved["watchlists"]["default"][-1] == "XLY"
         await pilot.press("a", *"xly", "enter")

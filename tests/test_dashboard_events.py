@@ -74,7 +74,7 @@ async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_
         assert wl.tone_of("XLF") is None
         await pilot.press("full_stop")
         await loaded(pilot, app, 2)
-        assert wl.cell_text("XLF", "state").strip().startswith("BREAKING")
+        assert wl.get_cell("XLF", "state").plain.strip().startswith("BREAKING")
         await pilot.press("full_stop")
         await loaded(pilot, app, 3)
         assert app.latest.snapshot.asof == date(2025, 12, 12) and "REPLAY 2025-12-12" in (
@@ -82,7 +82,7 @@ async def test_replaying_xlf_confirming_its_breakout_logs_it_once_and_alerts_as_
         state = app.latest.snapshot.symbols["XLF"].breakout
         for pane in (wl, sectors):
             assert pane.tone_of("XLF") == ("breakout" if highlights(state) else None)
-        assert wl.cell_text("XLF", "state").strip().startswith("CONFIRMED")
+        assert wl.get_cell("XLF", "state").plain.strip().startswith("CONFIRMED")
         shown = [ln for ln in log_lines(app) if "XLF confirmed" in ln]
         assert len(shown) == 1 and f"{PIVOT:.2f}" in shown[0]
         toast = app._event_toast  # the one toast of this refresh, if anything in it alerts

@@ -63,10 +63,10 @@ async def test_loading_rows_then_data_when_the_refresh_lands():
         await pilot.pause()
         wl = table(app, "watchlist")
         assert wl.visible_keys() == list(config.watchlist)
-        assert wl.cell_text("KRE", "state") == "loading…"
+        assert wl.get_cell("KRE", "state").plain == "loading…"
         gate.set()
         await loaded(pilot, app)
-        assert wl.cell_text("KRE", "last") == f"{app.latest.snapshot.symbols['KRE'].last:,.2f}"
+        assert wl.get_cell("KRE", "last").plain == f"{app.latest.snapshot.symbols['KRE'].last:,.2f}"
         assert "loading" not in plain_strip(app)
 
 
@@ -100,13 +100,13 @@ async def test_a_symbol_that_fails_shows_its_error_and_the_rest_keep_working():
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot, app)
         wl = table(app, "watchlist")
-        assert wl.cell_text("KRE", "state") == "HTTP 404 Not Found"
-        assert wl.cell_text("KRE", "last") == "error"
+        assert wl.get_cell("KRE", "state").plain == "HTTP 404 Not Found"
+        assert wl.get_cell("KRE", "last").plain == "error"
         assert wl.tone_of("KRE") == "error"
         snap = app.latest.snapshot
         for sym in config.watchlist:
             if sym != "KRE":
-                assert wl.cell_text(sym, "last") == f"{snap.symbols[sym].last:,.2f}"
+                assert wl.get_cell(sym, "last").plain == f"{snap.symbols[sym].last:,.2f}"
         index = list(app.watchlist).index("KRE")
         await pilot.press(*["j"] * index, "enter")
         await pilot.pause()
@@ -134,7 +134,7 @@ async def test_a_failed_refresh_keeps_the_last_snapshot_and_says_so():
         await pilot.pause()
         assert app.latest is first
         assert "refresh failed" in plain_strip(app) and "network unreachable" in plain_strip(app)
-        assert table(app, "watchlist").cell_text("SPY", "last") != "…"
+        assert table(app, "watchlist").get_cell("SPY", "last").plain != "…"
 
 
 async def test_result_for_a_universe_that_changed_meanwhile_is_dropped():
@@ -146,14 +146,14 @@ async def test_result_for_a_universe_that_changed_meanwhile_is_dropped():
         await pilot.pause()
         await pilot.press("a", *"nvda", "enter")  # while the first refresh is still running
         await pilot.pause()
-        assert table(app, "watchlist").cell_text("NVDA", "state") == "loading…"
+        assert table(app, "watchlist").get_cell("NVDA", "state").plain == "loading…"
         gate.set()
         await loaded(pilot, app)
         assert len(feed.calls) == 2 and "NVDA" not in feed.calls[0] and "NVDA" in feed.calls[1]
         assert app.refreshes_applied == 1  # the first result was dropped, not applied
         # NVDA is not in the bundled data: its row says so, the others have prices
         assert "not in the bundled sample data" in app.latest.snapshot.errors["NVDA"]
-        assert table(app, "watchlist").cell_text("NVDA", "last") == "error"
+        assert table(app, "watchlist").get_cell("NVDA", "last").plain == "error"
 
 
 async def test_breakout_between_two_snapshots_logs_one_event_and_highlights_as_measured():
@@ -177,7 +177,7 @@ async def test_breakout_between_two_snapshots_logs_one_event_and_highlights_as_m
         after = app.latest.snapshot.symbols["IWM"].breakout
         assert after.state in ("breaking", "confirmed")
         assert wl.tone_of("IWM") == ("breakout" if highlights(after) else None)
-        assert wl.cell_text("IWM", "state").strip().startswith(after.state.upper())
+        assert wl.get_cell("IWM", "state").plain.strip().startswith(after.state.upper())
         log = app.screen.query_one("#events")
         lines = [text.plain for text in log.entries]
         iwm_breakouts = [ln for ln in lines if " IWM " in f" {ln} "
@@ -216,9 +216,10 @@ async def test_a_symbol_whose_data_lags_is_marked_stale():
         wl = table(app, "watchlist")
         kre_day = app.latest.snapshot.symbols["KRE"].asof
         assert kre_day < DAY
-        assert wl.cell_text("KRE", "state") == f"stale {kre_day:%m-%d}"
+        assert wl.get_cell("KRE", "state").plain == f"stale {kre_day:%m-%d}"
         assert wl.tone_of("KRE") == "stale"
-        assert wl.tone_of("SPY") != "stale" and not wl.cell_text("SPY", "state").startswith("stale")
+        assert wl.tone_of("SPY") != "stale"
+        assert not wl.get_cell("SPY", "state").plain.startswith("stale")
 
 
 async def test_fallback_data_is_marked_in_the_strip_and_every_row():
@@ -284,10 +285,10 @@ async def test_after_hours_price_is_shown_and_marked():
         wl = table(app, "watchlist")
         quote = app.latest.snapshot.symbols["IWM"].extended
         assert quote is not None and quote.session == "post"
-        assert wl.cell_text("IWM", "last") == f"{quote.price:,.2f}"
-        assert wl.cell_text("IWM", "chg") == "AH+0.4%"
+        assert wl.get_cell("IWM", "last").plain == f"{quote.price:,.2f}"
+        assert wl.get_cell("IWM", "chg").plain == "AH+0.4%"
         spy = app.latest.snapshot.symbols["SPY"]
-        assert wl.cell_text("SPY", "chg") == f"{spy.change_pct:+.1f}%"
+        assert wl.get_cell("SPY", "chg").plain == f"{spy.change_pct:+.1f}%"
 
 
 async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
@@ -301,7 +302,8 @@ async def test_an_offline_feed_says_so_in_the_strip_and_keeps_the_rows():
         assert "Yahoo could not be reached" not in strip  # the why stays out of the header
         wl = table(app, "watchlist")
         spy = app.latest.snapshot.symbols["SPY"]
-        assert wl.cell_text("SPY", "last") == f"{spy.last:,.2f}" and wl.tone_of("SPY") == "stale"
+        assert wl.get_cell("SPY", "last").plain == f"{spy.last:,.2f}"
+        assert wl.tone_of("SPY") == "stale"
     app = make_app(LiveAt(config, source=AfterHours("offline", note)), config)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, app)

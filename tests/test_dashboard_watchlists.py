@@ -121,7 +121,7 @@ async def test_creating_and_switching_watchlists_changes_rows_universe_and_state
         await loaded(pilot, app, applied + 1)
         assert "NVDA" not in feed.calls[-1]
         assert str(wl.border_title) == "1 Watchlist · default (1/2)"
-        assert wl.cell_text("SPY", "last") == f"{app.latest.snapshot.symbols['SPY'].last:,.2f}"
+        assert wl.get_cell("SPY", "last").plain == f"{app.latest.snapshot.symbols['SPY'].last:,.2f}"
         assert saved(user_dirs)["active"] == "default"
     state = load_state()
     assert state.names == ("default", "semis") and state.active == "default"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from curl_cffi.requests.exceptions import DNSError
-from fakeyahoo import FakeYahoo, reset_yfinance
+from fakeyahoo import FakeYahoo, reset_yfinance, wait_idle
 
 from analysis.config import Config
 from analysis.pipeline import Pipeline
@@ -24,7 +24,6 @@ from analysis.sources.auto import AutoSource
 from analysis.sources.sample import load_sample
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
-from analysis.sources.yfcall import wait_idle
 from tui.cli import build_parser, main
 from tui.commands import data
 

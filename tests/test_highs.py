@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.bars import upto
-from analysis.facts.highs import new_high_flags, record_highs
+from analysis.facts.highs import record_highs
 from analysis.sources.sample import load_sample
 
 SYMBOLS = ("^RUT", "IWM", "SPY", "KRE", "SOXX", "XLK", "BTC-USD", "^VIX")
@@ -141,12 +141,15 @@ def test_drawdown_threshold_outside_0_100_is_rejected(bad):
 @pytest.mark.parametrize("symbol", ["SOXX", "^RUT", "ETH-USD"])
 def test_new_high_flags_match_a_running_maximum_loop(symbol):
     bars = load_sample(symbol)
-    flags = new_high_flags(bars)
     best_c = best_h = -np.inf
     want_c, want_h = [], []
     for c, h in zip(bars["close"], bars["high"], strict=True):
         want_c.append(c > best_c and best_c > -np.inf)
         want_h.append(h > best_h and best_h > -np.inf)
         best_c, best_h = max(best_c, c), max(best_h, h)
-    assert flags["new_closing_ath"].tolist() == want_c
-    assert flags["new_intraday_ath"].tolist() == want_h
+    records = [i for i, (c, h) in enumerate(zip(want_c, want_h, strict=True)) if c or h]
+    days = sorted({*records[-40:], *range(len(bars) - 40, len(bars))})
+    assert any(want_c[i] for i in days) and not all(want_h[i] for i in days)
+    for i in days:  # the flags as of each of those sessions, from the bars up to it
+        got = record_highs(bars.iloc[: i + 1])
+        assert (got.new_closing_ath, got.new_intraday_ath) == (want_c[i], want_h[i]), i

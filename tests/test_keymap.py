@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.keys.keymap import KeyStringError, apply_keymap, describe_bindings, normalize_key
+from tui.keys.keymap import KeyStringError, apply_keymap, normalize_key
 
 APP = (
     Binding("q", "quit_app", "Quit", id="quit"),
@@ -153,9 +153,3 @@ def test_bad_key_string_is_reported_and_skipped():
     assert dict(result.keymap) == {"theme": "f9"}
     (msg,) = result.problems
     assert msg.startswith("[keys] refresh = 'ctl+r'") and "not a modifier" in msg
-
-
-def test_describe_bindings_lists_ids_with_all_their_keys():
-    rows = describe_bindings(SCOPES)
-    assert ("dashboard", "down", "j,down", "Down") in rows
-    assert len(rows) == len(IDS)

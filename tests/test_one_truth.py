@@ -85,17 +85,17 @@ async def test_xlf_reads_the_same_in_the_watchlist_the_sector_pane_and_the_drill
             assert bo.level == pytest.approx(rows[sym]["breakout"]["level"])
             gap = fmt.vs_level(bo.pct_vs_level)
             label = fmt.state_label(bo.state)
-            assert wl.cell_text(sym, "state").split() == [
+            assert wl.get_cell(sym, "state").plain.split() == [
                 label, gap, f"@{fmt.price(bo.level, True)}"]
-            assert sectors.cell_text(sym, "gap").strip() == gap
-            assert sectors.cell_text(sym, "state").split() == [label, fmt.short_date(bo.since)]
-            assert sectors.cell_text(sym, "pivot").strip() == fmt.price(bo.level, True)
-        assert wl.cell_text("XLF", "state").split()[:2] == ["CONFIRMED", "+0.5%"]
-        assert sectors.cell_text("XLF", "gap").strip() == "+0.5%"
-        assert sectors.cell_text("XLV", "gap").strip() == "-2.6%"
-        assert wl.cell_text("XLV", "state").split()[:2] == ["near", "-2.6%"]
+            assert sectors.get_cell(sym, "gap").plain.strip() == gap
+            assert sectors.get_cell(sym, "state").plain.split() == [label, fmt.short_date(bo.since)]
+            assert sectors.get_cell(sym, "pivot").plain.strip() == fmt.price(bo.level, True)
+        assert wl.get_cell("XLF", "state").plain.split()[:2] == ["CONFIRMED", "+0.5%"]
+        assert sectors.get_cell("XLF", "gap").plain.strip() == "+0.5%"
+        assert sectors.get_cell("XLV", "gap").plain.strip() == "-2.6%"
+        assert wl.get_cell("XLV", "state").plain.split()[:2] == ["near", "-2.6%"]
         # the base beside the state: broken out (↑), not failed (✗)
-        assert sectors.cell_text("XLF", "base").strip() == "flat base↑"
+        assert sectors.get_cell("XLF", "base").plain.strip() == "flat base↑"
 
         await pilot.press("2")
         while sectors.cursor_key() != "XLF":
@@ -136,7 +136,7 @@ async def test_the_sector_pane_and_the_drilldown_show_the_same_resistance_zone()
         for etf in sectors.visible_keys():
             facts = app.latest.snapshot.symbols[etf]
             zone = nearest_overhead(facts.zones, facts.last)
-            text = sectors.cell_text(etf, "zone").strip()
+            text = sectors.get_cell(etf, "zone").plain.strip()
             if zone is None:
                 assert text == fmt.DASH
             else:

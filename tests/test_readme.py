@@ -5,7 +5,7 @@ from pathlib import Path
 
 from analysis.config import EXAMPLE, Config, parse_config
 from tui.cli import COMMANDS
-from tui.keys.bindings import binding_ids
+from tui.keys.bindings import SECTIONS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -23,7 +23,9 @@ def test_readme_documents_every_subcommand():
 
 
 def test_readme_names_every_binding_id():
-    missing = [b for b in binding_ids() if f"`{b}`" not in README]
+    ids = [b.id for _, group in SECTIONS for b in group if b.id]  # what the help screen lists
+    assert len(ids) > 20
+    missing = [i for i in ids if f"`{i}`" not in README]
     assert not missing, missing
 
 
@@ -33,4 +35,16 @@ def test_readme_links_lead_to_pages_that_exist():
     links = re.findall(r"\]\((docs/[^)]+)\)", README)
     assert links
     missing = [link for link in links if not (ROOT / link).is_file()]
+    assert not missing, missing
+
+
+def test_readme_has_a_legend_of_every_column_of_the_panes():
+    from tui.widgets.crypto import CryptoTable
+    from tui.widgets.sector_bases import SectorBasesTable
+    from tui.widgets.watchlist import WatchlistTable
+
+    headers = [label for table in (WatchlistTable, SectorBasesTable, CryptoTable)
+               for col in table.COLUMNS for label in (col.label, col.short) if label]
+    assert len(headers) > 25
+    missing = [h for h in headers if f"`{h}`" not in README]
     assert not missing, missing

@@ -51,8 +51,8 @@ async def test_sector_pane_shows_members_near_pivots_and_ranks_by_them():
         assert "members near pivots" in str(pane.border_title)
         uni = app.latest.snapshot.universe
         tech = sector_setups("Information Technology", uni.sectors)
-        assert pane.cell_text("XLK", "members") == f"{tech.near_pivot}/{tech.members}"
-        assert pane.cell_text("XLY", "members") == "—"  # no member in that sector
+        assert pane.get_cell("XLK", "members").plain == f"{tech.near_pivot}/{tech.members}"
+        assert pane.get_cell("XLY", "members").plain == "—"  # no member in that sector
 
 
 async def test_without_sectors_the_pane_is_as_before():

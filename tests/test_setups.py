@@ -70,11 +70,11 @@ async def test_u_opens_one_row_per_member_sorted_by_rs():
         ratings = _ratings(app)
         assert set(table.visible_keys()) == {m.symbol for m in MEMBERS}
         assert table.visible_keys() == sorted(ratings, key=lambda s: -ratings[s])
-        assert table.cell_text("XLK", "rs") == str(ratings["XLK"])
-        assert table.cell_text("KRE", "sector") == "Financials"
-        assert table.cell_text("XLK", "name") == "Technolog…"  # upper case -> title, cut to 10
+        assert table.get_cell("XLK", "rs").plain == str(ratings["XLK"])
+        assert table.get_cell("KRE", "sector").plain == "Financials"
+        assert table.get_cell("XLK", "name").plain == "Technolog…"  # upper case -> title, cut to 10
         facts = app.latest.snapshot.symbols["KRE"]
-        assert table.cell_text("KRE", "pivot") != "—" and facts.breakout is not None
+        assert table.get_cell("KRE", "pivot").plain != "—" and facts.breakout is not None
         assert "RS ↓" in str(table.border_title)
         breadth = str(app.screen.query_one("#breadth").render())
         assert "Breadth 8 members" in breadth

@@ -11,14 +11,13 @@ import threading
 import time
 
 import pytest
-from fakeyahoo import reset_yfinance
+from fakeyahoo import reset_yfinance, wait_idle
 
 from analysis.config import Config
 from analysis.sources.auto import AutoSource
 from analysis.sources.sample import SampleSource
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
-from analysis.sources.yfcall import wait_idle
 from tests.frozen_feed import loaded
 
 SYMBOLS = ["SPY", "XLK", "KRE"]
@@ -104,5 +103,5 @@ async def test_a_cold_start_on_a_silent_network_shows_bars_long_before_the_deadl
         assert "waiting for Yahoo since" in strip
         assert strip.lstrip().startswith("SAMPLE")  # the bundled bars are old: never LIVE
         table = app.screen.query_one("#watchlist")
-        assert table.cell_text("SPY", "state") != "loading…"
+        assert table.get_cell("SPY", "state").plain != "loading…"
         assert app.latest.snapshot.status == "waiting"

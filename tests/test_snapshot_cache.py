@@ -136,7 +136,7 @@ async def test_dashboard_shows_the_cached_snapshot_marked_until_the_live_refresh
         await pilot.pause()
         wl = table(app, "watchlist")
         old_kre = older.snapshot.symbols["KRE"].last
-        assert wl.cell_text("KRE", "last") == f"{old_kre:,.2f}"
+        assert wl.get_cell("KRE", "last").plain == f"{old_kre:,.2f}"
         strip = plain_strip(app)
         assert "CACHED" in strip
         assert f"cached {SAVED_AT.astimezone():%H:%M} — refreshing…" in strip  # local time
@@ -149,7 +149,7 @@ async def test_dashboard_shows_the_cached_snapshot_marked_until_the_live_refresh
         await loaded(pilot, app)
         live = app.latest.snapshot.symbols["KRE"].last
         assert live != old_kre
-        assert wl.cell_text("KRE", "last") == f"{live:,.2f}"
+        assert wl.get_cell("KRE", "last").plain == f"{live:,.2f}"
         strip = plain_strip(app)
         assert "CACHED" not in strip and "LIVE" in strip and "2025-12-09" in strip
     saved = snapshot_cache.load(_key(config))  # the applied refresh replaced the file
@@ -169,7 +169,7 @@ async def test_a_cached_file_the_panes_cannot_render_is_dropped_for_loading_rows
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.cached is None
-        assert table(app, "watchlist").cell_text("KRE", "state") == "loading…"
+        assert table(app, "watchlist").get_cell("KRE", "state").plain == "loading…"
         assert "CACHED" not in plain_strip(app)
         gate.set()
         await loaded(pilot, app)
@@ -212,7 +212,7 @@ def first_frame(self, screen, renderable):
     if renderable is not None and not seen:
         strip = screen.query_one("#strip").render().plain
         seen.extend(["numpy" in sys.modules, "pandas" in sys.modules, "CACHED" in strip,
-                     screen.query_one("#watchlist").cell_text("SPY", "last")])
+                     screen.query_one("#watchlist").get_cell("SPY", "last").plain])
     return display(self, screen, renderable)
 App._display = first_frame
 gate = threading.Event()

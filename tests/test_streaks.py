@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.bars import upto
-from analysis.facts.streaks import HORIZONS, current_streak, streak, streak_series, streak_study
+from analysis.facts.streaks import HORIZONS, streak, streak_series
 from analysis.sources.sample import load_sample
 
 
@@ -28,6 +28,17 @@ def loop_streaks(closes) -> list[int]:
         else:
             out.append(0)
     return out
+
+
+def study_at(bars: pd.DataFrame, length: int):
+    """The bars up to the last session whose streak was ``length``, and the study the dashboard
+    showed that day (``streak(...).study``: the history of streaks at least that long)."""
+    runs = loop_streaks(bars["close"].tolist())
+    last = max(i for i, v in enumerate(runs) if v == length)
+    cut = bars.iloc[: last + 1]
+    study = streak(cut).study
+    assert study is not None and study.length == length
+    return cut, study
 
 
 def loop_study(bars: pd.DataFrame, length: int) -> dict:
@@ -66,11 +77,11 @@ def test_xlk_closed_higher_twelve_sessions_in_a_row_into_the_article_date():
     for prev, cur in zip(closes[:-1], closes[1:], strict=True):
         run = run + 1 if cur > prev else 0
     assert run == 12  # the article: "XLK could close its 12th consecutive day higher today"
-    assert current_streak(bars) == 12
+    assert streak(bars).length == 12
     first = bars.index[-12].date()
     assert first == date(2025, 11, 21)  # the streak began the session after the 11-20 drop
-    assert current_streak(upto(load_sample("XLK"), "2025-12-10")) == 13
-    assert current_streak(upto(load_sample("XLK"), "2025-12-11")) == -1
+    assert streak(upto(load_sample("XLK"), "2025-12-10")).length == 13
+    assert streak(upto(load_sample("XLK"), "2025-12-11")).length == -1
 
 
 @pytest.mark.parametrize("symbol", ["XLK", "SPY", "KRE", "^VIX", "ETH-USD"])
@@ -93,8 +104,7 @@ def test_an_unchanged_or_missing_close_ends_the_streak():
      ("KRE", "2024-06-28", 3), ("IWM", "2025-12-09", -6), ("XLK", "2025-12-09", 12)],
 )
 def test_streak_study_matches_a_loop(symbol, day, length):
-    bars = upto(load_sample(symbol), day)
-    got = streak_study(bars, length)
+    bars, got = study_at(upto(load_sample(symbol), day), length)
     want = loop_study(bars, length)
     assert got.length == length and got.events == len(want["events"])
     for k, h in enumerate(HORIZONS):
@@ -114,7 +124,7 @@ def test_xlk_twelve_day_streak_has_no_precedent_in_the_sample():
     assert study.length == 12 and study.events == 0 and study.longest_before == 10
     assert all(s.count == 0 for s in study.after)
     assert all(s.count > 1900 for s in study.baseline)
-    ten = streak_study(bars, 10)
+    _, ten = study_at(bars, 10)  # as of 2025-12-05, the 10th day of the run
     starts = [bars.index[i].date() for i, v in enumerate(st[: len(st) - 12]) if v == 10]
     assert ten.events == len(starts) == 2
     assert [d.year for d in starts] == [2019, 2020]
@@ -127,16 +137,16 @@ def test_one_event_per_streak_however_long_it_ran():
     idx = pd.date_range("2024-01-01", periods=len(closes), freq="D", tz="UTC")
     bars = pd.DataFrame({"open": closes, "high": closes, "low": closes, "close": closes,
                          "volume": 0.0, "adj_close": closes}, index=idx)
-    assert current_streak(bars) == 7
-    assert streak_study(bars, 3).events == 2  # the 6-run and the 3-run; the running 7 excluded
-    assert streak_study(bars, 5).events == 1
-    assert streak_study(bars, 7).events == 0 and streak_study(bars, 7).longest_before == 6
-    assert streak_study(bars, -1).events == 2
+    assert streak(bars).length == 7
+    assert study_at(bars, 3)[1].events == 2  # the 6-run and the 3-run; the running one excluded
+    assert study_at(bars, 5)[1].events == 1
+    assert study_at(bars, 7)[1].events == 0 and study_at(bars, 7)[1].longest_before == 6
+    assert study_at(bars, -1)[1].events == 1  # as of the second fall: the first one
 
 
 def test_events_without_enough_later_sessions_are_left_out_of_that_horizon():
     bars = upto(load_sample("SPY"), "2025-12-31")
-    study = streak_study(bars, 2)
+    bars, study = study_at(bars, 2)
     st = loop_streaks(bars["close"].tolist())
     n = len(st)
     ongoing = n - abs(st[-1]) if st[-1] > 0 else n
@@ -148,7 +158,7 @@ def test_events_without_enough_later_sessions_are_left_out_of_that_horizon():
 
 def test_forward_returns_use_the_adjusted_close():
     bars = upto(load_sample("XLK"), "2025-12-09")
-    study = streak_study(bars, 8)
+    bars, study = study_at(bars, 8)
     first = loop_study(bars, 8)["events"][0]
     adj = bars["adj_close"].to_numpy()
     close = bars["close"].to_numpy()
@@ -162,7 +172,6 @@ def test_no_streak_means_no_study():
     flat = pd.DataFrame({c: 1.0 for c in ("open", "high", "low", "close", "adj_close")},
                         index=idx).assign(volume=0.0)
     assert streak(flat).length == 0 and streak(flat).study is None
-    assert streak_study(flat, 0) is None
     assert streak(flat.iloc[:1]).length == 0 and streak(flat.iloc[:0]).study is None
 
 
@@ -173,8 +182,8 @@ def test_study_statistics_are_numpys_mean_and_median_exactly(symbol, day):
     # (the figures a user can reproduce), not just close to them.
     bars = upto(load_sample(symbol), day)
     for length in (1, -1, 2, -3):
-        got = streak_study(bars, length)
-        want = loop_study(bars, length)
+        cut, got = study_at(bars, length)
+        want = loop_study(cut, length)
         for k, h in enumerate(HORIZONS):
             for stats, values in ((got.after[k], want["after"][h]),
                                   (got.baseline[k], want["baseline"][h])):

@@ -14,7 +14,7 @@ import pytest
 
 from analysis.bars import upto
 from analysis.facts import strength
-from analysis.facts.strength import quadrant, relative_strength, rotation, rs_line
+from analysis.facts.strength import quadrant, relative_strength, rs_line
 from analysis.sources.sample import load_sample
 
 
@@ -96,9 +96,6 @@ def test_rotation_does_not_depend_on_where_the_data_starts():
         late = relative_strength(a, b, "IWM", "SPY")
         assert late.rs_ratio == pytest.approx(full.rs_ratio, rel=1e-12)
         assert late.rs_momentum == pytest.approx(full.rs_momentum, rel=1e-12)
-    series = rotation(rs_line(iwm, spy)).dropna()
-    assert series["rs_ratio"].iloc[-1] == pytest.approx(full.rs_ratio, rel=1e-12)
-    assert series["rs_momentum"].iloc[-1] == pytest.approx(full.rs_momentum, rel=1e-12)
 
 
 def test_rotation_needs_full_windows_and_short_history_gives_none():
@@ -113,9 +110,6 @@ def test_rotation_needs_full_windows_and_short_history_gives_none():
     assert tiny.trend == "flat" and tiny.quadrant is None
     month = relative_strength(iwm.iloc[-40:], spy.iloc[-40:], "IWM", "SPY")
     assert month.change_1m is not None and month.change_3m is None and month.quadrant is None
-    table = rotation(rs_line(iwm, spy))
-    assert table["rs_ratio"].isna().sum() == strength.RATIO_BARS - 1
-    assert table["rs_momentum"].isna().sum() == n - 1
 
 
 def test_a_change_shown_as_0_0_percent_counts_as_zero():
@@ -185,7 +179,6 @@ def test_no_common_session_is_none():
     spy = load_sample("SPY")
     assert relative_strength(spy.loc["2019"], spy.loc["2020"], "SPY", "SPY") is None
     assert rs_line(spy.loc["2019"], spy.iloc[:0]).empty
-    assert np.isnan(rotation(rs_line(spy.loc["2019"], spy.iloc[:0]))["rs_ratio"]).all()
 
 
 @pytest.mark.parametrize("window", [10, 63])
@@ -213,9 +206,6 @@ def test_rotation_values_are_those_of_numpys_rolling_statistics_exactly():
 
     rs_ratio = 100.0 + z(smooth)
     rs_mom = 100.0 + z((rs_ratio[10:] / rs_ratio[:-10] - 1.0) * 100.0)
-    got = rotation(pd.Series(ratio))
-    assert got["rs_ratio"].to_numpy()[-len(rs_ratio):].tolist() == rs_ratio.tolist()
-    assert got["rs_momentum"].to_numpy()[-len(rs_mom):].tolist() == rs_mom.tolist()
     rs = relative_strength(upto(load_sample("SOXX"), "2025-06-30"), load_sample("SPY"), "SOXX",
                            "SPY")
     assert (rs.rs_ratio, rs.rs_momentum) == (rs_ratio[-1], rs_mom[-1])

@@ -48,7 +48,7 @@ async def test_the_dashboard_survives_40x12_and_comes_back_whole():
         rows = watchlist.visible_keys()
         await _walk_sizes(app, pilot)
         assert app.screen.query_one("#watchlist").visible_keys() == rows
-        assert app.screen.query_one("#watchlist").cell_text("SPY", "last") == \
+        assert app.screen.query_one("#watchlist").get_cell("SPY", "last").plain == \
             f"{app.latest.snapshot.symbols['SPY'].last:,.2f}"
         # and the keys still work after all that
         await pilot.press("j", "j")

@@ -10,6 +10,7 @@ from importlib import resources
 
 import pandas as pd
 import pytest
+from fakeyahoo import wait_idle, yahoo_calls
 
 from analysis.sources.fund_weights import (
     DailyWeights,
@@ -18,7 +19,6 @@ from analysis.sources.fund_weights import (
 )
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import MAX_BATCH, YahooSource, YahooUnreachable
-from analysis.sources.yfcall import wait_idle, yahoo_busy
 
 
 def raw_rows(symbol: str, upto: str) -> list[dict[str, str]]:
@@ -159,7 +159,7 @@ def test_deadline_fires_on_a_hang_and_no_second_call_starts_meanwhile(fake_yahoo
     with pytest.raises(YahooUnreachable, match="did not answer within 1 s"):
         src.fetch(["SPY"])
     assert 0.9 <= time.monotonic() - t0 < 1.8
-    assert yahoo_busy() is not None  # the worker is still stuck in the hanging request
+    assert yahoo_calls()  # the worker is still stuck in the hanging request
     asked = len(fake_yahoo.log)
     t1 = time.monotonic()
     with pytest.raises(YahooUnreachable, match="has not returned"):

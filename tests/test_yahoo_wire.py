@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fakeyahoo import FakeYahoo, reset_yfinance
+from fakeyahoo import FakeYahoo, reset_yfinance, wait_idle
 from yahoowire import body, request_url
 
 from analysis.config import Config
@@ -14,7 +14,7 @@ from analysis.pipeline import Pipeline
 from analysis.sources.auto import AutoSource
 from analysis.sources.store import BarStore
 from analysis.sources.yahoo import YahooSource
-from analysis.sources.yfcall import is_transient, plain, wait_idle
+from analysis.sources.yfcall import is_transient, plain
 
 WEEKEND_1M = "chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m"
 

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.bars import normalize_bars
 from analysis.facts.pivots import Pivot, find_pivots
-from analysis.facts.zones import Zone, cluster_prices, find_zones, nearest_overhead
+from analysis.facts.zones import Zone, cluster_starts, find_zones, nearest_overhead
 from analysis.sources.sample import load_sample
 
 
@@ -39,17 +39,24 @@ def _loop_clusters(prices, gap, width):
     return sorted(done)
 
 
+def clusters(prices: np.ndarray, gap: float, max_width: float) -> list[list[int]]:
+    """The clusters ``cluster_starts`` makes of ``prices`` sorted as find_zones sorts them, as
+    sorted lists of indices into ``prices``."""
+    order = np.argsort(prices, kind="stable")
+    starts = cluster_starts(np.log(prices[order]), gap, max_width)
+    return sorted(sorted(part.tolist()) for part in np.split(order, starts[1:]))
+
+
 def test_clustering_matches_the_rule_read_as_a_loop():
     rng = np.random.default_rng(5)
     for _ in range(20):
         prices = np.round(rng.uniform(50, 80, rng.integers(2, 40)), 2)
-        got = sorted(sorted(c.tolist()) for c in cluster_prices(prices, 0.02, 0.06))
-        assert got == _loop_clusters(prices.tolist(), 0.02, 0.06)
+        assert clusters(prices, 0.02, 0.06) == _loop_clusters(prices.tolist(), 0.02, 0.06)
 
 
 def test_no_fixed_number_of_clusters():
-    one = cluster_prices(np.array([10.0, 10.1, 10.2]), 0.02, 0.1)
-    three = cluster_prices(np.array([10.0, 20.0, 30.0]), 0.02, 0.1)
+    one = clusters(np.array([10.0, 10.1, 10.2]), 0.02, 0.1)
+    three = clusters(np.array([10.0, 20.0, 30.0]), 0.02, 0.1)
     assert len(one) == 1 and len(three) == 3
 
 

@@ -9,7 +9,7 @@ paint happens before pandas is imported; that worker also reads the most recent 
 log (live only), so a restart keeps them (where events are kept, and their toast:
 ``tui.mixins.events``). A live dashboard paints the last snapshot it showed until the first
 refresh lands (``tui.mixins.cached_start``). Watchlist edits are in ``tui.mixins.watchlists``;
-alert commands run from ``tui.mixins.alert_queue``.
+alert commands run from ``tui.mixins.alert_queue``; the replay keys are ``tui.mixins.replay``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from tui.mixins.alert_queue import AlertQueue
 from tui.mixins.cached_start import CachedStart
 from tui.mixins.events import EventKeeping
 from tui.mixins.palette import Palette
+from tui.mixins.replay import ReplayControls
 from tui.mixins.themes import Themes
 from tui.mixins.user_alerts import UserAlerts
 from tui.mixins.watchlists import WatchlistEditing
@@ -64,6 +65,7 @@ class RefreshDone:
 
 
 class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, EventKeeping,
+                   ReplayControls,
                    App):
     """Basewatch. ``make_feed`` builds the Feed (called once, in the first refresh worker);
     ``auto_refresh=False`` keeps the first refresh but schedules no more (tests, screenshots);
@@ -330,31 +332,6 @@ class BasewatchApp(WatchlistEditing, UserAlerts, Palette, CachedStart, Themes, E
         self._update_status()
         self.notify("Paused: no automatic refresh (r still refreshes)" if self.paused
                     else "Resumed", timeout=2)
-
-    @property
-    def replaying(self) -> bool:
-        """True once the feed is known to be a replay (it can change speed)."""
-        return self._feed is not None and hasattr(self._feed, "faster")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("replay_step", "replay_speed"):
-            return self.replaying
-        return True
-
-    def action_replay_step(self) -> None:
-        """One session forward (also while paused)."""
-        self.request_refresh()
-
-    def action_replay_speed(self, factor: float) -> None:
-        feed = self._feed
-        if not self.replaying:
-            return
-        speed = feed.faster() if factor > 1 else feed.slower()
-        if self._timer is not None:  # re-arm the pending tick at the new pace
-            self._timer.stop()
-            self._timer = None
-            self._schedule(feed.delay(self.latest))
-        self.notify(f"Replay speed {speed:g} sessions/s", timeout=1.5)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -69,18 +69,6 @@ _FLAGS = ("dark", "ansi")
 _KNOWN_TOP = {"name", *THEME_COLOURS, *_NUMBERS, *_FLAGS, "variables", "semantic"}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 
-# The 16 ANSI colours by index, as Textual names them (ansi_<name>) and as plotext names them.
-ANSI_NAMES: tuple[str, ...] = (
-    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-    "bright_black", "bright_red", "bright_green", "bright_yellow", "bright_blue",
-    "bright_magenta", "bright_cyan", "bright_white",
-)
-_PLOTEXT_ANSI: tuple[str, ...] = (
-    "black", "red", "green", "orange", "blue", "magenta", "cyan", "gray+",
-    "gray", "red+", "green+", "orange+", "blue+", "magenta+", "cyan+", "white",
-)
-
-
 class ThemeError(ValueError):
     """A theme file that cannot be used; the message says what is wrong, for the user."""
 
@@ -247,10 +235,6 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[LoadedTheme], list[s
     return list(themes.values()), messages
 
 
-def find_theme(themes: Sequence[LoadedTheme], name: str) -> LoadedTheme | None:
-    return next((t for t in themes if t.name == name), None)
-
-
 def next_theme_name(themes: Sequence[LoadedTheme], current: str, step: int = 1) -> str:
     """The theme after (``step`` > 0) or before ``current`` in load order, wrapping; for ``t``."""
     names = [t.name for t in themes]
@@ -279,25 +263,3 @@ def resolve_theme_name(themes: Sequence[LoadedTheme], *candidates: tuple[str, st
         messages.append(f"{where}: unknown theme '{name}' (known: {', '.join(names)})")
     fallback = DEFAULT_THEME if DEFAULT_THEME in names else (names[0] if names else DEFAULT_THEME)
     return fallback, messages
-
-
-def is_ansi_colour(color: str) -> bool:
-    """True for the 16 ANSI colour names and ``ansi_default``."""
-    return color.strip().lower() in {f"ansi_{n}" for n in (*ANSI_NAMES, "default")}
-
-
-def plotext_color(color: str) -> str | tuple[int, int, int]:
-    """A theme colour as plotext wants it.
-
-    ANSI colours become plotext's own names (``ansi_red`` -> ``"red"``, ``ansi_bright_red`` ->
-    ``"red+"``, ``ansi_default`` -> ``"default"``) so the chart keeps the terminal's palette; every
-    other colour becomes an ``(r, g, b)`` tuple. Transparency is dropped. Raises ThemeError for text
-    that is not a colour.
-    """
-    try:
-        parsed = Color.parse(color)
-    except ColorParseError:
-        raise ThemeError(f"{color!r} is not a colour") from None
-    if parsed.ansi is not None:
-        return "default" if parsed.ansi < 0 else _PLOTEXT_ANSI[parsed.ansi]
-    return parsed.rgb

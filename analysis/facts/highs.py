@@ -65,20 +65,6 @@ def record_mask(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def new_high_flags(bars: pd.DataFrame) -> pd.DataFrame:
-    """Per bar: did it set a new closing ATH / a new intraday ATH against all earlier bars?
-
-    Columns ``new_closing_ath`` and ``new_intraday_ath`` (bool), on the usable rows of ``bars``.
-    Each row depends only on the rows before it (no look-ahead).
-    """
-    import pandas as pd
-
-    a = frame_arrays(bars)
-    flags = {
-        "new_closing_ath": record_mask(a.close),
-        "new_intraday_ath": record_mask(a.high),
-    }
-    return pd.DataFrame(flags, index=a.index)
 
 
 def record_highs(bars: pd.DataFrame, drawdown_pct: float = 20.0) -> RecordHighs | None:

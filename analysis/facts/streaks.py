@@ -84,14 +84,6 @@ def streak_series(close: np.ndarray) -> np.ndarray:
     return out
 
 
-def current_streak(bars: pd.DataFrame) -> int:
-    """The signed streak at the last bar (0 for fewer than two usable bars)."""
-    close = frame_arrays(bars).close
-    if len(close) < 2:
-        return 0
-    return int(streak_series(close)[-1])
-
-
 def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
     m = values.size
     if m == 0:
@@ -104,18 +96,6 @@ def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
         median=median(values),
         pct_positive=float(np.count_nonzero(values > 0) / m * 100.0),
     )
-
-
-def streak_study(bars: pd.DataFrame, length: int) -> StreakStudy | None:
-    """What followed past streaks of at least ``length`` (signed) in this symbol's history.
-
-    None when ``length`` is 0 or there are fewer than two usable bars.
-    """
-    length = int(length)
-    a = frame_arrays(bars)
-    if length == 0 or len(a.close) < 2:
-        return None
-    return _study(a.adj, streak_series(a.close), length)
 
 
 def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:

@@ -148,25 +148,6 @@ def _rotation_arrays(ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rs_ratio, 100.0 + _zscore(roc, Z_WINDOW)
 
 
-def rotation(ratio: pd.Series) -> pd.DataFrame:
-    """rs_ratio and rs_momentum for every session of a ratio line (NaN until the windows fill).
-
-    For the RRG tail in the drill-down; each row uses only the ratio values up to its session.
-    """
-    import pandas as pd
-
-    values = ratio.to_numpy(dtype="float64")
-    rs_ratio, rs_mom = _rotation_arrays(values)
-    n = values.size
-    out_ratio = np.full(n, np.nan)
-    out_mom = np.full(n, np.nan)
-    if rs_ratio.size:
-        out_ratio[n - rs_ratio.size :] = rs_ratio
-    if rs_mom.size:
-        out_mom[n - rs_mom.size :] = rs_mom
-    return pd.DataFrame({"rs_ratio": out_ratio, "rs_momentum": out_mom}, index=ratio.index)
-
-
 def quadrant(change_3m: float, change_1m: float) -> str:
     """The rotation quadrant of the 3-month and the 1-month RS change (in %): leading (both >= 0),
     weakening (3m >= 0, 1m < 0), lagging (both < 0), improving (3m < 0, 1m >= 0)."""

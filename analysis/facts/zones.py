@@ -59,8 +59,10 @@ class Zone:
     distance_pct: float
 
 
-def _segments(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
-    """Start positions of the clusters of sorted log prices ``logp`` (see `cluster_prices`)."""
+def cluster_starts(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
+    """Start positions of the clusters of sorted log prices ``logp``: neighbours more than ``gap``
+    apart start a new cluster; a cluster wider than ``max_width`` is split at its widest internal
+    gap until every cluster fits."""
     n = len(logp)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -81,20 +83,6 @@ def _segments(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray:
             starts.add(split)
             pending += [(a, split), (split, b)]
     return np.array(sorted(starts), dtype=np.int64)
-
-
-def cluster_prices(prices: np.ndarray, gap: float, max_width: float) -> list[np.ndarray]:
-    """Group ``prices`` (log-price units for ``gap``/``max_width``) by sorted gaps.
-
-    Returns lists of indices into ``prices``, each cluster sorted by price. Neighbours more than
-    ``gap`` apart start a new cluster; a cluster wider than ``max_width`` is split at its widest
-    internal gap until every cluster fits.
-    """
-    if len(prices) == 0:
-        return []
-    order = np.argsort(prices, kind="stable")
-    starts = _segments(np.log(prices[order]), gap, max_width)
-    return np.split(order, starts[1:])
 
 
 def atr_ratio(bars: pd.DataFrame, atr_window: int = 14) -> np.ndarray:
@@ -172,7 +160,7 @@ def zones_as_of(
         prices, days = price[sel], pday[sel]
         order = np.argsort(prices, kind="stable")
         prices, days = prices[order], days[order]
-        starts = _segments(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
+        starts = cluster_starts(np.log(prices), tolerance_atr * tol, max_width_atr * tol)
         ends = np.empty_like(starts)
         ends[:-1], ends[-1] = starts[1:], len(prices)
         big = (ends - starts) >= max(min_touches, at_least)

@@ -69,13 +69,6 @@ class TimedOut(Exception):
     """The call overran its timeout; it keeps running in its daemon thread."""
 
 
-def yahoo_busy() -> float | None:
-    """Seconds a yfinance call has been running in this process (None when none is)."""
-    with _GUARD:
-        call = _INFLIGHT
-    return None if call is None or not call.thread.is_alive() else time.monotonic() - call.started
-
-
 def wait_idle(timeout: float) -> bool:
     """Wait up to ``timeout`` s for a running yfinance call to finish; True when idle."""
     with _GUARD:

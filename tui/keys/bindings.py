@@ -161,16 +161,6 @@ HELP_TEXT: dict[str, str] = {
 """What each binding does, in the words the help screen and the command palette show."""
 
 
-def all_bindings() -> tuple[Binding, ...]:
-    """Every binding, in help-screen order."""
-    return tuple(b for _, group in SECTIONS for b in group)
-
-
-def binding_ids() -> tuple[str, ...]:
-    """Every binding id (what the config's ``[keys]`` table may name)."""
-    return tuple(b.id for b in all_bindings() if b.id)
-
-
 def keys_for(binding: Binding, keymap: Mapping[str, str]) -> tuple[str, ...]:
     """The keys that trigger ``binding`` once ``keymap`` (id -> "key1,key2") is applied."""
     raw = keymap.get(binding.id, binding.key) if binding.id else binding.key

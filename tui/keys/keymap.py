@@ -168,15 +168,3 @@ def apply_keymap(
             del remap[label]
     keymap = {bid: ",".join(ks) for bid, ks in remap.items()}
     return KeymapResult(MappingProxyType(keymap), tuple(problems))
-
-
-def describe_bindings(bindings_by_scope: Mapping[str, Iterable[BindingType]]
-                      ) -> list[tuple[str, str, str, str]]:
-    """(scope, id, keys, description) for every binding with an id: the README's keys table."""
-    rows: dict[tuple[str, str], tuple[list[str], str]] = {}
-    for scope, bindings in bindings_by_scope.items():
-        for b in _expand(bindings):
-            if b.id:
-                keys, desc = rows.setdefault((scope, b.id), ([], b.description or b.action))
-                keys.append(b.key)
-    return [(s, i, ",".join(k), d) for (s, i), (k, d) in rows.items()]

@@ -205,11 +205,8 @@ class PaneTable(DataTable):
         return [r.key.value for r in self.ordered_rows]
 
     def tone_of(self, key: str) -> str | None:
+        """How the row of ``key`` is drawn: "breakout", "failed", "stale", "error" or None."""
         return self._tones.get(key)
-
-    def cell_text(self, key: str, column: str) -> str:
-        """Plain text of a cell as shown (for tests and the command palette)."""
-        return self._shown[key][column].plain
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -320,6 +317,6 @@ class PaneTable(DataTable):
         if row_index < 0:
             return style
         key = self._row_locations.get_key(row_index)
-        tone = self._tones.get(key.value) if key is not None else None
+        tone = self.tone_of(key.value) if key is not None else None
         return style + self._tone_styles[tone] if tone in self._tone_styles else style
 
