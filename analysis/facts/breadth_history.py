@@ -10,7 +10,7 @@ use only bars up to it, so they never change when later bars are appended.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,3 +120,13 @@ def breadth_history(bars: Mapping[str, pd.DataFrame],
         new_highs=counts["highs"],
         new_lows=counts["lows"],
     )
+
+
+def members_history(members: Iterable[str], bars: Mapping[str, pd.DataFrame],
+                    sessions: int = HISTORY_SESSIONS) -> BreadthHistory:
+    """The history of a universe's ``members`` from the refresh's ``bars``, over the bars the
+    snapshot counts (those with a price, ``analysis.facts.clean.usable``); a member without bars
+    is left out."""
+    from analysis.facts.clean import usable
+
+    return breadth_history({s: usable(bars[s]) for s in members if s in bars}, sessions)

@@ -73,6 +73,7 @@ SETUPS_BINDINGS: tuple[Binding, ...] = (
     Binding("slash", "filter", "Filter", id="setups_filter", priority=True),
     Binding("s", "sort", "Sort", id="setups_sort"),
     Binding("S", "reverse_sort", "Reverse", id="setups_reverse"),
+    Binding("b", "breadth_chart", "Breadth", id="breadth_chart"),
     Binding("escape", "back", "Back", id="setups_back"),
 )
 """Keys of the setups screen (the universe's members); "/" opens the filter prompt at once, like
@@ -83,6 +84,11 @@ CONFIRM_BINDINGS: tuple[Binding, ...] = (
     Binding("n,escape", "answer(False)", "No", id="confirm_no"),
 )
 """Keys of a yes/no question (deleting a watchlist)."""
+
+BREADTH_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "back", "Back", id="breadth_back"),
+)
+"""Keys of the breadth chart (``b`` on the setups screen)."""
 
 ALERTS_BINDINGS: tuple[Binding, ...] = (
     Binding("x,delete", "delete_alert", "Delete", id="alerts_delete"),
@@ -96,6 +102,7 @@ SECTIONS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Dashboard", DASHBOARD_BINDINGS),
     ("In a pane", TABLE_BINDINGS),
     ("Setups screen (u)", SETUPS_BINDINGS),
+    ("Breadth chart (b on the setups screen)", BREADTH_BINDINGS),
     ("In a chart (Enter on a row)", DRILLDOWN_BINDINGS),
     ("Answering a question (deleting a watchlist)", CONFIRM_BINDINGS),
     ("Alerts (!)", ALERTS_BINDINGS),
@@ -106,6 +113,7 @@ KEYMAP_SCOPES: dict[str, tuple[Binding, ...]] = {
     "dashboard": (*DASHBOARD_BINDINGS, *TABLE_BINDINGS),
     "drilldown": DRILLDOWN_BINDINGS,
     "setups": (*SETUPS_BINDINGS, *TABLE_BINDINGS),
+    "breadth": BREADTH_BINDINGS,
     "confirm": CONFIRM_BINDINGS,
     "alerts": ALERTS_BINDINGS,
 }
@@ -149,6 +157,8 @@ HELP_TEXT: dict[str, str] = {
     "setups_sort": "sort by the next column",
     "setups_reverse": "reverse the sort direction",
     "setups_back": "clear the filter, else back to the dashboard",
+    "breadth_chart": "chart the universe's breadth over the last year",
+    "breadth_back": "back to the setups screen",
     "down": "move down",
     "up": "move up",
     "drilldown": "open the chart of the symbol under the cursor",

@@ -101,6 +101,16 @@ class SetupsScreen(Screen):
         prompt.open("filter", self.table.filter_text)
         prompt.placeholder = FILTER_HINT
 
+    def action_breadth_chart(self) -> None:
+        """The universe's breadth over its last year (nothing to chart without a universe)."""
+        snap = self.app.shown_snapshot
+        if snap is None or getattr(snap, "universe", None) is None:
+            self.notify(NO_UNIVERSE, severity="warning")
+            return
+        from tui.screens.breadth import BreadthScreen
+
+        self.app.push_screen(BreadthScreen())
+
     def action_back(self) -> None:
         if self.table.filter_text:
             self.table.set_filter("")
