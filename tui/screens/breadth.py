@@ -54,7 +54,7 @@ class BreadthScreen(Screen):
     BINDINGS: ClassVar = list(BREADTH_BINDINGS)
     DEFAULT_CSS = """
     BreadthScreen { layout: vertical; }
-    BreadthScreen #breadth-title { height: 1; padding: 0 1; background: $panel; }
+    BreadthScreen #breadth-title { height: auto; padding: 0 1; background: $panel; }
     BreadthScreen #breadth-pct { height: 3fr; }
     BreadthScreen #breadth-highs { height: 2fr; }
     """
