@@ -147,12 +147,7 @@ def test_the_dashboard_screen_uses_only_what_the_host_protocol_names():
 
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
-SIZE_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("analysis/facts/breakout.py", "state_from_arrays"):
-        "the breakout states are rewritten on the signals branch (lead: drop at merge)",
-    ("analysis/sources/yahoo.py", ""):
-        "402 lines after the fresh branch's freshness rule; to split (lead)",
-}
+SIZE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 """(file, function; "" for the file's own length) over a limit, each with the reason. Short."""
 
 

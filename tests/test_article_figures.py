@@ -104,9 +104,8 @@ def test_kre_active_base_and_its_state(snap):
     base = kre.bases[0]
     assert words(base.kind) == words(kind) and base.start == date.fromisoformat(start)
     assert same(depth, base.depth_pct) and same(pivot, base.pivot)
-    gap = getattr(kre.breakout, "pct_vs_level", None)  # (the newer name, negative below)
-    gap = kre.breakout.pct_to_level if gap is None else gap
-    assert words(kre.breakout.state) == words(state) and same(under, abs(gap))
+    assert words(kre.breakout.state) == words(state)
+    assert same(under, -kre.breakout.pct_vs_level)  # negative below the level
 
 
 def test_sector_bases(snap):

@@ -214,19 +214,9 @@ def state_from_arrays(
     live = session_fraction < 1.0
     done = n - 1 if live else n  # completed sessions
     a = min(a, max(done - 1, 0))  # a zone touched by the live session: start from the last close
-    key = (level, a, lines.fail)
-    resume = memo.get(key) if memo is not None else None
-    if resume is not None and resume[0] <= done:
-        t0, f = resume
-    else:
-        t0, f = a + 1, fold.start(float(close[a]), a, lines)
+    f = _fold_closes(close, volume, avg, a, done, lines, rules, memo)
     if f is None:
         return None
-    ok = volume_confirms(volume[t0:done], avg[t0:done], rules.confirm_volume_ratio)
-    f = fold.run(f, close, ok, t0, done, lines)
-    if memo is not None:
-        memo.clear()
-        memo[key] = (done, f)
     if live and done >= a + 1:
         f = fold.live_step(f, n - 1, float(close[-1]), lines)
     price = float(close[-1])
@@ -242,6 +232,27 @@ def state_from_arrays(
         needs=_needs(f, lines, price, avg[-1], rules, live, ratio),
         fail_level=lines.fail,
     )
+
+
+def _fold_closes(close: np.ndarray, volume: np.ndarray, avg: np.ndarray, a: int, done: int,
+                 lines: fold.Lines, rules: BreakoutRules, memo: dict | None) -> fold.Fold | None:
+    """The fold over the completed closes from the anchor ``a`` to ``done`` (resumed from
+    ``memo`` where a call on a shorter prefix of the same bars left it); None when the anchor
+    close is already above the level (a breakout only happens from below)."""
+    key = (lines.level, a, lines.fail)
+    resume = memo.get(key) if memo is not None else None
+    if resume is not None and resume[0] <= done:
+        t0, f = resume
+    else:
+        t0, f = a + 1, fold.start(float(close[a]), a, lines)
+    if f is None:
+        return None
+    ok = volume_confirms(volume[t0:done], avg[t0:done], rules.confirm_volume_ratio)
+    f = fold.run(f, close, ok, t0, done, lines)
+    if memo is not None:
+        memo.clear()
+        memo[key] = (done, f)
+    return f
 
 
 def _needs(f: fold.Fold, lines: fold.Lines, price: float, avg: float, rules: BreakoutRules,

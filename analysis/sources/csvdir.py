@@ -67,24 +67,22 @@ def _read_clean(path: Path, symbol: str) -> pd.DataFrame | None:
     if not all(np.isfinite(values[c]).all() for c in REQUIRED[1:]) or any(
             np.isinf(values[c]).any() for c in numeric):
         return None
-    if (values["High"] < values["Low"]).any() or (values["Close"] <= 0).any():
+    if (values["High"] < values["Low"]).any() or (values["Close"] <= 0).any() or (
+            "Volume" in values and (values["Volume"] < 0).any()):
         return None
     dates = pd.to_datetime(raw["Date"].astype(str).str.slice(0, 10), format="%Y-%m-%d",
                            errors="coerce")
-    if dates.isna().any() or dates.duplicated().any():
+    if dates.isna().any() or dates.duplicated().any() or (
+            dates > pd.Timestamp(latest_plausible_day())).any():
         return None
     frame = pd.DataFrame(values, index=pd.DatetimeIndex(dates.to_numpy(), name="date"))
     return normalize_bars(frame, tz=tz_for(symbol))
 
 
-def read_bars_csv(path: Path, symbol: str) -> pd.DataFrame:
-    """Read one CSV file into a bar frame, or raise CsvFileError naming the file and line."""
-    import numpy as np
+def _read_cells(path: Path) -> pd.DataFrame:
+    """The file's cells as text, or CsvFileError naming the file (and line) it cannot parse."""
     import pandas as pd
 
-    clean = _read_clean(path, symbol)
-    if clean is not None:
-        return clean
     name = path.name
     try:
         with warnings.catch_warnings():
@@ -108,7 +106,19 @@ def read_bars_csv(path: Path, symbol: str) -> pd.DataFrame:
         raise CsvFileError(f"{name}{where}: not valid CSV ({text.strip()})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CsvFileError(f"{name}: cannot read ({exc})") from None
+    return raw
 
+
+def read_bars_csv(path: Path, symbol: str) -> pd.DataFrame:
+    """Read one CSV file into a bar frame, or raise CsvFileError naming the file and line."""
+    import numpy as np
+    import pandas as pd
+
+    clean = _read_clean(path, symbol)
+    if clean is not None:
+        return clean
+    name = path.name
+    raw = _read_cells(path)
     raw.columns = [_canonical(str(c)) for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:

@@ -23,18 +23,14 @@ How a fetch goes:
   could explain -> Yahoo rescaled the history (a split): it is fetched again in full; the same
   close with another adjusted close -> a dividend went ex: every older stored adjusted close is
   multiplied by the same factor, as Yahoo did (in the same transaction as the new bars).
-- Live market day (``analysis.sources.intraday``): every fetch first asks for all symbols' quotes
-  in one batched request (``quotes=False``: not); while a session trades, a symbol whose stored
-  history is complete needs only its quote. A bar of a session that has not closed is never stored
-  (``self.live`` keeps it). Pre-/after-hours prices come back in ``FetchResult.extended``.
-  ``clock`` (default: the wall clock) says what "now" is.
+- Live (``analysis.sources.intraday``): all quotes first, in one request (unless ``quotes=False``);
+  while a session trades a symbol with complete history needs only its quote; an unclosed
+  session's bar is never stored (``self.live``); pre/post prices go to ``FetchResult.extended``.
 
-When no symbol could be fetched because Yahoo did not answer usefully (deadline, network, rate
-limit, server errors, garbage), ``fetch`` raises ``YahooUnreachable`` (a ``SourceError``) with a
-message for the header; ``AutoSource`` then falls back. A partial failure (some symbols fetched)
-returns the good symbols and puts the rest in ``errors``, with ``status="delayed"`` and a
-``note`` starting "delayed: N symbols stale". ``YahooUnreachable.status`` says "rate_limited" when
-Yahoo answered HTTP 429, else "offline" (see ``analysis.sources.health``).
+No symbol fetched because Yahoo did not answer usefully (deadline, network, rate limit, server
+errors, garbage): ``fetch`` raises ``YahooUnreachable`` (status "rate_limited" on HTTP 429, else
+"offline"; ``analysis.sources.health``) and ``AutoSource`` falls back. Some fetched: the rest are
+in ``errors``, ``status="delayed"``, ``note`` "delayed: N symbols stale".
 """
 
 from __future__ import annotations
@@ -82,8 +78,6 @@ class YahooUnreachable(SourceError):
         super().__init__(message)
         self.status = status
 
-
-# -- the source ----------------------------------------------------------------------------------
 
 class YahooSource:
     """Daily bars from Yahoo Finance (see the module docstring)."""
