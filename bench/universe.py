@@ -159,9 +159,9 @@ def run() -> list[dict]:
          "note": f"wall {m['refresh'][0]:.2f} s; only the changed members analysed again, "
                  "ratings and breadth of all"},
         {"name": "universe: refresh, every member a new session (CPU)",
-         "measured": m["every"][1], "target": None, "unit": "s",
-         "note": f"wall {m['every'][0]:.2f} s; for comparison: every member changed, so every "
-                 "one is analysed again"},
+         "measured": m["every"][1], "target": TARGET_FULL_S, "unit": "s",
+         "note": f"wall {m['every'][0]:.2f} s; the first refresh of a session: every member "
+                 "changed and is analysed again, so it has the full analysis' target"},
         {"name": "universe: peak RSS of that process", "measured": m["rss_mb"],
          "target": TARGET_RSS_MB, "unit": "MB",
           "note": "after the full analysis and one refresh: bars of every member, the facts "
