@@ -209,3 +209,21 @@ async def test_the_charts_footer_at_80_columns_names_fewer_keys_all_whole():
         await pilot.press("b")  # not named, still works (IWM, the first row: SPY is the only one)
         await pilot.pause()
         assert any(n.message.startswith("RS IWM / SPY") for n in app._notifications)
+
+
+@pytest.mark.parametrize(("size", "shown"), [((80, 24), False), ((120, 40), True)])
+async def test_the_dashboards_footer_is_never_cut(size, shown):
+    from test_dashboard import make_app
+
+    from tests.frozen_feed import loaded
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot, app)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Keys" in footer and "q Quit" in footer, footer
+        assert ("r Refresh" in footer and "t Theme" in footer) == shown, footer
+        assert " Pau▏" not in footer  # no key cut in half
+        await pilot.press("r")  # a key the narrow footer leaves out still works
+        await loaded(pilot, app, 2)

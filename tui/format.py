@@ -139,7 +139,7 @@ STATE_LABEL: dict[str, str] = {
     "extended": "extended", "back_in_base": "in base", "failed": "FAILED",
 }
 STATE_SHORT: dict[str, str] = {"BREAKING": "BREAK", "CONFIRMED": "CONF", "extended": "ext",
-                               "FAILED": "FAIL"}
+                               "FAILED": "FAIL", "in base": "base"}
 
 
 def state_label(state: str, compact: bool = False) -> str:

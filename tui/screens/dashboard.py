@@ -24,7 +24,7 @@ from tui.screens.host import DashboardHost
 from tui.widgets.crypto import CryptoTable
 from tui.widgets.event_log import EventLogPane
 from tui.widgets.event_toast import toast_text
-from tui.widgets.footer import Footer
+from tui.widgets.footer import Footer, FooterFit
 from tui.widgets.market_strip import MarketStrip, StripState
 from tui.widgets.pane_table import PaneTable, View
 from tui.widgets.sector_bases import SectorBasesTable
@@ -39,11 +39,13 @@ TOAST_SHARE, TOAST_MIN_WIDTH = 0.334, 30
 """A toast's width (app.tcss says the same): the Events pane's third of the screen, at least 30."""
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(FooterFit, Screen):
     """The screen a trader keeps open all day."""
 
     BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
     HELP_SECTIONS: ClassVar = ("Dashboard", "In a pane")
+    FOOTER_NARROW = 100  # below it the footer leaves out refresh, pause and theme (? lists them)
+    FOOTER_WIDE_ONLY = frozenset({"refresh", "pause", "theme"})
     app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:
@@ -189,6 +191,7 @@ class DashboardScreen(Screen):
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
+        self.refresh_bindings()  # the footer shows fewer keys in a narrow terminal
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget

@@ -8,7 +8,6 @@ them); Esc pops it and the dashboard is exactly where it was. It reads the app's
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -32,7 +30,7 @@ from tui.messages import SnapshotReady
 from tui.screens.drilldown_intraday import IntradayCharts
 from tui.semantic import SemanticColors
 from tui.widgets.facts_panel import FactsPanel
-from tui.widgets.footer import Footer
+from tui.widgets.footer import Footer, FooterFit
 from tui.widgets.study_table import ReturnsHistogram, StudyTable
 
 if TYPE_CHECKING:
@@ -63,10 +61,12 @@ def _config(app: Any) -> Config:
     return getattr(app, "config", None) or Config()
 
 
-class DrilldownScreen(IntradayCharts, Screen):
+class DrilldownScreen(FooterFit, IntradayCharts, Screen):
     """Chart, RS panel, side facts and the streak study of ``symbol`` (intraday: 1D, 5D)."""
 
     BINDINGS = [*DRILLDOWN_BINDINGS, *QUIET_APP_KEYS]
+    FOOTER_NARROW = NARROW_FOOTER
+    FOOTER_WIDE_ONLY = WIDE_ONLY
     HELP_SECTIONS = ("In a chart (Enter on a row)",)
     CSS_PATH = "../styles/drilldown.tcss"
 
@@ -116,16 +116,6 @@ class DrilldownScreen(IntradayCharts, Screen):
     def on_resize(self, event: Any) -> None:
         self._fit_side(event.size.width)
         self.refresh_bindings()  # the footer shows fewer keys in a narrow terminal
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """As Textual's, but below ``NARROW_FOOTER`` columns the ``WIDE_ONLY`` keys are not shown
-        in the footer (they still work), so the keys it names are never cut off."""
-        active = super().active_bindings
-        if self.size.width >= NARROW_FOOTER:
-            return active
-        return {key: a._replace(binding=dataclasses.replace(a.binding, show=False))
-                if a.binding.id in WIDE_ONLY else a for key, a in active.items()}
 
     def _fit_side(self, width: int) -> None:
         side = self.query_one("#dd-side")

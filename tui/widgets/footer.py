@@ -10,6 +10,9 @@ the watchers of keys that are gone after each recompose.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, ClassVar
+
 from textual.widgets import Footer as TextualFooter
 
 
@@ -25,3 +28,20 @@ class Footer(TextualFooter):
             entries[:] = [(owner, callback) for owner, callback in entries
                           if not getattr(owner, "_closing", False)
                           and getattr(owner, "is_attached", True)]
+
+
+class FooterFit:
+    """A screen whose footer leaves out the ``FOOTER_WIDE_ONLY`` keys (binding ids) below
+    ``FOOTER_NARROW`` columns, so the keys it names are never cut off; they still work and ``?``
+    lists them. The screen calls ``refresh_bindings()`` when it is resized."""
+
+    FOOTER_NARROW: ClassVar[int] = 0
+    FOOTER_WIDE_ONLY: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def active_bindings(self) -> dict[str, Any]:
+        active = super().active_bindings  # type: ignore[misc]
+        if self.size.width >= self.FOOTER_NARROW:  # type: ignore[attr-defined]
+            return active
+        return {key: a._replace(binding=dataclasses.replace(a.binding, show=False))
+                if a.binding.id in self.FOOTER_WIDE_ONLY else a for key, a in active.items()}
