@@ -44,8 +44,8 @@ class DashboardScreen(FooterFit, Screen):
 
     BINDINGS: ClassVar = list(DASHBOARD_BINDINGS)
     HELP_SECTIONS: ClassVar = ("Dashboard", "In a pane")
-    FOOTER_NARROW = 100  # below it the footer leaves out refresh, pause and theme (? lists them)
-    FOOTER_WIDE_ONLY = frozenset({"refresh", "pause", "theme"})
+    FOOTER_NARROW = 100  # below it the footer leaves these out (they work; ? lists them)
+    FOOTER_WIDE_ONLY = frozenset({"refresh", "pause", "theme", "replay_faster", "replay_slower"})
     app: DashboardHost  # type: ignore[assignment]  # the hosting app, seen through its protocol
 
     def compose(self) -> ComposeResult:

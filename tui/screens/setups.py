@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from tui.keys.bindings import SETUPS_BINDINGS
 from tui.messages import SnapshotReady
 from tui.screens.host import DashboardHost
-from tui.widgets.footer import Footer
+from tui.widgets.footer import Footer, FooterFit
 from tui.widgets.market_strip import StripState, breadth_line
 from tui.widgets.pane_table import View
 from tui.widgets.setups_table import SetupsTable
@@ -29,10 +29,12 @@ NO_UNIVERSE = ("No universe to scan: start with --universe FILE (a symbol list, 
                "holdings CSV or csv:DIR) or set [universe] file in the config.")
 
 
-class SetupsScreen(Screen):
+class SetupsScreen(FooterFit, Screen):
     """The universe's members and their setups."""
 
     BINDINGS: ClassVar = list(SETUPS_BINDINGS)
+    FOOTER_NARROW = 140  # below it the footer leaves out refresh, pause and theme (? lists them)
+    FOOTER_WIDE_ONLY = frozenset({"refresh", "pause", "theme"})
     DEFAULT_CSS = """
     SetupsScreen { layout: vertical; }
     SetupsScreen #breadth { height: 1; padding: 0 1; background: $panel; }
@@ -83,6 +85,7 @@ class SetupsScreen(Screen):
 
     def on_resize(self, event) -> None:
         self.render_all()
+        self.refresh_bindings()  # the footer shows fewer keys in a narrow terminal
 
     # -- actions ---------------------------------------------------------------------------------
 
