@@ -227,14 +227,15 @@ def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
     if not data["watchlists"]:
         raise ValueError("no watchlists")
     lists: dict[str, tuple[str, ...]] = {}
+    dropped: list[str] = []  # said once we know whether any other watchlist is kept
     for raw_name, raw_syms in data["watchlists"].items():
         try:
             name = validate_name(raw_name)
             if not isinstance(raw_syms, list):
                 raise WatchlistError(f"watchlist '{name}' is not a list of symbols")
         except WatchlistError as exc:
-            warn(f"dropped the watchlist {str(raw_name)[:40]!r}: {exc}; the other watchlists "
-                 "are kept (the next save leaves it out)")
+            dropped.append(f"dropped the watchlist {str(raw_name)[:40]!r}: {exc}; the other "
+                           "watchlists are kept (the next save leaves it out)")
             continue
         syms: dict[str, None] = {}
         for raw in raw_syms:
@@ -243,8 +244,10 @@ def from_json(data: Any, warn: Callable[[str], None]) -> AppState:
             except SymbolError as exc:
                 warn(f"watchlist '{name}': dropped a bad symbol: {exc}")
         lists[name] = tuple(syms)
-    if not lists:
+    if not lists:  # nothing is kept: the caller moves the whole file aside and says so
         raise ValueError("no usable watchlist")
+    for message in dropped:
+        warn(message)
     active = data.get("active")
     if active not in lists:
         active = next(iter(lists))
