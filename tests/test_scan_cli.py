@@ -86,3 +86,12 @@ def test_scan_of_one_symbol_still_has_its_relative_strength_and_the_market(capsy
     assert [r["symbol"] for r in doc["symbols"]] == ["KRE"]
     assert doc["symbols"][0]["rs"]["benchmark"] == "SPY"
     assert doc["market"]["pair"]["symbol"] == "IWM" and doc["market"]["race"]["status"] == "running"
+
+
+def test_scan_table_labels_states_as_the_panes_do(capsys):
+    from tui.cli import main as cli_main
+
+    assert cli_main(["scan", "--source", "sample", "--symbols", "KRE,XLF"]) == 0
+    out = capsys.readouterr().out
+    assert "back_in_base" not in out
+    assert "in base -3.2% @66.97" in out and "CONFIRMED +0.5% @54.50" in out

@@ -34,7 +34,8 @@ def _zone(f: SymbolFacts) -> str:
 def _state(f: SymbolFacts) -> str:
     if f.breakout is None:
         return fmt.DASH
-    return f"{f.breakout.state} {fmt.price(f.breakout.level)}"
+    b = f.breakout  # the state as every pane labels it, its distance and level as they show them
+    return f"{fmt.state_label(b.state)} {fmt.vs_level(b.pct_vs_level)} @{fmt.price(b.level)}"
 
 
 def freshness_line(fresh: Freshness) -> str | None:
