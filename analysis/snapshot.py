@@ -188,6 +188,10 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
             errors[sym] = f"analysis failed: {exc}"
             continue
         todo.append((sym, df, key, fraction))
+    if len(todo) > BATCH:  # several batches: reuse the heap the one before freed
+        from analysis.heap import keep_heap_reserve
+
+        keep_heap_reserve()
     # In chunks, so that one symbol's arrays are still at hand (`frame_arrays` keeps a few dozen
     # frames) when its other facts follow its bases.
     for lo in range(0, len(todo), BATCH):
