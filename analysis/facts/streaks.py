@@ -101,15 +101,15 @@ def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
 def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
     n = len(st)
     # The streak running at the last bar (in this direction) is not part of its own history.
-    cut = n - abs(int(st[-1])) if st[-1] * length > 0 else n
-    past = st[:cut] * (1 if length > 0 else -1)
-    events = np.flatnonzero(past == abs(length))
-    top = int(past.max()) if past.size else 0
-    longest = top if top > 0 else 0
+    past = st[: n - abs(int(st[-1])) if st[-1] * length > 0 else n]
+    # A streak reaches |length| in this direction where its signed value equals ``length``.
+    events = np.flatnonzero(past == length)
+    top = (int(past.max()) if length > 0 else -int(past.min())) if past.size else 0
     after, baseline, returns = [], [], []
     for h in HORIZONS:
         fwd = (adj[h:] / adj[:-h] - 1.0) * 100.0 if n > h else np.empty(0)
-        ev = fwd[events[events < fwd.size]]
+        # events ascend: those with h sessions after them are a prefix
+        ev = fwd[events[: int(np.searchsorted(events, fwd.size))]]
         after.append(_stats(h, ev))
         baseline.append(_stats(h, fwd))
         returns.append(tuple(ev.tolist()))
@@ -119,7 +119,7 @@ def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
         after=tuple(after),
         baseline=tuple(baseline),
         returns=tuple(returns),
-        longest_before=longest,
+        longest_before=max(top, 0),
     )
 
 
