@@ -20,14 +20,28 @@ NEG = -np.inf
 MA_SESSIONS = 50  # the 10-week average, in sessions
 
 
-def under_average(close: np.ndarray) -> np.ndarray:
-    """Per session: the close is under its ``MA_SESSIONS``-session average (sessions with fewer
-    before them are never under)."""
-    n = len(close)
-    sums = np.r_[0.0, np.cumsum(close)]
-    at = np.arange(n)
+def under_average(close: np.ndarray, start: int = 0) -> np.ndarray:
+    """Per session from ``start`` on: the close is under its ``MA_SESSIONS``-session average
+    (sessions with fewer before them are never under). The averages come from the running sum
+    of the whole array, whatever ``start``."""
+    sums = prefix_sum(close)
+    at = np.arange(start, len(close))
     lo = np.maximum(at - MA_SESSIONS + 1, 0)
-    return (at >= MA_SESSIONS - 1) & (close < (sums[at + 1] - sums[lo]) / (at + 1 - lo))
+    return (at >= MA_SESSIONS - 1) & (close[start:] < (sums[at + 1] - sums[lo]) / (at + 1 - lo))
+
+
+def highest_before(high: np.ndarray, start: int = 0) -> np.ndarray:
+    """Per session from ``start`` on: the highest high of the sessions before it (-inf for the
+    first session)."""
+    n = len(high)
+    out = np.empty(n - start)
+    if start >= n:
+        return out
+    out[0] = high[:start].max() if start else NEG
+    np.maximum.accumulate(high[start : n - 1], out=out[1:])
+    if start:
+        np.maximum(out[1:], out[0], out=out[1:])
+    return out
 SHIFT_DAYS = 7 * 20_000  # calendar gap between symbols stacked in one Prepared (whole weeks)
 
 
@@ -76,16 +90,13 @@ def prepare_many(frames: list[pd.DataFrame], tail_days: int | None = None) -> Pr
     for bars in frames:
         a = frame_arrays(bars)
         n = len(a.close)
-        ath = np.empty(n)
-        if n:
-            ath[0] = NEG
-            ath[1:] = np.maximum.accumulate(a.high)[:-1]
         start = 0
         if tail_days is not None and n:
             start = int(np.searchsorted(a.day, a.day[-1] - tail_days))
         sl = slice(start, None)
-        parts.append((a.high[sl], a.low[sl], a.close[sl], a.volume[sl], a.day[sl], ath[sl],
-                      np.arange(start, n), under_average(a.close)[sl]))
+        parts.append((a.high[sl], a.low[sl], a.close[sl], a.volume[sl], a.day[sl],
+                      highest_before(a.high, start), np.arange(start, n),
+                      under_average(a.close, start)))
     sizes = np.array([len(part[0]) for part in parts], dtype=np.int64)
     longest = int(sizes.max()) if len(sizes) else 0  # no range spans two symbols
     bounds = np.r_[0, np.cumsum(sizes)]

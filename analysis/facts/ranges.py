@@ -14,6 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
+_LOG2 = np.zeros(2, dtype=np.int64)
+
+
+def floor_log2(n: int) -> np.ndarray:
+    """``floor(log2(i))`` for i in 0..n (0 for 0 and 1), read-only; one table grown as needed and
+    shared by every `RangeExtreme`."""
+    global _LOG2
+    table = _LOG2
+    if len(table) < n + 1:
+        table = np.zeros(max(n + 1, 2 * len(table)), dtype=np.int64)
+        table[2:] = np.floor(np.log2(np.arange(2, len(table)))).astype(np.int64)
+        table.flags.writeable = False
+        _LOG2 = table
+    return table[: n + 1]
+
 
 class RangeExtreme:
     """Range max (``kind="max"``) or min (``kind="min"``) over a fixed 1-D float array.
@@ -35,7 +50,9 @@ class RangeExtreme:
         self.n = n
         longest = n if max_len is None else min(n, max_len)
         top = int(longest).bit_length() - 1 if longest > 0 else 0  # floor(log2(longest))
-        table = np.zeros((top + 1, max(n, 1)), dtype=np.int64)
+        # Level k holds the answer for the span of 2**k starting at each of its first
+        # n - 2**k + 1 positions; the queries never read past them (so no zero fill).
+        table = np.empty((top + 1, max(n, 1)), dtype=np.int64)
         table[0, :n] = np.arange(n, dtype=np.int64)
         best = v  # the extreme of each level's span, carried along: no gathers to compare
         for k in range(1, top + 1):
@@ -43,16 +60,12 @@ class RangeExtreme:
             m = n - 2 * span + 1
             left_v, right_v = best[:m], best[span : span + m]
             take_right = (right_v > left_v) if first else (right_v >= left_v)
-            np.copyto(table[k, :m], table[k - 1, :m])
-            np.copyto(table[k, :m], table[k - 1, span : span + m], where=take_right)
+            table[k, :m] = np.where(take_right, table[k - 1, span : span + m], table[k - 1, :m])
             best = np.where(take_right, right_v, left_v)
         self._table = table
         self._top = top
         self._v = v
-        # floor(log2(length)) for every possible length 1..n
-        self._log = np.zeros(n + 1, dtype=np.int64)
-        if n > 1:
-            self._log[2:] = np.floor(np.log2(np.arange(2, n + 1))).astype(np.int64)
+        self._log = floor_log2(n)  # floor(log2(length)) for every possible length 1..n
 
     def argext(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Position of the extreme in ``values[a..b]`` (inclusive) for each pair; -1 where a > b.
