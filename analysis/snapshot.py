@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
@@ -169,7 +170,6 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
     bench = bars.get(config.benchmark.rs_against)
     symbols: dict[str, SymbolFacts] = {}
     tails: dict[str, LeaderTail | None] = {}  # what the leaders need of each symbol
-    window = config.thresholds.leaders_window
     todo: list[tuple[str, pd.DataFrame, Hashable, float]] = []
     bench_print = fingerprint(bench) if cache is not None else None
     for sym, df in bars.items():
@@ -188,10 +188,31 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
             errors[sym] = f"analysis failed: {exc}"
             continue
         todo.append((sym, df, key, fraction))
-    if len(todo) > BATCH:  # several batches: reuse the heap the one before freed
-        from analysis.heap import keep_heap_reserve
+    with _many(len(todo) > BATCH):
+        _analyse_todo(todo, bars, stamps, kinds, config, clock, cache, errors, symbols, tails)
+    return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
-        keep_heap_reserve()
+
+def _many(several: bool) -> AbstractContextManager[None]:
+    """For several batches: the heap the one before freed reused, the cyclic collector paused
+    (`analysis.heap`); nothing for one."""
+    if not several:
+        return nullcontext()
+    from analysis.heap import collector_paused, keep_heap_reserve
+
+    keep_heap_reserve()
+    return collector_paused()
+
+
+def _analyse_todo(todo: list[tuple[str, pd.DataFrame, Hashable, float]],
+                  bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
+                  kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
+                  cache: FactsCache | None, errors: dict[str, str],
+                  symbols: dict[str, SymbolFacts], tails: dict[str, LeaderTail | None]) -> None:
+    """The facts of the symbols in ``todo`` into ``symbols`` and ``tails`` (and the memo), or
+    their failures into ``errors``."""
+    bench = bars.get(config.benchmark.rs_against)
+    window = config.thresholds.leaders_window
     # In chunks, so that one symbol's arrays are still at hand (`frame_arrays` keeps a few dozen
     # frames) when its other facts follow its bases.
     for lo in range(0, len(todo), BATCH):
@@ -208,7 +229,6 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
                 continue
             if cache is not None:
                 cache.put(key, (symbols[sym], tails[sym]))
-    return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
 
 def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTail | None],
