@@ -80,27 +80,32 @@ def _left_side_highs(p: Prepared, days: np.ndarray, rules: BaseRules
     """The (evaluation session, weeks back) cells whose week high is a left-side high: nothing
     traded above it since (the later weeks, then the current week so far), and it tops the weeks
     just before it. Returns the 2-D mask and, per structural cell (1-D, row-major), the session
-    ``d``, the high's session ``hd``, the high ``hl``, its week ``wk`` and the length ``weeks``."""
-    d = np.asarray(days, dtype=np.int64)[:, None]
-    o = np.arange(1, int(np.ceil(rules.max_weeks)) + 3)[None, :]
+    ``d``, the high's session ``hd``, the high ``hl``, its week ``wk`` and the length ``weeks``.
+
+    Worked out as [weeks back, session] (each step over contiguous rows: the running maximum
+    back from the current week is one array operation per week back), then transposed."""
+    days = np.asarray(days, dtype=np.int64)
+    d = days[None, :]
+    o = np.arange(1, int(np.ceil(rules.max_weeks)) + 3)[:, None]
     wk = p.week[d] - o
     first_week = p.first_week[d]
     exists = wk >= first_week
     wk_ = np.maximum(wk, first_week)
     hd = p.week_high_at[wk_]
     hl = p.week_high[wk_]
-    weeks = (p.cal[d] - p.cal[hd]) / 7.0
-    this_week = p.hmax.value(_week_start(p, d), d)
-    later_max = np.maximum.accumulate(np.c_[this_week, np.where(exists, hl, NEG)[:, :-1]], axis=1)
+    # The highest high after each week: this week so far, then each later week's high
+    later = np.empty(hl.shape)
+    later[0] = p.hmax.value(_week_start(p, days), days)
+    later[1:] = np.where(exists[:-1], hl[:-1], NEG)
+    for j in range(1, len(later)):
+        np.maximum(later[j - 1], later[j], out=later[j])
     peak = _week_tops_prior(p, rules.peak_weeks)[wk_]
-    structural = exists & (hl >= later_max) & peak & (hd < d)
+    structural = np.ascontiguousarray((exists & (hl >= later) & peak & (hd < d)).T)
     cells = np.flatnonzero(structural)
-
-    def pick(x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(x, structural.shape).ravel()[cells]
-
-    return structural, {"d": pick(d), "hd": pick(hd), "hl": pick(hl), "wk": pick(wk_),
-                        "weeks": pick(weeks)}
+    row, col = np.divmod(cells, structural.shape[1])
+    hd_c, d_c = hd[col, row], days[row]
+    return structural, {"d": d_c, "hd": hd_c, "hl": hl[col, row], "wk": wk_[col, row],
+                        "weeks": (p.cal[d_c] - p.cal[hd_c]) / 7.0}
 
 
 def _measure_prior(p: Prepared, m: dict[str, np.ndarray], rules: BaseRules) -> None:
