@@ -140,9 +140,10 @@ def range_sum(prefix: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return prefix[hi] - prefix[lo]
 
 
-def median(values: np.ndarray) -> float:
+def median(values: np.ndarray, overwrite: bool = False) -> float:
     """``np.median`` of a non-empty 1-D float array, as a float: the middle element, or the mean
-    of the two middle elements (the same arithmetic); NaN when any value is NaN."""
+    of the two middle elements (the same arithmetic); NaN when any value is NaN. ``overwrite``:
+    the caller's array may be reordered (no copy)."""
     m = values.size
     if m == 1:
         return float(values[0])
@@ -150,7 +151,11 @@ def median(values: np.ndarray) -> float:
     # One order statistic: selecting two at once (half - 1, half) is several times slower on
     # arrays not partitioned just before (every symbol's are new); the one below the middle is
     # the largest of the lower half.
-    part = np.partition(values, half)
+    if overwrite:
+        values.partition(half)
+        part = values
+    else:
+        part = np.partition(values, half)
     if np.isnan(part[half:].max()):  # a NaN sorts last, so one would be in the upper half
         return float("nan")
     return float(part[half] if m % 2 else (part[:half].max() + part[half]) / 2.0)

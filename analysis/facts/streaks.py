@@ -85,17 +85,14 @@ def streak_series(close: np.ndarray) -> np.ndarray:
 
 
 def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
+    """The statistics of ``values``, which are reordered (the caller's scratch array)."""
     m = values.size
     if m == 0:
         return ForwardStats(horizon, 0, None, None, None)
-    mean = float(np.add.reduce(values) / m)  # what ndarray.mean computes
-    return ForwardStats(
-        horizon=horizon,
-        count=m,
-        mean=mean,
-        median=median(values),
-        pct_positive=float(np.count_nonzero(values > 0) / m * 100.0),
-    )
+    mean = float(np.add.reduce(values) / m)  # what ndarray.mean computes (before reordering)
+    positive = float(np.count_nonzero(values > 0) / m * 100.0)
+    return ForwardStats(horizon=horizon, count=m, mean=mean,
+                        median=median(values, overwrite=True), pct_positive=positive)
 
 
 def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
@@ -107,12 +104,14 @@ def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
     top = (int(past.max()) if length > 0 else -int(past.min())) if past.size else 0
     after, baseline, returns = [], [], []
     for h in HORIZONS:
-        fwd = (adj[h:] / adj[:-h] - 1.0) * 100.0 if n > h else np.empty(0)
+        fwd = np.divide(adj[h:], adj[:-h]) if n > h else np.empty(0)
+        fwd -= 1.0
+        fwd *= 100.0  # (adj[h:] / adj[:-h] - 1) x 100, without two temporaries
         # events ascend: those with h sessions after them are a prefix
         ev = fwd[events[: int(np.searchsorted(events, fwd.size))]]
+        returns.append(tuple(ev.tolist()))  # in event order, before the statistics reorder ev
         after.append(_stats(h, ev))
         baseline.append(_stats(h, fwd))
-        returns.append(tuple(ev.tolist()))
     return StreakStudy(
         length=length,
         events=int(events.size),
