@@ -8,7 +8,7 @@ symbol's facts are computed in `analysis.symbol_facts`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Set
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from analysis.universe_facts import UniverseFacts
 
 log = logging.getLogger(__name__)
+NO_TAIL = object()  # the memo's tail of a symbol whose leaders' tail was not worked out
 BATCH = 48  # symbols analysed together (bases evaluated in one pass); under frame_arrays' memo
 
 
@@ -110,7 +111,9 @@ def analyze(
     now = now or (_default_now(asof) if asof else datetime.now(UTC))
     clock = market.market_clock(now)
     kinds = {s: instrument_kind(s, fetched.quote_types.get(s)) for s in bars}
-    symbols, tails = _all_symbol_facts(bars, stamps, kinds, config, clock, cache, errors)
+    member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
+    symbols, tails = _all_symbol_facts(bars, stamps, kinds, config, clock, cache, errors,
+                                       member_only)
     # Extended-hours quotes ride along outside the facts memo; live only (with an as-of
     # date the bars are history and today's quote does not belong to them)
     if fetched.extended and asof is None:
@@ -128,7 +131,7 @@ def analyze(
         source=fetched.source,
         fetched_at=fetched.fetched_at,
         market=_market_facts(bars, tails, kinds, config, clock, now, day, live_weights,
-                             universe),
+                             member_only),
         symbols=symbols,
         errors=errors,
         fallback=fetched.fallback,
@@ -159,11 +162,13 @@ def _priced_bars(fetched: FetchResult, asof: date | None, errors: dict[str, str]
 
 def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
                       kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
-                      cache: FactsCache | None, errors: dict[str, str]
+                      cache: FactsCache | None, errors: dict[str, str],
+                      member_only: Set[str] = frozenset()
                       ) -> tuple[dict[str, SymbolFacts], dict[str, LeaderTail | None]]:
     """Every symbol's facts (from the memo where its inputs are unchanged) and what the leaders
-    need of it, in the order of ``bars``; a symbol whose analysis fails gets an entry in
-    ``errors`` instead."""
+    need of it (not of ``member_only``, a universe's members that are never leaders: the leaders
+    work out the tail of one left out themselves, should it be asked), in the order of ``bars``;
+    a symbol whose analysis fails gets an entry in ``errors`` instead."""
     from analysis.facts_cache import fingerprint
     from analysis.symbols import is_crypto
 
@@ -181,7 +186,9 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
                        config.benchmark, round(fraction, 4), clock.status == "open")
                 found, memo = cache.lookup(key)
                 if found:
-                    symbols[sym], tails[sym] = memo  # type: ignore[misc]
+                    symbols[sym], tail = memo  # type: ignore[misc]
+                    if tail is not NO_TAIL:
+                        tails[sym] = tail
                     continue
         except Exception as exc:  # one bad symbol must not take the others down
             log.exception("analysis of %s failed", sym)
@@ -189,7 +196,8 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
             continue
         todo.append((sym, df, key, fraction))
     with _many(len(todo) > BATCH):
-        _analyse_todo(todo, bars, stamps, kinds, config, clock, cache, errors, symbols, tails)
+        _analyse_todo(todo, bars, stamps, kinds, config, clock, cache, errors, symbols, tails,
+                      member_only)
     return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
 
@@ -208,7 +216,8 @@ def _analyse_todo(todo: list[tuple[str, pd.DataFrame, Hashable, float]],
                   bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, datetime],
                   kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
                   cache: FactsCache | None, errors: dict[str, str],
-                  symbols: dict[str, SymbolFacts], tails: dict[str, LeaderTail | None]) -> None:
+                  symbols: dict[str, SymbolFacts], tails: dict[str, LeaderTail | None],
+                  member_only: Set[str]) -> None:
     """The facts of the symbols in ``todo`` into ``symbols`` and ``tails`` (and the memo), or
     their failures into ``errors``."""
     bench = bars.get(config.benchmark.rs_against)
@@ -222,19 +231,21 @@ def _analyse_todo(todo: list[tuple[str, pd.DataFrame, Hashable, float]],
             try:
                 symbols[sym] = symbol_facts(sym, df, bench, config, clock, batched.get(sym),
                                              stamps[sym], fraction, kinds[sym])
-                tails[sym] = leader_tail_of(df, window)
+                tail = NO_TAIL if sym in member_only else leader_tail_of(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)
                 errors[sym] = f"analysis failed: {exc}"
                 continue
+            if tail is not NO_TAIL:
+                tails[sym] = tail  # type: ignore[assignment]
             if cache is not None:
-                cache.put(key, (symbols[sym], tails[sym]))
+                cache.put(key, (symbols[sym], tail))
 
 
 def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTail | None],
                   kinds: Mapping[str, InstrumentKind], config: Config, clock: MarketClock,
                   now: datetime, day: date, live_weights: Mapping[str, float] | None,
-                  universe: Universe | None = None) -> MarketFacts:
+                  member_only: Set[str] = frozenset()) -> MarketFacts:
     """The facts about the market as a whole: small vs large caps, leaders (never a universe's
     members that are not among the config's symbols), the race, the clock, the next FOMC
     decision, the sector weights and the crypto ratio."""
@@ -254,7 +265,6 @@ def _market_facts(bars: Mapping[str, pd.DataFrame], tails: Mapping[str, LeaderTa
         crypto_ratio = strength.relative_strength(bars[crypto[1]], bars[crypto[0]], crypto[1],
                                                   crypto[0])
     window = config.thresholds.leaders_window
-    member_only = (set(universe.symbols()) - set(config.universe())) if universe else set()
     equities = {s: tails[s] if s in tails else leader_tail_of(df, window)
                 for s, df in bars.items()
                 if kinds[s] not in (InstrumentKind.CRYPTO, InstrumentKind.VOLATILITY)

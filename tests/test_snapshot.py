@@ -120,3 +120,28 @@ def test_leaders_from_the_memo_equal_leaders_of_the_bars(fetched):
     expected = leaders(equities, window=Config().thresholds.leaders_window)
     assert first.market.leaders == expected and again.market.leaders == expected
     assert pipe.cache.hits >= len(fetched.bars) and expected.first is not None
+
+
+def test_a_member_memoised_without_a_leaders_tail_is_still_a_leader_once_it_may_be(fetched):
+    """A universe's member outside the config is never a leader, so its facts are memoised
+    without the tail the leaders read; analysed again without the universe (it may lead now),
+    the leaders work it out, and are those of a fresh analysis."""
+    from analysis.facts_cache import FactsCache
+    from analysis.snapshot import analyze
+    from analysis.universe import Member, Universe
+
+    day = date(2025, 12, 9)
+    bars = {**fetched.bars, "XLK2": fetched.bars["XLK"]}  # the article's 12-session streak
+    both = replace(fetched, bars=bars)
+    universe = Universe("test", (Member("XLK2", "XLK2", "Information Technology"),))
+    cache = FactsCache(maxsize=512)
+    with_universe = analyze(both, Config(), asof=day, cache=cache, universe=universe)
+    def names(snap):
+        return [leader.symbol for leader in snap.market.leaders.order]
+
+    assert "XLK2" in with_universe.symbols and "XLK2" not in names(with_universe)
+    memoised = analyze(both, Config(), asof=day, cache=cache)
+    fresh = analyze(both, Config(), asof=day)
+    assert cache.hits >= len(bars)
+    assert memoised.market.leaders == fresh.market.leaders
+    assert "XLK2" in names(fresh)
