@@ -16,8 +16,8 @@ library has no ``mallopt`` (macOS, musl, Windows) or the process set its own
 The facts of a symbol make no reference cycles (a test checks), so the cyclic collector has
 nothing to find in what the analysis allocates; yet the thousands of objects it keeps (the facts
 memo, the snapshot) set off a collection every few hundred, each walking the objects of the whole
-process, up to a tenth of the analysis. `collector_paused` turns it off for the batches and back
-on after (only if it was on: it never enables a collector someone else turned off).
+process, up to a tenth of the analysis. `collector_paused` turns it off while `analyze` runs
+and back on after (only if it was on: it never enables a collector someone else turned off).
 """
 
 from __future__ import annotations

@@ -100,6 +100,13 @@ def analyze(
     an error entry; the others are unaffected. A ``universe`` adds ``Snapshot.universe`` (RS
     ratings, breadth, sectors); its members not among the config's symbols are not leaders.
     """
+    with _many(len(fetched.bars) > BATCH):
+        return _analyze(fetched, config, asof, now, live_weights, cache, universe)
+
+
+def _analyze(fetched: FetchResult, config: Config, asof: date | None, now: datetime | None,
+             live_weights: Mapping[str, float] | None, cache: FactsCache | None,
+             universe: Universe | None) -> Snapshot:
     from analysis import market
     from analysis.instruments import instrument_kind
     from analysis.universe_facts import universe_facts
@@ -195,15 +202,14 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
             errors[sym] = f"analysis failed: {exc}"
             continue
         todo.append((sym, df, key, fraction))
-    with _many(len(todo) > BATCH):
-        _analyse_todo(todo, bars, stamps, kinds, config, clock, cache, errors, symbols, tails,
-                      member_only)
+    _analyse_todo(todo, bars, stamps, kinds, config, clock, cache, errors, symbols, tails,
+                  member_only)
     return {s: symbols[s] for s in bars if s in symbols}, tails  # the fetch's order
 
 
 def _many(several: bool) -> AbstractContextManager[None]:
-    """For several batches: the heap the one before freed reused, the cyclic collector paused
-    (`analysis.heap`); nothing for one."""
+    """For more symbols than one batch: the heap a batch freed reused by the next, the cyclic
+    collector paused (`analysis.heap`); nothing for fewer."""
     if not several:
         return nullcontext()
     from analysis.heap import collector_paused, keep_heap_reserve

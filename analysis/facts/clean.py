@@ -19,9 +19,21 @@ if TYPE_CHECKING:
 
 def usable(bars: pd.DataFrame) -> pd.DataFrame:
     """``bars`` without rows whose close is missing, non-finite or <= 0 (same object if none)."""
-    close = bars["close"].to_numpy(dtype="float64", na_value=np.nan)
+    close = _close_column(bars)
     ok = np.isfinite(close) & (close > 0)
     return bars if ok.all() else bars[ok]
+
+
+def _close_column(bars: pd.DataFrame) -> np.ndarray:
+    """``bars["close"]`` as float64 (NaN where missing), read from the frame's values when every
+    column converts (a view of a frame of floats: no Series built), else from the column."""
+    at = bars.columns.get_loc("close")
+    if isinstance(at, int):
+        try:
+            return bars.to_numpy(dtype="float64", na_value=np.nan)[:, at]
+        except (TypeError, ValueError):
+            pass
+    return bars["close"].to_numpy(dtype="float64", na_value=np.nan)
 
 
 def closes(bars: pd.DataFrame) -> np.ndarray:
