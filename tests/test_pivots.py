@@ -195,3 +195,19 @@ def test_the_frame_memo_is_bounded():
         frame_arrays(f)
     assert len(pivots._ARRAYS) <= pivots._ARRAYS_KEEP
     assert frame_arrays(frames[-1]) is frame_arrays(frames[-1])
+
+
+def test_session_days_of_indexes_sharing_their_sessions_are_their_own_day_numbers():
+    """Indexes that are runs of one longer index (a universe's members) take their day numbers
+    from it: the same numbers as converting each, also across a DST change, in UTC, with a
+    different unit, or with stamps that are not a run of it."""
+    from analysis.facts.clean import day_numbers
+    from analysis.facts.pivots import session_days
+
+    long = pd.date_range("2024-01-01 16:00", periods=600, freq="B", tz="America/New_York")
+    runs = [long, long[7:], long[:-9], long[100:400], long[599:],
+            long[50:80] + pd.Timedelta(hours=9),  # late in the evening: the next UTC day
+            long.tz_convert("UTC")[3:], long.as_unit("s")[10:], long[::2], long[[0, 5, 3]]]
+    for index in runs:
+        days = session_days(pd.DatetimeIndex(index))
+        assert np.array_equal(days, day_numbers(index)) and not days.flags.writeable

@@ -156,13 +156,35 @@ def session_days(index: pd.DatetimeIndex) -> np.ndarray:
     hit = _DAYS.get(key)
     if hit is not None and hit[0]() is index:
         return hit[1]
-    days = day_numbers(index)
-    days.flags.writeable = False
+    days = _days_of_stamps(index)
     try:
         ref = weakref.ref(index, lambda _, k=key: _DAYS.pop(k, None))
     except TypeError:
         return days
     _DAYS[key] = (ref, days)
+    return days
+
+
+# The stamps of the longest index converted so far per dtype (time zone and unit) and their days:
+# the members of a universe share their sessions, so most indexes are a run of those stamps and
+# take their days from there (the same numbers: the conversion is element by element).
+_SPANS: dict[object, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _days_of_stamps(index: pd.DatetimeIndex) -> np.ndarray:
+    """`day_numbers` of ``index``, read-only; from `_SPANS` when its stamps are a run of the
+    stamps kept there."""
+    stamps = index.asi8
+    n = len(stamps)
+    known = _SPANS.get(index.dtype)
+    if known is not None and n:
+        at = int(np.searchsorted(known[0], stamps[0]))
+        if at + n <= len(known[0]) and np.array_equal(known[0][at : at + n], stamps):
+            return known[1][at : at + n]
+    days = day_numbers(index)
+    days.flags.writeable = False
+    if n and (known is None or n >= len(known[0])):
+        _SPANS[index.dtype] = (stamps.copy(), days)
     return days
 
 
