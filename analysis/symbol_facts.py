@@ -116,11 +116,13 @@ def symbol_facts(
     bar_time: datetime | None = None,
     fraction: float | None = None,
     kind: InstrumentKind | None = None,
+    study: bool = True,
 ) -> SymbolFacts:
     """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
     found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
     when already known; ``kind`` its instrument kind (default: `instrument_kind` of the symbol).
-    An instrument without setups (a volatility index) gets no bases, breakout or record highs."""
+    An instrument without setups (a volatility index) gets no bases, breakout or record highs.
+    Without ``study`` the streak's study is deferred (`with_study` works it out)."""
     import numpy as np
 
     from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
@@ -170,7 +172,7 @@ def symbol_facts(
         change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
         spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
         highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct) if setups else None,
-        streak=streaks.streak(df),
+        streak=streaks.streak(df, study=study),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
         bases=watched.with_state(found_bases, state),  # its status agrees with the state
@@ -179,6 +181,19 @@ def symbol_facts(
         intraday=fraction < 1.0,
         instrument=kind,
     )
+
+
+def with_study(facts: SymbolFacts, bars: pd.DataFrame | None) -> SymbolFacts:
+    """``facts`` with its streak's study, worked out from ``bars`` (the symbol's bars the
+    snapshot was analysed from) when the analysis deferred it (`analysis.facts.streaks.study_for`);
+    every view that shows a study asks this."""
+    from dataclasses import replace
+
+    from analysis.facts.streaks import study_for
+
+    if not facts.streak.deferred or bars is None:
+        return facts
+    return replace(facts, streak=Streak(facts.streak.length, study_for(facts.streak, bars)))
 
 
 def leader_tail_of(df: pd.DataFrame, window: int) -> LeaderTail | None:

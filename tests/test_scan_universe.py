@@ -63,3 +63,22 @@ def test_refused_rows_become_one_dashboard_warning():
 
     (note,) = universe_notes(load_universe(HOLDINGS))
     assert note.startswith("universe: 1 row(s) skipped\nishares_holdings.csv line 15: ")
+
+
+def test_a_member_outside_the_config_is_scanned_with_its_streak_study(tmp_path, user_dirs,
+                                                                        capsys):
+    """A member the config does not name has its streak study deferred by the analysis; scanned
+    by name with the universe, it is printed with the same study (and every other figure) as
+    scanned without it."""
+    (user_dirs["config"] / "config.toml").write_text(
+        'watchlist = ["SPY", "KRE"]\n[sectors]\nFinancials = { etf = "XLF" }\n')
+    listing = tmp_path / "members.txt"
+    listing.write_text("XLK\nXLF\nSMH\n")
+    args = ["scan", "--source", "sample", "--asof", "2025-12-09", "--json", "--symbols", "XLK"]
+    assert main([*args, "--universe", str(listing)]) == 0
+    (member,) = json.loads(capsys.readouterr().out)["symbols"]
+    assert main(args) == 0
+    (alone,) = json.loads(capsys.readouterr().out)["symbols"]
+    assert member["streak"] == 12 and member["streak_study"] is not None
+    assert member["rs_rating"] is not None and alone["rs_rating"] is None
+    assert {**member, "rs_rating": None} == alone

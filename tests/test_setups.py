@@ -203,3 +203,46 @@ async def test_the_filter_applies_as_you_type_once_the_keys_pause():
         await pilot.press("escape")  # cancels the prompt and the filter
         await pilot.pause()
         assert len(table.visible_keys()) == len(MEMBERS)
+
+
+async def test_members_outside_the_config_are_charted_with_their_streak_studies():
+    """XLK and SMH only as members of the universe: the analysis defers their streak studies, the
+    drill-down shows them all the same (the studies of their bars: XLK's twelve higher closes
+    without precedent, SMH's three with 138 before), and the histogram has SMH's to show."""
+    from analysis.bars import upto
+    from analysis.facts.streaks import streak
+    from analysis.sources.sample import load_sample
+    from tui.screens.drilldown import DrilldownScreen
+    from tui.widgets.study_table import StudyTable
+
+    base, outside = Config(), ("XLK", "SMH")
+    config = dataclasses.replace(
+        base, watchlist=tuple(s for s in base.watchlist if s not in outside),
+        sectors=tuple(s for s in base.sectors if s.etf not in outside))
+    assert not set(outside) & set(config.universe())
+    app = make_app(UniverseFeed(config), config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await _open(pilot, app)
+        for sym in outside:
+            facts = app.latest.snapshot.symbols[sym]
+            assert facts.streak.deferred and facts.streak.study is None
+        await pilot.press("slash", *"technology", "enter")
+        table.sort_by("symbol", descending=True)
+        await pilot.pause()
+        assert table.visible_keys() == ["XLK", "SOXX", "SMH"]
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        for sym, length, events in (("XLK", 12, 0), ("SMH", 3, 138)):
+            assert isinstance(app.screen, DrilldownScreen) and app.screen.symbol == sym
+            shown = app.screen.query_one(StudyTable).streak
+            want = streak(upto(load_sample(sym), DAY))
+            assert want.length == length and want.study.events == events
+            assert shown is not None and shown.length == length and shown.study == want.study
+            await pilot.press("right_square_bracket", "right_square_bracket")
+            await pilot.pause()
+        await pilot.press("left_square_bracket", "left_square_bracket")  # back to SMH
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen.symbol == "SMH" and app.screen.histogram == 0

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.bars import upto
-from analysis.facts.streaks import HORIZONS, streak, streak_series
+from analysis.facts.streaks import HORIZONS, last_streak, streak, streak_series, study_for
 from analysis.sources.sample import load_sample
 
 
@@ -191,3 +191,33 @@ def test_study_statistics_are_numpys_mean_and_median_exactly(symbol, day):
                     assert stats.mean == float(np.mean(np.array(values)))
                     assert stats.median == float(np.median(np.array(values)))
                     assert stats.pct_positive == sum(v > 0 for v in values) / len(values) * 100
+
+
+def test_last_streak_is_the_last_value_of_the_series():
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 2, 3, 10, 300):
+        for _ in range(40):
+            close = rng.integers(1, 4, n).astype(float)  # many unchanged closes
+            if n and rng.random() < 0.3:
+                close[rng.integers(0, n)] = np.nan
+            want = int(streak_series(close)[-1]) if n else 0
+            assert last_streak(close) == want
+    up = np.arange(1.0, 50.0)
+    assert last_streak(up) == 48 and last_streak(up[::-1]) == -48
+
+
+@pytest.mark.parametrize(("symbol", "day"), [("XLK", "2025-12-09"), ("KRE", "2023-03-17"),
+                                             ("SPY", "2025-12-31")])
+def test_a_deferred_study_is_the_study_of_the_same_bars(symbol, day):
+    bars = upto(load_sample(symbol), day)
+    full = streak(bars)
+    deferred = streak(bars, study=False)
+    assert deferred.length == full.length and deferred.study is None
+    assert deferred.deferred == (full.length != 0)
+    assert study_for(deferred, bars) == full.study  # worked out from the same bars
+    assert study_for(full, None) == full.study  # one analysed is kept as it is
+    if deferred.deferred:
+        assert study_for(deferred, None) is None  # no bars, no study
+        later = upto(load_sample(symbol), "2026-01-31")
+        if streak(later).length != deferred.length:
+            assert study_for(deferred, later) is None  # not the bars it was found on

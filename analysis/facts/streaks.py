@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.facts.clean import usable
 from analysis.facts.pivots import frame_arrays
 from analysis.facts.ranges import median
 
@@ -56,10 +57,15 @@ class StreakStudy:
 
 @dataclass(frozen=True)
 class Streak:
-    """The current streak, signed (+12: twelve higher closes in a row), and its study."""
+    """The current streak, signed (+12: twelve higher closes in a row), and its study.
+
+    ``deferred``: the analysis left the study out (a universe's member outside the config, whose
+    study only a drill-down or a scan of it shows); `study_for` works it out from the same bars,
+    and every view that shows a study asks it."""
 
     length: int
     study: StreakStudy | None
+    deferred: bool = False
 
 
 def streak_series(close: np.ndarray) -> np.ndarray:
@@ -82,6 +88,21 @@ def streak_series(close: np.ndarray) -> np.ndarray:
     run_start = np.maximum.accumulate(np.where(starts, pos, 0))
     np.multiply(pos - run_start + 1, step, out=out[1:])
     return out
+
+
+def last_streak(close: np.ndarray) -> int:
+    """``streak_series(close)[-1]`` without the series: the run of equal steps ending at the last
+    bar, signed."""
+    close = np.asarray(close, dtype="float64")
+    if len(close) < 2:
+        return 0
+    diff = close[1:] - close[:-1]
+    step = (diff > 0).view(np.int8) - (diff < 0).view(np.int8)
+    last = int(step[-1])
+    if last == 0:
+        return 0
+    other = np.flatnonzero(step != last)
+    return (len(step) - (int(other[-1]) + 1 if other.size else 0)) * last
 
 
 def _stats(horizon: int, values: np.ndarray) -> ForwardStats:
@@ -122,11 +143,26 @@ def _study(adj: np.ndarray, st: np.ndarray, length: int) -> StreakStudy:
     )
 
 
-def streak(bars: pd.DataFrame) -> Streak:
-    """The current streak and the study of streaks at least that long (None when it is 0)."""
+def streak(bars: pd.DataFrame, study: bool = True) -> Streak:
+    """The current streak and the study of streaks at least that long (None when it is 0);
+    without ``study``, the study of a running streak is deferred (see `Streak`)."""
     a = frame_arrays(bars)
     if len(a.close) < 2:
         return Streak(0, None)
+    if not study:
+        length = last_streak(a.close)
+        return Streak(length=length, study=None, deferred=length != 0)
     st = streak_series(a.close)
     length = int(st[-1])
     return Streak(length=length, study=_study(a.adj, st, length) if length else None)
+
+
+def study_for(found: Streak, bars: pd.DataFrame | None) -> StreakStudy | None:
+    """The study of ``found``: the one analysed, or when it was deferred, the study of ``bars``
+    (the bars ``found`` was found on, as the analysis got them: up to its as-of session; rows
+    without a price are dropped here as there). None without bars, or when they do not end in the
+    same streak."""
+    if not found.deferred or bars is None:
+        return found.study
+    now = streak(usable(bars)) if len(bars) else Streak(0, None)
+    return now.study if now.length == found.length else None

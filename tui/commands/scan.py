@@ -94,11 +94,14 @@ def run(args: argparse.Namespace) -> int:
     from analysis.freshness import freshness
     from analysis.pipeline import Pipeline
     from analysis.report import snapshot_to_json
+    from analysis.symbol_facts import with_study
 
-    snap = Pipeline(config, None, universe).analyze(fetched, asof=args.asof).snapshot
+    done = Pipeline(config, None, universe).analyze(fetched, asof=args.asof)
+    snap = done.snapshot
     snap = dataclasses.replace(
-        snap,
-        symbols={s: snap.symbols[s] for s in wanted if s in snap.symbols},
+        snap,  # a member's study is deferred by the analysis: worked out for the ones printed
+        symbols={s: with_study(snap.symbols[s], done.bars.get(s)) for s in wanted
+                 if s in snap.symbols},
         errors={s: e for s, e in snap.errors.items() if s in wanted},
     )
     fresh = freshness(snap, history=args.asof is not None)

@@ -135,6 +135,14 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
         return (self.symbol, self.benchmark, facts, _last_bar(refresh.bars.get(self.symbol)),
                 _last_bar(refresh.bars.get(self.benchmark)))
 
+    def _facts(self, refresh: Refresh | None) -> Any:
+        """The symbol's facts in ``refresh`` with its streak study (deferred for a universe's
+        member outside the config: `analysis.symbol_facts.with_study`)."""
+        from analysis.symbol_facts import with_study
+
+        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        return None if facts is None else with_study(facts, refresh.bars.get(self.symbol))
+
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         self.load()
 
@@ -148,7 +156,7 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
         self.loads += 1
         price = self.query_one(PriceChart)
         rs = self.query_one(RSChart)
-        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        facts = self._facts(refresh)
         bars = refresh.bars.get(self.symbol) if refresh is not None else None
         if refresh is None or facts is None or bars is None or bars.empty:
             error = refresh.snapshot.errors.get(self.symbol) if refresh is not None else None
@@ -319,8 +327,7 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
                     markup=False)
 
     def action_histogram(self) -> None:
-        refresh = self.refresh_data
-        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        facts = self._facts(self.refresh_data)
         study = facts.streak.study if facts is not None else None
         horizons = len(study.after) if study is not None else 0
         if horizons == 0 or study is None or study.events == 0:
@@ -332,8 +339,7 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
         self._update_captions()
 
     def _show_histogram(self) -> None:
-        refresh = self.refresh_data
-        facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
+        facts = self._facts(self.refresh_data)
         study = facts.streak.study if facts is not None else None
         hist = self.query_one(ReturnsHistogram)
         if study is None or study.events == 0:
