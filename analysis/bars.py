@@ -130,21 +130,3 @@ def upto(df: pd.DataFrame, asof) -> pd.DataFrame:
     end = pd.Timestamp(day) + pd.Timedelta(days=1)
     end = end.tz_localize(df.index.tz) if df.index.tz is not None else end
     return df.iloc[: df.index.searchsorted(end, side="left")]
-
-
-def to_weekly(df: pd.DataFrame) -> pd.DataFrame:
-    """Weekly bars (weeks ending Friday): first open, max high, min low, last close, summed volume.
-
-    The last week may be partial; it is labelled with the week's Friday.
-    """
-    if df.empty:
-        return df
-    agg = {
-        "open": "first",
-        "high": "max",
-        "low": "min",
-        "close": "last",
-        "volume": "sum",
-        "adj_close": "last",
-    }
-    return df.resample("W-FRI").agg(agg).dropna(subset=["close"])

@@ -34,8 +34,8 @@ from analysis.facts.breakout import (
 )
 from analysis.facts.clean import closes, day_numbers, highs, usable
 from analysis.facts.pivots import find_pivots
-from analysis.facts.ranges import RangeExtreme
-from analysis.facts.zones import atr_ratio, pivot_arrays, rolling_tolerance, zones_as_of
+from analysis.facts.zone_watch import ZoneTrack
+from analysis.facts.zones import atr_ratio, pivot_arrays, rolling_tolerance
 from analysis.instruments import instrument_kind
 from analysis.track_record.outcomes import outcomes
 
@@ -237,26 +237,21 @@ def daily_states(
     breakout = dataclasses.replace(breakout or BreakoutRules(),
                                    recent_sessions=rules.recent_sessions)
     p, ev, w, first = watch or base_watch(good, i0, i1, rules)
-    piv = pivot_arrays(find_pivots(good))
-    ratio = atr_ratio(good)
     day = day_numbers(good.index)
     close = closes(good)
     volume = np.nan_to_num(good["volume"].to_numpy(dtype="float64", na_value=np.nan))
     avg = average_volume(volume)
     memo: dict = {}  # the state fold resumes where it stood the session before (same answer)
-    close_max = RangeExtreme(close, "max")
-    tolerance = rolling_tolerance(ratio, day)
+    # the zone the breakout level would come from, as `zones_as_of` + `watched_zone` answer it
+    track = ZoneTrack(pivot_arrays(find_pivots(good)), day, close,
+                      rolling_tolerance(atr_ratio(good), day), at_least=breakout.zone_min_touches)
     for i in range(i0, i1 + 1):
         found = bases_at(p, ev, w, i - first, rules)
         n = i + 1
-        # only the zones the breakout level can come from (the same ones, in the same order)
-        zones = () if found else zones_as_of(piv, ratio[:n], day[:n], float(close[i]),
-                                             kinds=("resistance",),
-                                             at_least=breakout.zone_min_touches,
-                                             tol=float(tolerance[i]))
+        zone = None if found else track.at(i, breakout.recent_sessions)
         state = state_from_arrays(
-            day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, zones,
-            breakout, memo=memo, close_max=close_max,
+            day[:n], close[:n], volume[:n], avg[:n], found[0] if found else None, None,
+            breakout, memo=memo, zone=zone,
         )
         yield i, found, state
 

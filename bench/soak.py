@@ -61,6 +61,13 @@ class Looping:
     def delay(self, refresh):
         return 0.0
 
+    # A replay can change speed: the app knows it by these, and keeps its events in memory.
+    def faster(self):
+        return self.feed.faster()
+
+    def slower(self):
+        return self.feed.slower()
+
     def label(self, refresh):
         return self.feed.label(refresh)
 
@@ -161,8 +168,16 @@ def run() -> list[dict]:
             "target": 1,
             "unit": "",
             "note": f"{end['sessions']:,} computed, {end['applied']:,} applied (the last may still "
-            f"be in flight); the live event log got {end['log_bytes']:,} bytes from the replay "
-            f"(it must get none), {end['pane_lines']} lines on screen",
+            f"be in flight); {end['pane_lines']} lines on screen",
+        },
+        {
+            "name": "all day: bytes the replay wrote to the live event log",
+            "measured": end["log_bytes"],
+            "target": 0,
+            "unit": "B",
+            "baseline": False,
+            "note": "a replay keeps its events in memory (bounded): replayed history never enters "
+            "or rotates away the live log",
         },
     ]
 

@@ -68,3 +68,10 @@ def cup_with_handle(
     volume[len(up) + len(cup) :] = 600_000.0
     marks = {"left": len(up) - 1, "right": len(up) + len(cup) - 1, "end": len(closes) - 1}
     return closes, volume, marks
+
+
+def active_base(bars: pd.DataFrame, rules=None):
+    """The best base still forming as of the last bar, or None."""
+    from analysis.facts.bases import find_bases
+
+    return next((b for b in find_bases(bars, rules) if b.status == "forming"), None)

@@ -10,14 +10,13 @@ import pytest
 
 from analysis.facts.bases import (
     BaseRules,
-    active_base,
     explain,
     find_bases,
     rules_for_symbol,
 )
 from analysis.history import daily_states
 from analysis.sources.sample import load_sample
-from tests.synthetic_bars import SPREAD, bars_from, cup_with_handle, line, uptrend
+from tests.synthetic_bars import SPREAD, active_base, bars_from, cup_with_handle, line, uptrend
 
 
 def _why(bars, kind: str, rules: BaseRules | None = None) -> tuple[str, ...]:
@@ -240,7 +239,7 @@ def test_kre_as_of_2025_12_09_shows_the_september_base_whose_handle_has_not_form
     assert base.pivot == pytest.approx(66.97)
     cwh = next(c for c in explain(bars) if c.kind == "cup_with_handle")
     assert not cwh.accepted and str(cwh.start) == "2025-09-05"
-    assert cwh.reasons == ("no handle yet (right-side high 65.76 is 1 sessions old, < 5)",)
+    assert cwh.reasons == ("no handle yet (sessions since the right-side high 65.76: 1 < 5)",)
 
 
 def test_many_symbols_evaluated_together_give_the_same_bases():

@@ -103,10 +103,16 @@ def test_weekly_bars_match_a_hand_aggregation_labelled_by_their_last_session(kre
     assert got.index[-1].date() == ASOF
 
 
+def to_weekly(df):
+    """The weekly bar convention read plainly with pandas: weeks ending Friday, first open, max
+    high, min low, last close, summed volume (the last week may be partial), labelled Friday."""
+    agg = {"open": "first", "high": "max", "low": "min", "close": "last", "volume": "sum",
+           "adj_close": "last"}
+    return df.resample("W-FRI").agg(agg).dropna(subset=["close"])
+
+
 @pytest.mark.parametrize("symbol", ["KRE", "BTC-USD"])
 def test_weekly_bars_are_the_bar_conventions_to_weekly(symbol):
-    from analysis.bars import to_weekly
-
     win = cd.window(load_sample(symbol), ASOF, "3Y")
     agg = cd.aggregate(win, 200)
     assert agg.period == "weekly"

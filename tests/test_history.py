@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.facts.bases import active_base
 from analysis.history import breakout_outcome, scan_history, summarize
 from analysis.sources.sample import load_sample
-from tests.synthetic_bars import bars_from, cup_with_handle, line
+from tests.synthetic_bars import active_base, bars_from, cup_with_handle, line
 from tui.commands.history_text import format_history
 
 

@@ -95,3 +95,42 @@ def test_scan_table_labels_states_as_the_panes_do(capsys):
     out = capsys.readouterr().out
     assert "back_in_base" not in out
     assert "in base -3.2% @66.97" in out and "CONFIRMED +0.5% @54.50" in out
+
+
+def test_scan_why_finds_exactly_the_bases_the_scan_shows(capsys):
+    symbols = "XLK,KRE,XLF,IWM,SOXX,BTC-USD,ETH-USD"
+    for asof in ("2025-06-30", "2025-12-31"):
+        scan = _scan_json(capsys, "--symbols", symbols, "--asof", asof)
+        why = {r["symbol"]: r for r in _scan_json(capsys, "--symbols", symbols, "--asof", asof,
+                                                   "--why")}
+        checked = 0
+        for row in scan["symbols"]:
+            kinds = {k["kind"]: k for k in why[row["symbol"]]["kinds"] or []}
+            assert why[row["symbol"]]["asof"] == row["asof"]
+            for base in row["bases"]:
+                if base is next(b for b in row["bases"] if b["kind"] == base["kind"]):
+                    assert kinds[base["kind"]]["accepted"], (row["symbol"], asof, base["kind"])
+                    assert kinds[base["kind"]]["status"] == base["status"]
+                    checked += 1
+        # every kind found is a base the scan shows; every other kind names the rules it broke
+        for row in scan["symbols"]:
+            shown = {(b["kind"], b["pivot"]) for b in row["bases"]}
+            for k in why[row["symbol"]]["kinds"] or []:
+                if k["accepted"]:
+                    assert (k["kind"], k["pivot"]) in shown, (row["symbol"], asof, k["kind"])
+                else:
+                    assert k["reasons"], (row["symbol"], asof, k["kind"])
+    assert checked
+
+
+def test_scan_why_names_the_broken_rules_and_skips_a_volatility_index(capsys):
+    assert main(["scan", "--source", "sample", "--symbols", "KRE,^VIX", "--asof", "2025-06-30",
+                 "--why"]) == 0
+    out = capsys.readouterr().out
+    assert "KRE  as of 2025-06-30: each base kind" in out
+    # KRE fell 33% from its November 2024 high: no cup (its right side is not back near that
+    # high), said with the figures; the scan's flat base since May is forming
+    assert "cup              no" in out
+    assert "right side 60.02 not within 10% of the left-side high 70.25" in out
+    assert "flat-base        forming    2025-05-12..2025-06-26" in out
+    assert "^VIX  as of 2025-06-30: no bases" in out

@@ -71,8 +71,15 @@ async def test_u_opens_one_row_per_member_sorted_by_rs():
         assert set(table.visible_keys()) == {m.symbol for m in MEMBERS}
         assert table.visible_keys() == sorted(ratings, key=lambda s: -ratings[s])
         assert table.get_cell("XLK", "rs").plain == str(ratings["XLK"])
-        assert table.get_cell("KRE", "sector").plain == "Financials"
-        assert table.get_cell("XLK", "name").plain == "Technolog…"  # upper case -> title, cut to 10
+        assert table.get_cell("KRE", "sector").plain == "Finance"  # 8 letters at most
+        assert table.get_cell("XLK", "name").plain == "Techno…"  # upper case -> title, cut to 7
+        # the Fail column: the bundled record's failure rate of the kind of breakout watched
+        from analysis.facts.level_kinds import level_kind
+        from analysis.track_record.record import kind_record
+
+        kre = app.latest.snapshot.symbols["KRE"].breakout
+        rec = kind_record(f"breakout {level_kind(kre.level_source)}")
+        assert table.get_cell("KRE", "record").plain == f"{rec.failure_rate:.0f}%"
         facts = app.latest.snapshot.symbols["KRE"]
         assert table.get_cell("KRE", "pivot").plain != "—" and facts.breakout is not None
         assert "RS ↓" in str(table.border_title)
@@ -97,6 +104,12 @@ async def test_sort_any_column_both_directions():
         snap = app.latest.snapshot
         changes = [snap.symbols[s].change_pct for s in table.visible_keys()]
         assert changes == sorted(changes, reverse=True)
+        from tui.widgets.setups_table import failure_rate
+
+        table.sort_by("record", descending=False)  # the lowest measured failure rate first
+        rates = [failure_rate(snap.symbols[s].breakout) for s in table.visible_keys()]
+        known = [r for r in rates if r is not None]
+        assert known and known == sorted(known) and rates[: len(known)] == known
 
 
 async def test_filter_by_sector_word_and_rs_bound_then_esc_clears_then_leaves():
@@ -246,3 +259,13 @@ async def test_members_outside_the_config_are_charted_with_their_streak_studies(
         await pilot.press("h")
         await pilot.pause()
         assert app.screen.symbol == "SMH" and app.screen.histogram == 0
+
+
+def test_sector_names_fit_eight_letters_and_keep_their_meaning():
+    from tui.widgets.sector_bases import short_sector
+
+    assert short_sector("Financials", 8) == "Finance"
+    assert short_sector("Information Technology", 8) == "Tech"
+    assert short_sector("Energy", 8) == "Energy"
+    assert short_sector("Information Technology", 11) == "Technology"  # the sector pane's
+    assert short_sector("Some New Sector", 8) == "Some Ne…"

@@ -135,8 +135,8 @@ MESSAGES = {
     "no_right_side": "still at its low: no right side yet",
     "right_side_low": "right side {rs:.2f} not within {r.lip_pct:.0f}% of the left-side high "
     "{hl:.2f}",
-    "no_handle": "no handle yet (right-side high {rs:.2f} is {handle_sessions:.0f} sessions old, "
-    "< {r.handle_min_sessions})",
+    "no_handle": "no handle yet (sessions since the right-side high {rs:.2f}: "
+    "{handle_sessions:.0f} < {r.handle_min_sessions})",
     "has_handle": "has a handle ({handle_sessions:.0f} sessions)",
     "handle_below_ma": "a handle close under the 10-week average",
     "handle_too_deep": "handle {h_depth:.1f}% deep > {r.handle_max_depth_pct:.0f}%",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from string import Formatter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -83,10 +84,11 @@ class Base:
 
 @dataclass(frozen=True)
 class BaseCandidate:
-    """Why the best candidate of a kind was accepted or rejected (for tests and the drill-down).
+    """Why a kind of base was found or not (`basewatch scan --why`).
 
     ``reasons`` lists the failed rules of a rejected candidate, or what lowered the quality of an
-    accepted one. Dates and numbers are None when no left-side high exists at all."""
+    accepted one; ``status`` is the found base's ("forming", "broken_out", "failed"), None for a
+    rejected one. Dates and numbers are None when no left-side high exists at all."""
 
     kind: str
     accepted: bool
@@ -96,6 +98,7 @@ class BaseCandidate:
     depth_pct: float | None
     length_weeks: float | None
     reasons: tuple[str, ...]
+    status: str | None = None
 
 
 def _cell(ev: shapes.Evaluation, row: int, col: int) -> dict[str, float]:
@@ -105,6 +108,13 @@ def _cell(ev: shapes.Evaluation, row: int, col: int) -> dict[str, float]:
 
 def _say(label: str, cell: dict[str, float], rules: BaseRules) -> str:
     return MESSAGES[label].format(r=rules, **cell)
+
+
+def _measured(label: str, cell: dict[str, float]) -> bool:
+    """Does the rule's message name only finite figures of the candidate? (A cup still at its
+    low has no right side: "right side -inf" says nothing the "no right side" rule does not.)"""
+    names = {f for _, f, _, _ in Formatter().parse(MESSAGES[label]) if f and f in cell}
+    return all(np.isfinite(cell[f]) for f in names)
 
 
 def _date(p: shapes.Prepared, i: int) -> date:
@@ -300,15 +310,14 @@ def find_bases_many(
     return out
 
 
-def active_base(bars: pd.DataFrame, rules: BaseRules | None = None) -> Base | None:
-    """The best base still forming as of the last bar, or None."""
-    return next((b for b in find_bases(bars, rules) if b.status == "forming"), None)
-
-
-def explain(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[BaseCandidate, ...]:
-    """For each kind, as of the last bar: the best accepted candidate and what cost it quality, or
-    the nearest miss (fewest broken rules, then the longest) and the rules it broke."""
+def explain(bars: pd.DataFrame, rules: BaseRules | None = None,
+            found: tuple[Base, ...] | None = None) -> tuple[BaseCandidate, ...]:
+    """For each kind, as of the last bar: the base of that kind in ``found`` (default
+    `find_bases`; a caller passes the bases its views show, so that the answers agree) with what
+    cost it quality; else the best candidate accepted on the last bar, else the nearest miss
+    (fewest broken rules, then the longest) and the rules it broke."""
     rules = rules or BaseRules()
+    found = find_bases(bars, rules) if found is None else found
     p = shapes.prepare(bars, tail_days=rules.tail_days())
     n = len(p.day)
     if n < 2:
@@ -317,11 +326,16 @@ def explain(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[BaseCan
     ev = shapes.evaluate(p, np.array([n - 1]), rules)
     out = []
     for kind in KINDS:
+        b = next((b for b in found if b.kind == kind), None)
+        if b is not None:
+            out.append(BaseCandidate(kind, True, b.start, b.end, b.pivot, b.depth_pct,
+                                     b.length_weeks, b.reasons, b.status))
+            continue
         fnd, col = shapes.best(ev, kind)
         if fnd[0]:
             b = _make_base(p, ev, kind, 0, int(col[0]), rules)
             out.append(BaseCandidate(kind, True, b.start, b.end, b.pivot, b.depth_pct,
-                                     b.length_weeks, b.reasons))
+                                     b.length_weeks, b.reasons, b.status))
             continue
         if not ev.structural[0].any():
             out.append(BaseCandidate(kind, False, None, None, None, None, None, (
@@ -335,7 +349,7 @@ def explain(bars: pd.DataFrame, rules: BaseRules | None = None) -> tuple[BaseCan
         c = int(cols[np.argmax(-fails * 1000.0 + ev.weeks[0, cols])])
         cell = _cell(ev, 0, c)
         reasons = tuple(_say(lbl, cell, rules) for passes, lbl in ev.checks[kind]
-                        if not passes[ev.cell[0, c]])
+                        if not passes[ev.cell[0, c]] and _measured(lbl, cell))
         pivot = float(shapes.pivot_of(ev, kind, np.array([0]), np.array([c]), rules.tick)[0])
         out.append(BaseCandidate(kind, False, _date(p, cell["hd"]), _date(p, cell["d"]), pivot,
                                  cell["depth"], cell["weeks"], reasons))

@@ -26,8 +26,8 @@ import numpy as np
 from analysis.facts import breakout_fold as fold
 from analysis.facts.level_kinds import KIND_WORDS, level_kind  # noqa: F401 (re-exported)
 from analysis.facts.pivots import frame_arrays
-from analysis.facts.ranges import RangeExtreme
-from analysis.facts.zones import Zone, nearest_overhead
+from analysis.facts.zone_watch import choose, first_close_above
+from analysis.facts.zones import Zone
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,30 +115,17 @@ def _date(day: int) -> date:
 
 
 def watched_zone(zones, day: np.ndarray, close: np.ndarray, recent: int,
-                 min_touches: int = 3, close_max: RangeExtreme | None = None) -> Zone | None:
+                 min_touches: int = 3) -> Zone | None:
     """The resistance zone (>= ``min_touches``) whose top a close cleared most recently, within
     ``recent`` sessions (its first close above since its last touch); else the nearest one
-    overhead. ``close_max``: a range max over the same closes (or a longer run of them), to answer
-    faster."""
+    overhead (`analysis.facts.zone_watch.choose`, the one rule)."""
     strong = [z for z in zones if z.kind == "resistance" and z.touches >= min_touches]
     if not strong:
         return None
-    n = len(close)
-    top = np.array([z.high for z in strong])
-    a = np.searchsorted(day, [_day(z.last_touch) for z in strong], "right")
-    w0 = np.maximum(a, n - 1 - recent)
-    # no close above the top between the last touch and the recent window...
-    if close_max is not None:
-        early = close_max.value(a, w0 - 1)
-    else:
-        early = np.array([close[x:y].max(initial=-np.inf) for x, y in zip(a, w0, strict=True)])
-    # ...and the first close above it inside the window
-    s = max(n - 1 - recent, 0)
-    inside = (close[s:][None, :] > top[:, None]) & (np.arange(s, n)[None, :] >= w0[:, None])
-    b = np.where(inside.any(axis=1) & (early <= top), s + inside.argmax(axis=1), -1)
-    if b.max() >= 0:
-        return strong[int(np.argmax(b))]
-    return nearest_overhead(strong, float(close[-1]))
+    after = np.searchsorted(day, [_day(z.last_touch) for z in strong], "right")
+    first = first_close_above(close, after, np.array([z.high for z in strong]))
+    k = choose(strong, first, len(close), recent, float(close[-1]))
+    return None if k is None else strong[k]
 
 
 def breakout_state(
@@ -161,18 +148,19 @@ def breakout_state(
 
 
 def watched_level(day: np.ndarray, close: np.ndarray, base: Base | None, zones,
-                  rules: BreakoutRules, close_max: RangeExtreme | None = None
+                  rules: BreakoutRules, zone: Zone | None = None
                   ) -> tuple[float, int, float | None, str] | None:
     """(level, index of the anchor session, the low whose undercut fails a breakout, words for
     the level) of ``base``'s pivot, else of the watched resistance zone's top; None without
-    either (``day``/``close`` end at the as-of session)."""
+    either (``day``/``close`` end at the as-of session). ``zones`` None: ``zone`` is the watched
+    zone already chosen (`analysis.facts.zone_watch.ZoneTrack`)."""
     if base is not None:
         level, anchor = float(base.pivot), base.end
         undercut = float(base.handle.low) if base.handle is not None else float(base.low)
         source = f"{base.kind.words} pivot"
     else:
-        zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches,
-                            close_max)
+        if zones is not None:
+            zone = watched_zone(zones, day, close, rules.recent_sessions, rules.zone_min_touches)
         if zone is None:
             return None
         level, anchor, undercut, source = float(zone.high), zone.last_touch, None, _zone_words(zone)
@@ -196,17 +184,17 @@ def state_from_arrays(
     *,
     session_fraction: float = 1.0,
     memo: dict | None = None,
-    close_max: RangeExtreme | None = None,
+    zone: Zone | None = None,
 ) -> Breakout | None:
     """`breakout_state` on arrays ending at the as-of bar (``avg`` = `average_volume`).
     ``memo``: a dict kept between calls on growing prefixes of the same bars (history mode), so
     the fold resumes where it stood instead of starting again at the anchor (same answer);
-    ``close_max``: a `RangeExtreme` over the closes (the same answer, faster)."""
+    ``zones`` None: ``zone`` is the watched zone, already chosen (`watched_level`)."""
     rules = rules or BreakoutRules()
     n = len(close)
     if n == 0:
         return None
-    watched = watched_level(day, close, base, zones, rules, close_max)
+    watched = watched_level(day, close, base, zones, rules, zone)
     if watched is None:
         return None
     level, a, undercut, source = watched

@@ -63,26 +63,45 @@ def cluster_starts(logp: np.ndarray, gap: float, max_width: float) -> np.ndarray
     """Start positions of the clusters of sorted log prices ``logp``: neighbours more than ``gap``
     apart start a new cluster; a cluster wider than ``max_width`` is split at its widest internal
     gap until every cluster fits."""
+    return clusters(logp, gap, max_width)[0]
+
+
+def clusters(logp: np.ndarray, gap: float, max_width: float
+             ) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """`cluster_starts`, and the bounds within which another (gap', max_width') gives the same
+    clusters: (largest step not cut, smallest step cut, widest cluster kept, narrowest cluster
+    split). Every comparison the clustering makes comes out the same when ``largest kept step <=
+    gap' < smallest cut step`` and ``widest kept <= max_width' < narrowest split``."""
     n = len(logp)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), (-np.inf, np.inf, -np.inf, np.inf)
     steps = logp[1:] - logp[:-1]
-    cuts = np.flatnonzero(steps > gap) + 1
+    cut = steps > gap
+    cuts = np.flatnonzero(cut) + 1
+    kept_step = float(steps[~cut].max()) if len(cuts) < n - 1 else -np.inf
+    cut_step = float(steps[cut].min()) if len(cuts) else np.inf
     bounds = np.empty(len(cuts) + 2, dtype=np.int64)
     bounds[0], bounds[-1] = 0, n
     bounds[1:-1] = cuts
-    wide = np.flatnonzero(logp[bounds[1:] - 1] - logp[bounds[:-1]] > max_width)
-    if len(wide) == 0:
-        return bounds[:-1]
+    widths = logp[bounds[1:] - 1] - logp[bounds[:-1]]
+    wide = widths > max_width
+    if not wide.any():
+        return bounds[:-1], (kept_step, cut_step, float(widths.max()), np.inf)
     starts = set(bounds[:-1].tolist())
-    pending = [(int(bounds[i]), int(bounds[i + 1])) for i in wide]
+    split = float(widths[wide].min())
+    kept = float(widths[~wide].max()) if not wide.all() else -np.inf
+    pending = [(int(bounds[i]), int(bounds[i + 1])) for i in np.flatnonzero(wide)]
     while pending:  # split a too-wide cluster at its widest gap, until every cluster fits
         a, b = pending.pop()
-        if b - a > 1 and logp[b - 1] - logp[a] > max_width:
-            split = a + 1 + int(np.argmax(steps[a : b - 1]))
-            starts.add(split)
-            pending += [(a, split), (split, b)]
-    return np.array(sorted(starts), dtype=np.int64)
+        width = float(logp[b - 1] - logp[a])
+        if b - a > 1 and width > max_width:
+            split = min(split, width)
+            at = a + 1 + int(np.argmax(steps[a : b - 1]))
+            starts.add(at)
+            pending += [(a, at), (at, b)]
+        else:
+            kept = max(kept, width)
+    return np.array(sorted(starts), dtype=np.int64), (kept_step, cut_step, kept, split)
 
 
 def atr_ratio(bars: pd.DataFrame, atr_window: int = 14) -> np.ndarray:
@@ -179,20 +198,27 @@ def zones_as_of(
     kind = [p[0] for p in parts for _ in range(len(p[1]))]
     lo, hi, touches, first, latest = (np.concatenate([p[i] for p in parts]) for i in range(1, 6))
     # where the last close is (see `Zone`): below / above the band, or inside it
-    below, above = last < lo, last > hi
-    distance = np.where(below, (lo / last - 1.0) * 100.0,
-                        np.where(above, (hi / last - 1.0) * 100.0, 0.0))
-    position = np.where(below, "below", np.where(above, "above", "inside"))
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    places = [place(a, b, last) for a, b in zip(lo_l, hi_l, strict=True)]
     # nearest first; then resistance before support, then the lower band (a stable sort)
-    order = np.lexsort((lo, [k == "support" for k in kind], np.abs(distance)))
-    first_d, last_d = to_dates(first[order]), to_dates(latest[order])
+    order = sorted(range(len(lo_l)), key=lambda j: (abs(places[j][1]), kind[j] == "support",
+                                                     lo_l[j]))
+    first_d, last_d, touch = to_dates(first), to_dates(latest), touches.tolist()
     return tuple(
-        Zone(kind[j], lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j)
-        for j, lo_j, hi_j, t_j, f_j, l_j, pos_j, d_j in zip(
-            order.tolist(), lo[order].tolist(), hi[order].tolist(), touches[order].tolist(),
-            first_d, last_d, position[order].tolist(), distance[order].tolist(), strict=True,
-        )
+        Zone(kind[j], lo_l[j], hi_l[j], touch[j], first_d[j], last_d[j], *places[j])
+        for j in order
     )
+
+
+def place(low: float, high: float, last: float) -> tuple[str, float]:
+    """Where the close ``last`` is against the band ``low``..``high``: "below", "inside" or
+    "above", and the signed distance in % to the nearest edge (positive when the band is above the
+    price, 0 inside)."""
+    if last < low:
+        return "below", (low / last - 1.0) * 100.0
+    if last > high:
+        return "above", (high / last - 1.0) * 100.0
+    return "inside", 0.0
 
 
 def find_zones(

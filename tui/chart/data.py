@@ -1,8 +1,8 @@
 """What the drill-down chart draws, prepared as plain arrays: no plotext, no Textual.
 
 The bars of a timeframe are cut at the snapshot's as-of session (nothing later is ever drawn),
-aggregated so that there is at most about one bar per column (daily, then weekly through
-``analysis.bars.to_weekly``, then groups of whole weeks), and given explicit ticks. Every
+aggregated so that there is at most about one bar per column (daily, then weekly: weeks
+ending Friday, then groups of whole weeks), and given explicit ticks. Every
 aggregated bar is labelled with the last session it holds. ``prepare_price`` and ``prepare_rs``
 return the views the chart widgets draw; ``tui.chart.cells`` turns a view into characters on the
 canvas and ``tui.chart.levels`` the snapshot's facts into levels.
@@ -94,8 +94,9 @@ def group_bars(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
 def aggregate(daily: pd.DataFrame, columns: int) -> Aggregated:
     """At most ``max(columns, 1)`` bars: daily if they fit, else weekly, else groups of k weeks.
 
-    Weekly bars are ``analysis.bars.to_weekly``'s (weeks ending Friday; the tests hold the two
-    equal) computed with numpy, because the chart is rebuilt on the UI thread. Groups of k weeks
+    Weekly bars: weeks ending Friday, first open, highest high, lowest low, last close, summed
+    volume (the tests hold them equal to pandas' ``resample("W-FRI")``), computed with numpy,
+    because the chart is rebuilt on the UI thread. Groups of k weeks
     are anchored to a fixed epoch (week number // k), so a bar does not change when later
     sessions arrive; every bar is labelled with the last session in it.
     """

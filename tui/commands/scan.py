@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "Analyse the universe (or --symbols) and print one row per symbol, or with --json one "
             "JSON document. --asof evaluates on bars up to and including that date only. "
             "--history lists every base and breakout transition over a period, evaluated day by "
-            "day without look-ahead, with the outcome of each confirmed breakout."
+            "day without look-ahead, with the outcome of each confirmed breakout. --why says, "
+            "for each base kind, whether the symbol is in one and which rules decided it."
         ),
     )
     add_common_options(p)
@@ -29,6 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--history", action="store_true",
                    help="list bases and breakout transitions over a period (see --from/--to)")
+    p.add_argument("--why", action="store_true",
+                   help="for each base kind: in one or not, and the rules that decided it")
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=iso_date,
                    help="history start (default: the first bar with a year of warm-up)")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=iso_date,
@@ -104,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
                  if s in snap.symbols},
         errors={s: e for s, e in snap.errors.items() if s in wanted},
     )
+    if args.why:
+        args.bars = fetched.bars
+        return _run_why(args, snap)
     fresh = freshness(snap, history=args.asof is not None)
     if args.json:
         import json
@@ -140,4 +146,31 @@ def _run_history(args: argparse.Namespace, config, fetched, wanted: list[str]) -
     else:
         for report in reports:
             print(format_history(report))
+    return 0
+
+
+def _run_why(args: argparse.Namespace, snap) -> int:
+    """Per symbol, per base kind: the bases the scan shows, else the rules the nearest candidate
+    broke (the bars cut at the symbol's as-of session, as the scan cut them)."""
+    from analysis.bars import upto
+    from analysis.facts.bases import explain, rules_for_symbol
+    from analysis.report import to_jsonable
+    from tui.commands.why_text import format_why
+
+    answers = []
+    for sym, f in snap.symbols.items():
+        bars = upto(args.bars[sym], f.asof)
+        found = (explain(bars, rules_for_symbol(sym, kind=f.instrument), f.bases)
+                 if f.instrument.has_setups else None)
+        answers.append((sym, f.asof, found))
+    if args.json:
+        import json
+
+        doc = [{"symbol": s, "asof": d.isoformat(),
+                "kinds": None if found is None else [to_jsonable(c) for c in found]}
+               for s, d, found in answers]
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(format_why(*a) for a in answers), end="")
     return 0

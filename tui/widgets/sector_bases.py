@@ -28,6 +28,24 @@ SHORT_SECTORS: dict[str, str] = {
 }
 
 
+# The sectors in at most 8 letters, for the setups table's narrow sector column.
+TINY_SECTORS: dict[str, str] = {
+    "Information Technology": "Tech", "Technology": "Tech", "Consumer Discretionary": "Discret.",
+    "Communication Services": "Comms", "Consumer Staples": "Staples", "Health Care": "Health",
+    "Financials": "Finance", "Industrials": "Industry", "Real Estate": "Real Est",
+    "Materials": "Material", "Utilities": "Utility",
+}
+
+
+def short_sector(name: str, width: int) -> str:
+    """A sector's name in ``width`` characters or fewer: the pane's short names (11), the tiny
+    ones below that, else cut with an ellipsis."""
+    short = SHORT_SECTORS.get(name, name)
+    if len(short) > width:
+        short = TINY_SECTORS.get(name, short)
+    return fmt.truncate(short, width)
+
+
 STATUS_MARK: dict[str, str] = {"forming": "", "broken_out": "↑", "failed": "✗"}
 
 

@@ -1,5 +1,6 @@
 """The setups table: one row per member of the universe (symbol, name, sector, last, change, RS
-rating, watched base, pivot, % to pivot, breakout state, volume pace), sortable by any column in
+rating, watched base, pivot, % to pivot, breakout state, volume pace, and the measured failure
+rate of its kind of breakout from the bundled track record), sortable by any column in
 both directions and filtered by words and RS bounds.
 
 The filter is words separated by spaces, all of which must match: a word matches the symbol, the
@@ -20,11 +21,16 @@ from typing import TYPE_CHECKING, ClassVar
 from tui import format as fmt
 from tui.widgets import cells
 from tui.widgets.pane_table import Col, PaneTable, Row, Sort, View, colored, signed_color
-from tui.widgets.sector_bases import SHORT_SECTORS, STATUS_MARK, watched_base
+from tui.widgets.sector_bases import STATUS_MARK, short_sector, watched_base
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
+    from analysis.facts.breakout import Breakout
     from analysis.snapshot import SymbolFacts
+    from analysis.track_record.record import KindRecord
     from analysis.universe import Member
+    from tui.semantic import SemanticColors
 
 _RS_BOUND = re.compile(r"^rs(>=|<=|>|<|=)(\d{1,2})$")
 _OPS: dict[str, Callable[[int, int], bool]] = {
@@ -58,6 +64,33 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def kind_record_of(breakout: Breakout | None) -> KindRecord | None:
+    """The bundled track record of the breakout signal of ``breakout``'s level kind (None
+    without a level, or when that kind was not measured)."""
+    if breakout is None:
+        return None
+    from analysis.facts.level_kinds import level_kind
+    from analysis.track_record.record import kind_record
+
+    return kind_record(f"breakout {level_kind(breakout.level_source)}")
+
+
+def failure_rate(breakout: Breakout | None) -> float | None:
+    """The Fail column's figure: the measured failure rate of that kind of breakout, in %."""
+    rec = kind_record_of(breakout)
+    return rec.failure_rate if rec is not None else None
+
+
+def record_cell(breakout: Breakout | None, sem: SemanticColors) -> Text:
+    """The Fail column: `failure_rate`, dim when that kind does not alert (no measured edge);
+    a dash without one."""
+    rec = kind_record_of(breakout)
+    if rec is None or rec.failure_rate is None:
+        return colored(fmt.DASH, sem.stale, right=True)
+    return colored(fmt.pct(rec.failure_rate, 0, signed=False),
+                   None if rec.alerted else sem.stale, right=True)
+
+
 def parse_filter(text: str) -> SetupsFilter:
     """``"tech near rs>80"`` -> words ("tech", "near") and the bound RS > 80."""
     words: list[str] = []
@@ -78,8 +111,8 @@ class SetupsTable(PaneTable):
     PANE_KEY = "setups"
     COLUMNS: ClassVar = (
         Col("symbol", "Symbol", 6, 6, short="Sym"),
-        Col("name", "Name", 10, 10),
-        Col("sector", "Sector", 10, 8),
+        Col("name", "Name", 7, 10),
+        Col("sector", "Sector", 8, 8),
         Col("last", "Last", 8, 7, right=True),
         Col("chg", "Chg", 6, 6, right=True),
         Col("rs", "RS", 3, 3, right=True),
@@ -88,14 +121,16 @@ class SetupsTable(PaneTable):
         Col("length", "Len", 3, 3, right=True),
         Col("pivot", "Pivot", 7, 7, right=True),
         Col("gap", "vs Piv", 6, 6, right=True),
-        Col("state", "State since", 12, 11, short="State"),
+        Col("state", "State since", 11, 11, short="State"),
         Col("pace", "Vol", 5, 5, right=True),
+        Col("record", "Fail", 4, 4, right=True),
     )
-    COMPACT_ORDER: ClassVar = ("symbol", "rs", "state", "gap", "pivot", "base", "depth", "length",
-                               "chg", "last", "pace", "sector", "name")
+    COMPACT_ORDER: ClassVar = ("symbol", "rs", "state", "gap", "pivot", "base", "record", "depth",
+                               "length", "chg", "last", "pace", "sector", "name")
     SORTS: ClassVar = tuple(Sort(c.label, c.key) for c in COLUMNS)
     DEFAULT_SORT = "rs"
     DESCENDING_FIRST = frozenset({"chg", "rs", "depth", "length", "pace", "last", "pivot"})
+    NAME_WIDTH = {False: 7, True: 10}  # the name column's width in the wide / compact layout
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -208,7 +243,8 @@ class SetupsTable(PaneTable):
         if uni is None:
             return ""
         missing = f" · {len(uni.missing):,} without data" if uni.missing else ""
-        return f"{uni.spec} · {len(uni.rs_rating):,} rated{missing} · Enter: chart"
+        return (f"{uni.spec} · {len(uni.rs_rating):,} rated{missing} · Fail: how often the "
+                "kind's breakouts failed · Enter: chart")
 
     def build_rows(self, view: View) -> list[Row]:
         snap = view.snapshot
@@ -237,14 +273,14 @@ class SetupsTable(PaneTable):
     def member_row(self, member: Member, facts: SymbolFacts | None, error: str | None, newest,
                    view: View) -> Row:
         sem, compact = view.semantic, view.compact
-        sector = SHORT_SECTORS.get(member.sector, member.sector)
+        sector = short_sector(member.sector, 8)
         rating = self._ratings.get(member.symbol)
         common = {
             "name": colored(fmt.truncate(member.name.title() if member.name.isupper()
-                                         else member.name, 10)
+                                         else member.name, self.NAME_WIDTH[compact])
                             .replace(" …", "…") or fmt.DASH,
                             None if member.name else sem.stale),
-            "sector": colored(fmt.truncate(sector, 8 if compact else 10) or fmt.DASH,
+            "sector": colored(sector or fmt.DASH,
                               None if sector else sem.stale),
             "rs": colored(str(rating) if rating is not None else fmt.DASH,
                           sem.up if rating is not None and rating >= 80 else None,
@@ -281,6 +317,7 @@ class SetupsTable(PaneTable):
             "state": cells.state_cell(b, sem, True, with_level=False, with_since=True),
             "pace": colored(fmt.ratio(facts.volume_pace), sem.breakout if pace_hot else None,
                             bold=pace_hot, right=True),
+            "record": record_cell(b, sem),
         }
         if b is not None:
             search += f" {b.state}"
@@ -293,4 +330,4 @@ class SetupsTable(PaneTable):
                        "pivot": b.level if b else None,
                        "gap": b.pct_vs_level if b else None,
                        "state": cells.breakout_rank(b) if b else None,
-                       "pace": facts.volume_pace})
+                       "pace": facts.volume_pace, "record": failure_rate(b)})
