@@ -99,7 +99,8 @@ def analyze(
     the as-of session after its close when ``asof`` is given). A symbol whose analysis fails gets
     an error entry; the others are unaffected. A ``universe`` adds ``Snapshot.universe`` (RS
     ratings, breadth, sectors); its members not among the config's symbols are not leaders, and
-    their streak studies are deferred to the views that show one (`symbol_facts.with_study`).
+    their streak studies and RS against the benchmark are deferred to the views that show them
+    (`symbol_facts.complete`).
     """
     with _many(len(fetched.bars) > BATCH):
         return _analyze(fetched, config, asof, now, live_weights, cache, universe)
@@ -175,8 +176,8 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
                       ) -> tuple[dict[str, SymbolFacts], dict[str, LeaderTail | None]]:
     """Every symbol's facts (from the memo where its inputs are unchanged) and what the leaders
     need of it (not of ``member_only``, a universe's members that are never leaders: the leaders
-    work out the tail of one left out themselves, should it be asked; their streak studies are
-    deferred to the views that show one, `with_study`), in the order of ``bars``; a symbol whose
+    work out the tail of one left out themselves, should it be asked; their streak studies and RS
+    are deferred to the views that show them, `complete`), in the order of ``bars``; a symbol whose
     analysis fails gets an entry in ``errors`` instead."""
     from analysis.facts_cache import fingerprint
     from analysis.symbols import is_crypto
@@ -192,7 +193,8 @@ def _all_symbol_facts(bars: Mapping[str, pd.DataFrame], stamps: Mapping[str, dat
             fraction = session_fraction(stamps[sym], clock, is_crypto(sym))
             if cache is not None:
                 key = (sym, kinds[sym], fingerprint(df), bench_print, config.thresholds,
-                       config.benchmark, round(fraction, 4), clock.status == "open")
+                       config.benchmark, round(fraction, 4), clock.status == "open",
+                       sym in member_only)  # a member's facts are lean: never a config symbol's
                 found, memo = cache.lookup(key)
                 if found:
                     symbols[sym], tail = memo  # type: ignore[misc]
@@ -239,7 +241,7 @@ def _analyse_todo(todo: list[tuple[str, pd.DataFrame, Hashable, float]],
             try:
                 symbols[sym] = symbol_facts(sym, df, bench, config, clock, batched.get(sym),
                                              stamps[sym], fraction, kinds[sym],
-                                             study=sym not in member_only)
+                                             lean=sym in member_only)
                 tail = NO_TAIL if sym in member_only else leader_tail_of(df, window)
             except Exception as exc:  # one bad symbol must not take the others down
                 log.exception("analysis of %s failed", sym)

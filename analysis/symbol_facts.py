@@ -42,7 +42,8 @@ class SymbolFacts:
     when the source has one (live only, never in history/replay). ``instrument`` is its kind
     (`analysis.instruments`); a volatility index has no ``highs``, ``bases`` or ``breakout``.
     ``currency``: what the prices are in when the source said (Yahoo: "USD", "GBp" = pence,
-    "EUR"); None: not known (USD for the bundled data).
+    "EUR"); None: not known (USD for the bundled data). ``rs_deferred``: ``rs`` was left out by
+    the analysis (a universe's member outside the config; `complete` works it out).
     """
 
     symbol: str
@@ -64,6 +65,7 @@ class SymbolFacts:
     extended: ExtendedQuote | None = None  # pre-/after-hours quote (live data only)
     instrument: InstrumentKind = InstrumentKind.EQUITY
     currency: str | None = None
+    rs_deferred: bool = False
 
 
 def session_fraction(bar_time: datetime, clock: MarketClock, crypto: bool) -> float:
@@ -116,13 +118,14 @@ def symbol_facts(
     bar_time: datetime | None = None,
     fraction: float | None = None,
     kind: InstrumentKind | None = None,
-    study: bool = True,
+    lean: bool = False,
 ) -> SymbolFacts:
     """The facts of one symbol (``df``: its usable bars); ``found_bases`` when they were already
     found in a batch, ``bar_time`` (of the last bar) and ``fraction`` (of its session elapsed)
     when already known; ``kind`` its instrument kind (default: `instrument_kind` of the symbol).
     An instrument without setups (a volatility index) gets no bases, breakout or record highs.
-    Without ``study`` the streak's study is deferred (`with_study` works it out)."""
+    ``lean``: a universe's member outside the config, whose streak study and RS against the
+    benchmark only its chart or a scan of it shows: both are deferred (`complete`)."""
     import numpy as np
 
     from analysis.facts import bases, breakout, highs, streaks, strength, watched, zones
@@ -145,7 +148,8 @@ def symbol_facts(
     if fraction is None:
         fraction = session_fraction(bar_time, clock, crypto)
     rs = None
-    if bench is not None and symbol != config.benchmark.rs_against:
+    measured = bench is not None and symbol != config.benchmark.rs_against
+    if measured and not lean:
         rs = strength.relative_strength(df, bench, symbol, config.benchmark.rs_against)
     found_zones = zones.find_zones(df)
     if not setups:
@@ -172,7 +176,7 @@ def symbol_facts(
         change_7d_pct=_change_pct(last, float(closes[week_ago]) if week_ago >= 0 else None),
         spark=tuple(closes[-SPARK_SESSIONS:].tolist()),
         highs=highs.record_highs(df, drawdown_pct=th.drawdown_pct) if setups else None,
-        streak=streaks.streak(df, study=study),
+        streak=streaks.streak(df, study=not lean),
         rs=rs,
         volume_pace=_volume_pace(arrays.volume, fraction),
         bases=watched.with_state(found_bases, state),  # its status agrees with the state
@@ -180,20 +184,30 @@ def symbol_facts(
         breakout=state,
         intraday=fraction < 1.0,
         instrument=kind,
+        rs_deferred=measured and lean,
     )
 
 
-def with_study(facts: SymbolFacts, bars: pd.DataFrame | None) -> SymbolFacts:
-    """``facts`` with its streak's study, worked out from ``bars`` (the symbol's bars the
-    snapshot was analysed from) when the analysis deferred it (`analysis.facts.streaks.study_for`);
-    every view that shows a study asks this."""
+def complete(facts: SymbolFacts, bars: pd.DataFrame | None, bench: pd.DataFrame | None,
+             benchmark: str) -> SymbolFacts:
+    """``facts`` with what the analysis deferred (`symbol_facts` ``lean``): the streak study and
+    RS against ``benchmark`` (the config's), worked out by the analysis' own functions from
+    ``bars`` and ``bench``, the snapshot's bars of the symbol and of the benchmark. Every view
+    that shows either asks this; facts with nothing deferred come back as they are."""
     from dataclasses import replace
 
+    from analysis.facts.clean import usable
     from analysis.facts.streaks import study_for
+    from analysis.facts.strength import relative_strength
 
-    if not facts.streak.deferred or bars is None:
+    if bars is None or not (facts.streak.deferred or facts.rs_deferred):
         return facts
-    return replace(facts, streak=Streak(facts.streak.length, study_for(facts.streak, bars)))
+    if facts.streak.deferred:
+        facts = replace(facts, streak=Streak(facts.streak.length, study_for(facts.streak, bars)))
+    if facts.rs_deferred and bench is not None:
+        rs = relative_strength(usable(bars), usable(bench), facts.symbol, benchmark)
+        facts = replace(facts, rs=rs, rs_deferred=False)
+    return facts
 
 
 def leader_tail_of(df: pd.DataFrame, window: int) -> LeaderTail | None:

@@ -219,9 +219,10 @@ async def test_the_filter_applies_as_you_type_once_the_keys_pause():
 
 
 async def test_members_outside_the_config_are_charted_with_their_streak_studies():
-    """XLK and SMH only as members of the universe: the analysis defers their streak studies, the
-    drill-down shows them all the same (the studies of their bars: XLK's twelve higher closes
-    without precedent, SMH's three with 138 before), and the histogram has SMH's to show."""
+    """XLK and SMH only as members of the universe: the analysis defers their streak studies and
+    RS, the drill-down shows them all the same (the studies of their bars: XLK's twelve higher
+    closes without precedent, SMH's three with 138 before; every fact that of an analysis of them
+    as config symbols), and the histogram has SMH's to show."""
     from analysis.bars import upto
     from analysis.facts.streaks import streak
     from analysis.sources.sample import load_sample
@@ -246,12 +247,15 @@ async def test_members_outside_the_config_are_charted_with_their_streak_studies(
         table.move_cursor(row=0)
         await pilot.press("enter")
         await pilot.pause()
+        eager = UniverseFeed(base).next(list(base.universe())).snapshot.symbols
         for sym, length, events in (("XLK", 12, 0), ("SMH", 3, 138)):
             assert isinstance(app.screen, DrilldownScreen) and app.screen.symbol == sym
             shown = app.screen.query_one(StudyTable).streak
             want = streak(upto(load_sample(sym), DAY))
             assert want.length == length and want.study.events == events
             assert shown is not None and shown.length == length and shown.study == want.study
+            # every fact the chart shows is the one of an analysis of it as a config symbol
+            assert app.screen._facts(app.latest) == eager[sym] and eager[sym].rs is not None
             await pilot.press("right_square_bracket", "right_square_bracket")
             await pilot.pause()
         await pilot.press("left_square_bracket", "left_square_bracket")  # back to SMH

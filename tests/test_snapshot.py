@@ -122,10 +122,11 @@ def test_leaders_from_the_memo_equal_leaders_of_the_bars(fetched):
     assert pipe.cache.hits >= len(fetched.bars) and expected.first is not None
 
 
-def test_a_member_memoised_without_a_leaders_tail_is_still_a_leader_once_it_may_be(fetched):
-    """A universe's member outside the config is never a leader, so its facts are memoised
-    without the tail the leaders read; analysed again without the universe (it may lead now),
-    the leaders work it out, and are those of a fresh analysis."""
+def test_a_member_is_analysed_afresh_once_it_is_one_of_the_config_symbols(fetched):
+    """A universe's member outside the config is never a leader, and its streak study and RS are
+    deferred, so its memoised facts are lean; analysed again without the universe (it may lead
+    now, the panes show its RS), it is analysed afresh: every fact, and the leaders, those of a
+    fresh analysis."""
     from analysis.facts_cache import FactsCache
     from analysis.snapshot import analyze
     from analysis.universe import Member, Universe
@@ -136,12 +137,17 @@ def test_a_member_memoised_without_a_leaders_tail_is_still_a_leader_once_it_may_
     universe = Universe("test", (Member("XLK2", "XLK2", "Information Technology"),))
     cache = FactsCache(maxsize=512)
     with_universe = analyze(both, Config(), asof=day, cache=cache, universe=universe)
+
     def names(snap):
         return [leader.symbol for leader in snap.market.leaders.order]
 
-    assert "XLK2" in with_universe.symbols and "XLK2" not in names(with_universe)
+    lean = with_universe.symbols["XLK2"]
+    assert "XLK2" not in names(with_universe)
+    assert lean.rs is None and lean.rs_deferred and lean.streak.deferred
     memoised = analyze(both, Config(), asof=day, cache=cache)
     fresh = analyze(both, Config(), asof=day)
-    assert cache.hits >= len(bars)
+    assert cache.hits >= len(bars) - 1  # every other symbol from the memo
+    assert memoised.symbols["XLK2"] == fresh.symbols["XLK2"]
+    assert fresh.symbols["XLK2"].rs is not None and fresh.symbols["XLK2"].streak.study is not None
     assert memoised.market.leaders == fresh.market.leaders
     assert "XLK2" in names(fresh)

@@ -97,14 +97,15 @@ def run(args: argparse.Namespace) -> int:
     from analysis.freshness import freshness
     from analysis.pipeline import Pipeline
     from analysis.report import snapshot_to_json
-    from analysis.symbol_facts import with_study
+    from analysis.symbol_facts import complete
 
     done = Pipeline(config, None, universe).analyze(fetched, asof=args.asof)
+    rs_against = config.benchmark.rs_against
     snap = done.snapshot
     snap = dataclasses.replace(
-        snap,  # a member's study is deferred by the analysis: worked out for the ones printed
-        symbols={s: with_study(snap.symbols[s], done.bars.get(s)) for s in wanted
-                 if s in snap.symbols},
+        snap,  # what the analysis deferred for a member: worked out for the ones printed
+        symbols={s: complete(snap.symbols[s], done.bars.get(s), done.bars.get(rs_against),
+                             rs_against) for s in wanted if s in snap.symbols},
         errors={s: e for s, e in snap.errors.items() if s in wanted},
     )
     if args.why:

@@ -136,12 +136,15 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
                 _last_bar(refresh.bars.get(self.benchmark)))
 
     def _facts(self, refresh: Refresh | None) -> Any:
-        """The symbol's facts in ``refresh`` with its streak study (deferred for a universe's
-        member outside the config: `analysis.symbol_facts.with_study`)."""
-        from analysis.symbol_facts import with_study
+        """The symbol's facts in ``refresh`` with what the analysis deferred for a universe's
+        member outside the config (`analysis.symbol_facts.complete`)."""
+        from analysis.symbol_facts import complete
 
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
-        return None if facts is None else with_study(facts, refresh.bars.get(self.symbol))
+        if facts is None:
+            return None
+        against = _config(self.app).benchmark.rs_against
+        return complete(facts, refresh.bars.get(self.symbol), refresh.bars.get(against), against)
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         self.load()
