@@ -38,6 +38,7 @@ from tui.app import BasewatchApp
 
 T1, T2, SPEED, SESSIONS, TRACE = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), \
     int(sys.argv[4]), sys.argv[5] == "1"
+RECENT = 5.0  # seconds: the header's speed is held to the sessions/s of the last few seconds
 
 
 class Looping(ReplayFeed):
@@ -78,12 +79,16 @@ async def main():
         if TRACE:
             tracemalloc.start(12)
         for name, at in (("t1", T1), ("t2", T2)):
-            while time.monotonic() - t0 < at:
+            while time.monotonic() - t0 < at - RECENT:
                 await asyncio.sleep(0.5)
+            before = (time.monotonic(), feed.sessions)  # the speed of the last RECENT seconds
+            while time.monotonic() - t0 < at:
+                await asyncio.sleep(0.05)
+            label, now, sessions = app.feed_label, time.monotonic(), feed.sessions
             gc.collect()
-            marks[name] = {"rss_kb": rss_kb(), "sessions": feed.sessions,
-                           "at": time.monotonic() - t0, "label": app.feed_label,
-                           "achieved": feed.achieved}
+            marks[name] = {"rss_kb": rss_kb(), "sessions": sessions,
+                           "at": now - t0, "label": label, "achieved": feed.achieved,
+                           "recent": (sessions - before[1]) / (now - before[0])}
             if TRACE:
                 snap = tracemalloc.take_snapshot()
                 if traced is not None:
@@ -112,7 +117,9 @@ TARGET_SHOWN_ERROR_PCT = 20.0  # the header's "Nx" within 20% of the sessions/s 
 
 def _shown_error(label: str, rate: float) -> float:
     """How far (in %) the speed the header shows ("REPLAY 2025-09-15 5.8x (50x asked)": 5.8) is
-    from the sessions per second measured over the run; 100 when the header shows none."""
+    from the sessions per second measured by the bench over the same moments (the last few
+    seconds: the header shows the speed now, and a shared machine's speed varies over minutes);
+    100 when the header shows none."""
     import re
 
     m = re.search(r"(\d+(?:\.\d+)?)x", label)
@@ -152,10 +159,11 @@ def run() -> list[dict]:
         },
         {
             "name": f"replay {SPEED:g}x: header's speed vs the speed achieved",
-            "measured": _shown_error(t2["label"], rate),
+            "measured": _shown_error(t2["label"], t2["recent"]),
             "target": TARGET_SHOWN_ERROR_PCT,
             "unit": "%",
-            "note": f"{rate:.2f} sessions/s achieved, {SPEED:g} asked; the header said "
+            "note": f"{t2['recent']:.2f} sessions/s in the last 5 s ({rate:.2f} on average "
+                    f"from {T1:g} s to {T2:g} s), {SPEED:g} asked; the header said "
                     f"{t2['label']!r} (it must say what is reached, not what was asked)",
         },
     ]
