@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_date
 from analysis.facts import base_shapes as shapes
 from analysis.facts.base_rules import (
     KINDS,
@@ -118,7 +119,7 @@ def _measured(label: str, cell: dict[str, float]) -> bool:
 
 
 def _date(p: shapes.Prepared, i: int) -> date:
-    return np.datetime64(int(p.day[int(i)]), "D").astype(object)
+    return to_date(p.day[int(i)])
 
 
 def _make_base(p: shapes.Prepared, ev: shapes.Evaluation, kind: str, row: int, col: int,

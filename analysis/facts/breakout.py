@@ -17,12 +17,14 @@ session_fraction), but confirmation waits for the close.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analysis.days import to_date
 from analysis.facts import breakout_fold as fold
 from analysis.facts.level_kinds import KIND_WORDS, level_kind  # noqa: F401 (re-exported)
 from analysis.facts.pivots import frame_arrays
@@ -108,10 +110,6 @@ def _zone_words(z: Zone) -> str:
 
 def _day(d: date) -> int:
     return d.toordinal() - 719163  # days since 1970-01-01, as the bars' day numbers
-
-
-def _date(day: int) -> date:
-    return np.datetime64(int(day), "D").astype(object)
 
 
 def watched_zone(zones, day: np.ndarray, close: np.ndarray, recent: int,
@@ -207,17 +205,17 @@ def state_from_arrays(
         return None
     if live and done >= a + 1:
         f = fold.live_step(f, n - 1, float(close[-1]), lines)
-    price = float(close[-1])
+    price, last_avg = float(close[-1]), float(avg[-1])
     frac = max(min(session_fraction, 1.0), 1e-3)
-    ratio = volume[-1] / frac / avg[-1] if np.isfinite(avg[-1]) else None
+    ratio = float(volume[-1]) / frac / last_avg if math.isfinite(last_avg) else None
     return Breakout(
         state=f.state,
         level=level,
         level_source=source,
         pct_vs_level=(price / level - 1.0) * 100.0,
-        volume_ratio=None if ratio is None else float(ratio),
-        since=_date(day[f.since]),
-        needs=_needs(f, lines, price, avg[-1], rules, live, ratio),
+        volume_ratio=ratio,
+        since=to_date(day[f.since]),
+        needs=_needs(f, lines, price, last_avg, rules, live, ratio),
         fail_level=lines.fail,
     )
 
@@ -247,24 +245,31 @@ def _needs(f: fold.Fold, lines: fold.Lines, price: float, avg: float, rules: Bre
            live: bool, ratio: float | None) -> str:
     """What the next step needs, in a trader's words."""
     level = lines.level
-    need_vol = rules.confirm_volume_ratio * avg if np.isfinite(avg) else None
+    need_vol = rules.confirm_volume_ratio * avg if math.isfinite(avg) else None
     vol = f" on volume above {volume_words(need_vol)}" if need_vol else ""
     if live and f.state == "breaking" and f.since == f.start:
         pace = f" (pace {ratio:.1f}x)" if ratio is not None else ""
         return f"hold above {level:.2f} into the close{vol}{pace}"
-    return {
-        "below": f"a rise of {(level / price - 1) * 100:.1f}% to {level:.2f}, then a close above "
-                 f"it{vol}",
-        "near": f"a close above {level:.2f}{vol}",
-        "breaking": f"a close above {level:.2f}{vol} to confirm",
-        "confirmed": f"hold above {level:.2f} (a close under {lines.back:.2f} puts it back in the "
-                     f"base, under {lines.fail:.2f} fails it); buy zone up to {lines.ext_in:.2f}",
-        "extended": f"extended {(price / level - 1) * 100:.1f}% past {level:.2f}: wait for a "
-                    "pullback toward the pivot or a new base",
-        "back_in_base": f"back in the base: a close above {level:.2f}{vol} restarts the breakout; "
-                        f"a close under {lines.fail:.2f} fails it",
-        "failed": f"a new close above {level:.2f}{vol}",
-    }[f.state]
+    state = f.state  # only the one sentence asked for is written (once per session in history)
+    if state == "below":
+        return (f"a rise of {(level / price - 1) * 100:.1f}% to {level:.2f}, then a close above "
+                f"it{vol}")
+    if state == "near":
+        return f"a close above {level:.2f}{vol}"
+    if state == "breaking":
+        return f"a close above {level:.2f}{vol} to confirm"
+    if state == "confirmed":
+        return (f"hold above {level:.2f} (a close under {lines.back:.2f} puts it back in the base, "
+                f"under {lines.fail:.2f} fails it); buy zone up to {lines.ext_in:.2f}")
+    if state == "extended":
+        return (f"extended {(price / level - 1) * 100:.1f}% past {level:.2f}: wait for a pullback "
+                "toward the pivot or a new base")
+    if state == "back_in_base":
+        return (f"back in the base: a close above {level:.2f}{vol} restarts the breakout; a close "
+                f"under {lines.fail:.2f} fails it")
+    if state == "failed":
+        return f"a new close above {level:.2f}{vol}"
+    raise KeyError(state)
 
 
 def event_kind(previous: Breakout | None, current: Breakout | None) -> str | None:
