@@ -354,3 +354,20 @@ async def test_sixteen_colour_terminal_draws_the_zone_as_dots_not_a_tint(monkeyp
         assert dots and all(seg.style.color.name == zone for seg in dots)
         backgrounds = {seg.style.bgcolor for strip in chart._strips for seg in strip}
         assert backgrounds <= {chart.rich_style.bgcolor}  # no tinted band
+
+
+@pytest.mark.parametrize("width", [26, 40])
+def test_the_streak_study_never_cuts_a_figure_in_a_narrow_panel(width):
+    from rich.console import Console
+
+    from analysis.facts.streaks import streak
+    from tui.widgets.study_table import study_table
+
+    study = streak(load_sample("IWM")).study
+    console = Console(width=width, record=True, color_system=None)
+    console.print(study_table(study))
+    text = console.export_text()
+    assert "…" not in text
+    for stats in study.after:  # every count is there whole; the labels wrap instead
+        assert str(stats.count) in text
+    assert "median" in text

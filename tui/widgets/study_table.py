@@ -37,22 +37,26 @@ def streak_words(length: int) -> str:
 def study_table(study: StreakStudy) -> Table:
     """Rows: count, mean, median, % up after the streaks, then mean and % up over all days;
     columns: the horizons in sessions."""
-    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    table.add_column("after", style="dim", no_wrap=True)
-    for stats in study.after:
-        table.add_column(f"{stats.horizon}d", justify="right", no_wrap=True)
-
-    def row(label: str, values: list[str]) -> None:
-        table.add_row(label, *values)
-
     after: tuple[ForwardStats, ...] = study.after
     base: tuple[ForwardStats, ...] = study.baseline
-    row("count", [str(s.count) for s in after])
-    row("mean", [_pct(s.mean) for s in after])
-    row("median", [_pct(s.median) for s in after])
-    row("% up", [_pct(s.pct_positive, signed=False) for s in after])
-    row("all: mean", [_pct(s.mean) for s in base])
-    row("all: % up", [_pct(s.pct_positive, signed=False) for s in base])
+    rows = [
+        ("count", [str(s.count) for s in after]),
+        ("mean", [_pct(s.mean) for s in after]),
+        ("median", [_pct(s.median) for s in after]),
+        ("% up", [_pct(s.pct_positive, signed=False) for s in after]),
+        ("all: mean", [_pct(s.mean) for s in base]),
+        ("all: % up", [_pct(s.pct_positive, signed=False) for s in base]),
+    ]
+    table = Table(box=None, padding=(0, 1), collapse_padding=True, pad_edge=False,
+                  show_edge=False, header_style="bold")
+    # In a narrow panel the labels wrap ("all:" over "mean"); a figure is never cut.
+    table.add_column("after", style="dim", min_width=len("median"))
+    for k, stats in enumerate(after):
+        head = f"{stats.horizon}d"
+        widest = max(len(head), *(len(values[k]) for _, values in rows))
+        table.add_column(head, justify="right", no_wrap=True, min_width=widest)
+    for label, values in rows:
+        table.add_row(label, *values)
     return table
 
 
