@@ -133,6 +133,16 @@ def test_backtest_table_fits_100_columns_and_names_the_baseline(capsys):
     out = capsys.readouterr().out
     assert max(len(line) for line in out.splitlines()) <= 100
     assert "naive 52-week high" in out and "lower" in out
+    # the period: from the --from date to the last signal's session (not a bare 'end')
+    assert out.splitlines()[0].startswith("backtest signals 2024-01-01 .. 2025-")
+
+
+def test_backtest_without_a_period_names_the_first_and_last_signal(capsys):
+    assert main(["backtest", "--source", "sample", "--symbols", "KRE", "--json"]) == 0
+    days = sorted(s["date"] for s in json.loads(capsys.readouterr().out)["signals"])
+    assert main(["backtest", "--source", "sample", "--symbols", "KRE"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"backtest signals {days[0]} .. {days[-1]}: 1 symbol, ")
 
 
 def test_backtest_over_a_universe_file_analyses_its_members(tmp_path, capsys):

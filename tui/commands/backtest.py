@@ -122,10 +122,13 @@ def format_backtest(result) -> str:
     import textwrap
 
     alerted = {s.kind for s in result.signals if s.alert}
-    span = f"{result.start or 'start'} .. {result.end or 'end'}"
+    days = [s.date for s in result.signals]
+    first, last = (min(days), max(days)) if days else ("the first", "the last session")
+    span = f"signals {result.start or first} .. {result.end or last}"
     head = (f"{'kind':<25}{'n':>6} {'fail%':>5}{'r21':>6}{'r63':>6}{'med63':>6}{'rise63':>7}"
             f"{'own63':>6}{'exc':>6}{'':<5}{'mkt63':>6}{'exc':>6}{'':<5}")
-    lines = [f"backtest {span}: {len(result.symbols)} symbols, {len(result.signals)} signals", "",
+    n = len(result.symbols)
+    lines = [f"backtest {span}: {n} symbol{'s' * (n != 1)}, {len(result.signals)} signals", "",
              head]
     for s in result.summary:
         lines.append(_row(s, "*" if s.kind in alerted else ""))
