@@ -73,12 +73,12 @@ def test_cluster_bounds_by_hand():
 
 def test_clusters_are_the_same_for_every_gap_and_width_inside_the_bounds():
     rng = np.random.default_rng(11)
+    checked = 0
     for _ in range(300):
         prices = np.sort(np.round(rng.uniform(50, 80, rng.integers(2, 30)), 2))
         logp = np.log(prices)
         gap, width = rng.uniform(0.002, 0.05), rng.uniform(0.01, 0.2)
         starts, (kept_step, cut_step, kept, split) = clusters(logp, gap, width)
-        assert sorted(np.split(np.arange(len(prices)), starts[1:]), key=list)  # non-empty parts
         groups = _loop_clusters(prices.tolist(), gap, width)
         assert sorted(p.tolist() for p in np.split(np.arange(len(prices)), starts[1:])) == groups
         for _ in range(5):
@@ -86,6 +86,8 @@ def test_clusters_are_the_same_for_every_gap_and_width_inside_the_bounds():
             w2 = rng.uniform(max(kept, 0.0), min(split, 0.5))
             if kept_step <= g2 < cut_step and kept <= w2 < split:
                 assert cluster_starts(logp, g2, w2).tolist() == starts.tolist()
+                checked += 1
+    assert checked > 500  # the bounds were put to the test, not skipped
 
 
 def _track_and_cut(bars, min_touches: int = 3, recent: int = 40):

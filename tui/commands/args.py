@@ -22,6 +22,14 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def add_period_options(parser: argparse.ArgumentParser, first: str, last: str,
+                       dest: tuple[str, str] = ("start", "end")) -> None:
+    """``--from`` / ``--to`` (YYYY-MM-DD) into ``dest``; ``first`` / ``last`` say what each
+    bounds and its default, for the help."""
+    parser.add_argument("--from", dest=dest[0], metavar="YYYY-MM-DD", type=iso_date, help=first)
+    parser.add_argument("--to", dest=dest[1], metavar="YYYY-MM-DD", type=iso_date, help=last)
+
+
 def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
     """Options every face understands: the config file and the data source.
 

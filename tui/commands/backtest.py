@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.commands.args import UsageError, add_common_options, iso_date
+from tui.commands.args import UsageError, add_common_options, add_period_options
 from tui.commands.universe_option import add_universe_option, universe_for
 
 NOTE = (
@@ -34,10 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_universe_option(p)
     p.add_argument("--symbols", metavar="A,B",
                    help="comma-separated symbols (default: --universe, else the config's)")
-    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=iso_date,
-                   help="first signal date (default: a year after each symbol's first bar)")
-    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=iso_date,
-                   help="last signal date (default: the last bar)")
+    add_period_options(p, "first signal date (default: a year after each symbol's first bar)",
+                       "last signal date (default: the last bar)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
 
 

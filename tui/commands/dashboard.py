@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.commands.args import UsageError, iso_date
+from tui.commands.args import UsageError, add_period_options
 
 if TYPE_CHECKING:
     from analysis.config import Config
@@ -35,10 +35,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replay", action="store_true",
                         help="play the source's daily history forward, one session per tick "
                              "(space pauses, . steps, + and - change speed)")
-    parser.add_argument("--from", dest="replay_from", metavar="YYYY-MM-DD", type=iso_date,
-                        help="replay from this session (default: a year before the last bar)")
-    parser.add_argument("--to", dest="replay_to", metavar="YYYY-MM-DD", type=iso_date,
-                        help="replay up to this session (default: the last bar)")
+    add_period_options(parser, "replay from this session (default: a year before the last bar)",
+                       "replay up to this session (default: the last bar)",
+                       dest=("replay_from", "replay_to"))
     parser.add_argument("--speed", type=float, default=1.0, metavar="N",
                         help="replay speed in sessions per second (default: 1)")
     from tui.commands.universe_option import add_universe_option

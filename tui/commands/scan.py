@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from tui.commands.args import UsageError, add_common_options, iso_date
+from tui.commands.args import UsageError, add_common_options, add_period_options, iso_date
 from tui.commands.universe_option import add_universe_option, universe_for
 
 
@@ -32,10 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="list bases and breakout transitions over a period (see --from/--to)")
     p.add_argument("--why", action="store_true",
                    help="for each base kind: in one or not, and the rules that decided it")
-    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=iso_date,
-                   help="history start (default: the first bar with a year of warm-up)")
-    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=iso_date,
-                   help="history end (default: the last bar)")
+    add_period_options(p, "history start (default: the first bar with a year of warm-up)",
+                       "history end (default: the last bar)")
 
 
 def _fetch(args: argparse.Namespace):
@@ -109,8 +107,7 @@ def run(args: argparse.Namespace) -> int:
         errors={s: e for s, e in snap.errors.items() if s in wanted},
     )
     if args.why:
-        args.bars = fetched.bars
-        return _run_why(args, snap)
+        return _run_why(args, snap, done.bars)
     fresh = freshness(snap, history=args.asof is not None)
     if args.json:
         import json
@@ -150,9 +147,9 @@ def _run_history(args: argparse.Namespace, config, fetched, wanted: list[str]) -
     return 0
 
 
-def _run_why(args: argparse.Namespace, snap) -> int:
+def _run_why(args: argparse.Namespace, snap, bars_of: dict) -> int:
     """Per symbol, per base kind: the bases the scan shows, else the rules the nearest candidate
-    broke (the bars cut at the symbol's as-of session, as the scan cut them)."""
+    broke, on ``bars_of`` (the bars the scan analysed) cut at the symbol's as-of session."""
     from analysis.bars import upto
     from analysis.facts.bases import explain, rules_for_symbol
     from analysis.report import to_jsonable
@@ -160,7 +157,7 @@ def _run_why(args: argparse.Namespace, snap) -> int:
 
     answers = []
     for sym, f in snap.symbols.items():
-        bars = upto(args.bars[sym], f.asof)
+        bars = upto(bars_of[sym], f.asof)
         found = (explain(bars, rules_for_symbol(sym, kind=f.instrument), f.bases)
                  if f.instrument.has_setups else None)
         answers.append((sym, f.asof, found))

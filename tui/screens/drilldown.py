@@ -83,6 +83,7 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
         self.histogram = -1  # index into the study horizons; -1: hidden
         self._key: tuple | None = None
         self._levels_args: tuple | None = None
+        self._completed: tuple[Any, Any] | None = None  # (the snapshot's facts, completed)
         self.past_ready = False  # the chart shows the past breakouts of this symbol and date
         self._title = ""
         self.loads = 0
@@ -143,8 +144,12 @@ class DrilldownScreen(FooterFit, IntradayCharts, Screen):
         facts = refresh.snapshot.symbols.get(self.symbol) if refresh is not None else None
         if facts is None:
             return None
+        if self._completed is not None and self._completed[0] is facts:
+            return self._completed[1]  # the same facts (the memo's): worked out once
         against = _config(self.app).benchmark.rs_against
-        return complete(facts, refresh.bars.get(self.symbol), refresh.bars.get(against), against)
+        done = complete(facts, refresh.bars.get(self.symbol), refresh.bars.get(against), against)
+        self._completed = (facts, done)
+        return done
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         self.load()
